@@ -1,0 +1,50 @@
+package dev.platoon.core.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code platoon} command line. Each subcommand lives in its own class in this package. */
+@Command(name = "platoon",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "A userspace WireGuard endpoint that moves packets in trains.",
+        subcommands = {GenKeyCommand.class, PubKeyCommand.class, GenPskCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        // Errors reach the user as one line, never a stack trace.
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("platoon: " + oneLine(ex));
+            return 1;
+        });
+        cli.setParameterExceptionHandler((ex, args1) -> {
+            ex.getCommandLine().getErr().println("platoon: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try 'platoon --help'.");
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    static String oneLine(Throwable ex) {
+        String message = ex.getMessage();
+        if (message == null || message.isBlank()) {
+            message = ex.getClass().getSimpleName();
+        }
+        return message.lines().findFirst().orElse(message);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"platoon " + (v == null ? "dev" : v)};
+        }
+    }
+}
