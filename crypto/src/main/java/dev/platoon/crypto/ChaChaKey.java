@@ -1,0 +1,70 @@
+package dev.platoon.crypto;
+
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+import javax.crypto.SecretKey;
+
+/**
+ * A 32-byte ChaCha20 key that can be wiped, unlike {@code SecretKeySpec} (whose destroy() throws).
+ * One instance per key is reused for every {@code Cipher.init}. The JDK cipher zeroes the array it
+ * gets from {@link #getEncoded()} on its next init, so that must be a copy.
+ *
+ * <p>{@link #destroy()} may race a sealing thread: it sets the flag, fences, then wipes; a reader
+ * copies, fences, then checks the flag (a seqlock), so a copy that could hold wiped bytes is refused
+ * with {@link IllegalStateException} instead of being used as a key.
+ */
+final class ChaChaKey implements SecretKey {
+    private final byte[] key;
+    private volatile boolean destroyed;
+
+    ChaChaKey(byte[] key) {
+        if (key.length != 32) {
+            throw new IllegalArgumentException("a ChaCha20 key has 32 bytes");
+        }
+        this.key = key.clone();
+    }
+
+    @Override
+    public String getAlgorithm() {
+        return "ChaCha20";
+    }
+
+    @Override
+    public String getFormat() {
+        return "RAW";
+    }
+
+    @Override
+    public byte[] getEncoded() {
+        byte[] copy = key.clone();
+        VarHandle.acquireFence();
+        if (destroyed) {
+            Arrays.fill(copy, (byte) 0);
+            throw new IllegalStateException("key was destroyed");
+        }
+        return copy;
+    }
+
+    /** Package-private raw view for tests and the handshake; never leaves the package. */
+    byte[] raw() {
+        return key;
+    }
+
+    @Override
+    public void destroy() {
+        destroyed = true;
+        VarHandle.fullFence();
+        Arrays.fill(key, (byte) 0);
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    @Override
+    public String toString() {
+        return "ChaChaKey[" + (destroyed ? "destroyed" : "32 bytes") + "]";
+    }
+}

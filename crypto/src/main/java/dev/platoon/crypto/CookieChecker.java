@@ -1,0 +1,117 @@
+package dev.platoon.crypto;
+
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Per device, incoming side of the DoS cookies (wireguard-go CookieChecker). checkMac1 proves the
+ * sender knows our public key; under load, checkMac2 proves it can receive at its source address,
+ * and createReply gives it the cookie to prove that with: cookie = MAC(secret, source address and
+ * port), sent as XChaCha20-Poly1305(HASH("cookie--" || our public), random nonce, cookie,
+ * aad = the message's mac1). The secret is replaced when older than COOKIE_REFRESH_TIME; checkMac2
+ * with an expired secret fails (as wireguard-go: a cookie older than that is not trusted).
+ * Thread-safe: MAC1 checks need no lock; the secret is behind a small one.
+ *
+ * <p>{@code sourceAddressAndPort} is any stable encoding of the UDP source, e.g. the address bytes
+ * followed by the port in big-endian order; it must be the same for checkMac2 and createReply.
+ */
+public final class CookieChecker {
+    private final byte[] mac1Key;
+    private final byte[] cookieKey;
+    private final LongSupplier nanoClock;
+    private final SecureRandom random;
+
+    private final byte[] secret = new byte[32];
+    private boolean secretSet;
+    private long secretSetNanos;
+
+    public CookieChecker(StaticIdentity local) {
+        this(local, System::nanoTime, new SecureRandom());
+    }
+
+    /** @param nanoClock monotonic nanoseconds (System::nanoTime, injected in tests) */
+    public CookieChecker(StaticIdentity local, LongSupplier nanoClock, SecureRandom random) {
+        this.mac1Key = local.mac1Key();
+        this.cookieKey = local.cookieKey();
+        this.nanoClock = nanoClock;
+        this.random = random;
+    }
+
+    /** True when mac1 of the 148- or 92-byte message at {@code msg[off..+len)} is right for our key. */
+    public boolean checkMac1(byte[] msg, int off, int len) {
+        if (!validLength(msg, off, len)) {
+            return false;
+        }
+        int mac1 = off + len - 2 * Protocol.MAC_LENGTH;
+        byte[] expected = Blake2s.mac(mac1Key, msg, off, mac1 - off);
+        return CookieGenerator.macEquals(msg, mac1, expected);
+    }
+
+    public boolean checkMac1(byte[] msg, int len) {
+        return checkMac1(msg, 0, len);
+    }
+
+    /** True when mac2 was made with the cookie we would give {@code sourceAddressAndPort} now. */
+    public boolean checkMac2(byte[] msg, int off, int len, byte[] sourceAddressAndPort) {
+        if (!validLength(msg, off, len)) {
+            return false;
+        }
+        byte[] cookie;
+        synchronized (this) {
+            if (!secretSet || nanoClock.getAsLong() - secretSetNanos > Protocol.COOKIE_REFRESH_TIME_NANOS) {
+                return false;
+            }
+            cookie = Blake2s.mac(secret, sourceAddressAndPort, 0, sourceAddressAndPort.length);
+        }
+        int mac2 = off + len - Protocol.MAC_LENGTH;
+        byte[] expected = Blake2s.mac(cookie, msg, off, mac2 - off);
+        Arrays.fill(cookie, (byte) 0);
+        return CookieGenerator.macEquals(msg, mac2, expected);
+    }
+
+    public boolean checkMac2(byte[] msg, int len, byte[] sourceAddressAndPort) {
+        return checkMac2(msg, 0, len, sourceAddressAndPort);
+    }
+
+    /**
+     * Writes a 64-byte cookie reply to the handshake message {@code msg[off..+len)} (whose mac1 must
+     * have been checked) into {@code out[outOff..+64)}. {@code receiverIndex} is the sender index of
+     * the message being answered.
+     */
+    public void createReply(byte[] msg, int off, int len, int receiverIndex, byte[] sourceAddressAndPort,
+                            byte[] out, int outOff) {
+        CookieGenerator.requireHandshakeLength(len);
+        Objects.checkFromIndexSize(off, len, msg.length);
+        Objects.checkFromIndexSize(outOff, Protocol.MESSAGE_COOKIE_REPLY_SIZE, out.length);
+        byte[] cookie;
+        synchronized (this) {
+            long now = nanoClock.getAsLong();
+            if (!secretSet || now - secretSetNanos > Protocol.COOKIE_REFRESH_TIME_NANOS) {
+                random.nextBytes(secret);
+                secretSet = true;
+                secretSetNanos = now;
+            }
+            cookie = Blake2s.mac(secret, sourceAddressAndPort, 0, sourceAddressAndPort.length);
+        }
+        byte[] nonce = new byte[Protocol.COOKIE_NONCE_LENGTH];
+        random.nextBytes(nonce);
+        byte[] mac1 = Arrays.copyOfRange(msg, off + len - 2 * Protocol.MAC_LENGTH, off + len - Protocol.MAC_LENGTH);
+        Protocol.writeHeader(out, outOff, Protocol.MESSAGE_COOKIE_REPLY);
+        Protocol.writeIntLE(out, outOff + Protocol.COOKIE_REPLY_RECEIVER, receiverIndex);
+        System.arraycopy(nonce, 0, out, outOff + Protocol.COOKIE_REPLY_NONCE, Protocol.COOKIE_NONCE_LENGTH);
+        XChaCha20Poly1305.seal(cookieKey, nonce, cookie, 0, Protocol.COOKIE_LENGTH, mac1,
+                out, outOff + Protocol.COOKIE_REPLY_COOKIE);
+        Arrays.fill(cookie, (byte) 0);
+    }
+
+    public void createReply(byte[] msg, int len, int receiverIndex, byte[] sourceAddressAndPort, byte[] out64) {
+        createReply(msg, 0, len, receiverIndex, sourceAddressAndPort, out64, 0);
+    }
+
+    private static boolean validLength(byte[] msg, int off, int len) {
+        return (len == Protocol.MESSAGE_INITIATION_SIZE || len == Protocol.MESSAGE_RESPONSE_SIZE)
+                && off >= 0 && msg.length - off >= len;
+    }
+}
