@@ -49,10 +49,11 @@ public final class TransportCipher {
      * Returns {@code len + 16}, or {@link #FAILED} if the keypair was closed. Throws
      * {@link IndexOutOfBoundsException} when the buffer has no room for the tag and
      * {@link IllegalStateException} when this instance's previous seal used the same key and counter.
-     * Position and limit are not touched.
+     * Offsets are absolute; the region (tag included) must lie below the limit. Position and limit
+     * are not changed.
      */
     public int seal(TransportKeypair kp, long counter, ByteBuffer buf, int off, int len) {
-        Objects.checkFromIndexSize(off, len + Protocol.TAG_LENGTH, buf.capacity());
+        Objects.checkFromIndexSize(off, len + Protocol.TAG_LENGTH, buf.limit());
         if (buf.hasArray()) {
             return seal(kp, counter, buf.array(), buf.arrayOffset() + off, len);
         }
@@ -71,7 +72,7 @@ public final class TransportCipher {
      * buffer content is then unspecified) or the keypair was closed.
      */
     public int open(TransportKeypair kp, long counter, ByteBuffer buf, int off, int len) {
-        Objects.checkFromIndexSize(off, len, buf.capacity());
+        Objects.checkFromIndexSize(off, len, buf.limit());
         if (buf.hasArray()) {
             return open(kp, counter, buf.array(), buf.arrayOffset() + off, len);
         }
