@@ -1,0 +1,155 @@
+package dev.platoon.core.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.Errors;
+import io.netty.channel.unix.SegmentedDatagramPacket;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+
+/**
+ * Sends trains of equal-sized datagrams on one UDP channel: one {@link SegmentedDatagramPacket} (one
+ * sendmsg with UDP_SEGMENT) per train, or one DatagramPacket per segment when GSO is off. Writes are not
+ * flushed: the loop calls {@link #flush()} once at the end of its tun read batch.
+ *
+ * <p>Fallback: if the kernel refuses a GSO send as unsupported (EIO: the route's device cannot checksum
+ * or the route is xfrm; EOPNOTSUPP/ENOPROTOOPT: an old kernel; Netty's UnsupportedOperationException), GSO
+ * is turned off for this channel and the train's bytes are re-sent as single datagrams — nothing lost.
+ * For that, each GSO train holds one extra reference to its content until the write completes.
+ *
+ * <p>Loop-thread only (the channel's event loop), except {@link #isGsoEnabled()}.
+ */
+public final class TrainSender {
+
+    /** Segments per UDP_SEGMENT send that every kernel accepts (UDP_MAX_SEGMENTS was 64 before 6.x). */
+    public static final int MAX_SEGMENTS = 64;
+    /** Largest UDP payload per send: 65535 − IPv4 (20) − UDP (8) headers. */
+    public static final int MAX_TRAIN_BYTES_V4 = 65507;
+    /** 65535 − UDP header: the IPv6 payload length counts only the UDP header and data. */
+    public static final int MAX_TRAIN_BYTES_V6 = 65527;
+
+    private static final int EIO = 5;
+    private static final int ENOPROTOOPT = 92;
+    private static final int EOPNOTSUPP = 95;
+
+    private final EpollDatagramChannel channel;
+    private final TransportCounters counters;
+    private volatile boolean gso;
+
+    public TrainSender(EpollDatagramChannel channel, boolean gso, TransportCounters counters) {
+        this.channel = channel;
+        this.gso = gso && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+        this.counters = counters;
+    }
+
+    public EpollDatagramChannel channel() {
+        return channel;
+    }
+
+    public boolean isGsoEnabled() {
+        return gso;
+    }
+
+    /** Turns UDP_SEGMENT off for this channel (also what the EIO fallback does). */
+    public void disableGso() {
+        if (gso) {
+            gso = false;
+            counters.gsoDisabledChannels.increment();
+        }
+    }
+
+    /** Largest train payload towards {@code to}: 65507 for IPv4 (also as a v4-mapped destination), else 65527. */
+    public static int maxTrainBytes(InetSocketAddress to) {
+        return to.getAddress() instanceof Inet4Address ? MAX_TRAIN_BYTES_V4 : MAX_TRAIN_BYTES_V6;
+    }
+
+    /**
+     * Queues one train: the readable bytes of {@code content} are consecutive datagrams of
+     * {@code segmentSize} bytes, the last one possibly shorter. Takes ownership of {@code content}.
+     *
+     * @throws IllegalArgumentException when the train breaks the kernel's limits (more than
+     *         {@link #MAX_SEGMENTS} segments or more than {@link #maxTrainBytes} bytes) — a caller bug;
+     *         {@code content} is released first
+     */
+    public void sendTrain(ByteBuf content, int segmentSize, InetSocketAddress to) {
+        int len = content.readableBytes();
+        if (segmentSize <= 0 || len > maxTrainBytes(to) || len > segmentSize * MAX_SEGMENTS) {
+            content.release();
+            throw new IllegalArgumentException("train of " + len + " bytes in segments of " + segmentSize
+                    + " breaks UDP_SEGMENT limits (" + MAX_SEGMENTS + " segments, " + maxTrainBytes(to) + " bytes)");
+        }
+        if (len <= segmentSize) {
+            sendDatagram(content, to);
+        } else if (gso) {
+            Train train = new Train(content.retain(), segmentSize, to);
+            channel.write(train, channel.newPromise().addListener(train));
+        } else {
+            writeSingles(content, segmentSize, to);
+            content.release();
+        }
+    }
+
+    /** Queues one datagram (the readable bytes of {@code content}); takes ownership. */
+    public void sendDatagram(ByteBuf content, InetSocketAddress to) {
+        counters.singleDatagramsSent.increment();
+        // Void promise: a failure reaches the pipeline's exceptionCaught, which counts it.
+        channel.write(new DatagramPacket(content, to), channel.voidPromise());
+    }
+
+    /** Hands everything queued to the kernel (sendmmsg). */
+    public void flush() {
+        channel.flush();
+    }
+
+    /** Splits [readerIndex, writerIndex) into retained slices; does not consume {@code content}'s reference. */
+    private void writeSingles(ByteBuf content, int segmentSize, InetSocketAddress to) {
+        int end = content.writerIndex();
+        for (int off = content.readerIndex(); off < end; off += segmentSize) {
+            sendDatagram(content.retainedSlice(off, Math.min(segmentSize, end - off)), to);
+        }
+    }
+
+    static boolean isGsoUnsupported(Throwable cause) {
+        if (cause instanceof UnsupportedOperationException) {
+            return true;
+        }
+        if (cause instanceof Errors.NativeIoException e) {
+            int errno = -e.expectedErr();
+            return errno == EIO || errno == EOPNOTSUPP || errno == ENOPROTOOPT;
+        }
+        return false;
+    }
+
+    /** One GSO train; also the listener of its own write, so that one object serves both. */
+    private final class Train extends SegmentedDatagramPacket implements ChannelFutureListener {
+        private final ByteBuf bytes;   // our extra reference (Netty may replace the packet's content)
+
+        Train(ByteBuf content, int segmentSize, InetSocketAddress recipient) {
+            super(content, segmentSize, recipient);
+            this.bytes = content;
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture future) {
+            try {
+                int segments = (bytes.readableBytes() + segmentSize() - 1) / segmentSize();
+                if (future.isSuccess()) {
+                    counters.gsoTrainsSent.increment();
+                    counters.gsoSegmentsSent.add(segments);
+                } else if (isGsoUnsupported(future.cause())) {
+                    disableGso();
+                    counters.gsoFallbackTrains.increment();
+                    writeSingles(bytes, segmentSize(), recipient());
+                    channel.flush();   // the batch's flush has already happened
+                } else {
+                    counters.drop(TransportCounters.Drop.UDP_SEND_ERROR, segments);
+                }
+            } finally {
+                bytes.release();
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.platoon.core.transport;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of the transport plumbing, shared by all queue loops of one device. Writers are loop threads
+ * (LongAdder: no contention between loops); readers are metrics/`show` threads.
+ */
+public final class TransportCounters {
+
+    /** Every place where the transport itself loses a packet. Metric label = {@link #label()}. */
+    public enum Drop {
+        /** sendmsg/sendmmsg failed for a reason other than "GSO unsupported" (no route, EPERM, EMSGSIZE…). */
+        UDP_SEND_ERROR("udp_send_error"),
+        /** Netty reported an I/O error on a UDP channel through the pipeline (void-promise sends, receive). */
+        UDP_IO_ERROR("udp_io_error"),
+        /** The tun queue refused a write with EAGAIN (its socket send buffer is full). */
+        TUN_WRITE_EAGAIN("tun_write_eagain"),
+        /** The tun queue took fewer bytes than the frame: the kernel saw a truncated packet. */
+        TUN_SHORT_WRITE("tun_short_write"),
+        /** The tun write failed (EINVAL for a bad virtio header, EIO, EBADFD after the device vanished…). */
+        TUN_WRITE_ERROR("tun_write_error"),
+        /** A read on the tun queue failed (not EAGAIN); reading is stopped to avoid a busy loop. */
+        TUN_READ_ERROR("tun_read_error"),
+        /** A sink callback threw: the datagram/frame it was handling is lost, the loop carries on. */
+        SINK_ERROR("sink_error"),
+        /** A control-plane datagram could not be sent: no channel open, or the channel was closed. */
+        CONTROL_SEND_NO_CHANNEL("control_send_no_channel");
+
+        private final String label;
+
+        Drop(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+
+    /** Trains whose GSO send failed as "unsupported" and were re-sent as single datagrams. */
+    public final LongAdder gsoFallbackTrains = new LongAdder();
+    /** Channels that turned UDP_SEGMENT off after such a failure (at most one per channel). */
+    public final LongAdder gsoDisabledChannels = new LongAdder();
+    /** Trains handed to the kernel as one UDP_SEGMENT send, and the datagrams in them. */
+    public final LongAdder gsoTrainsSent = new LongAdder();
+    public final LongAdder gsoSegmentsSent = new LongAdder();
+    /** Datagrams handed to Netty one by one (GSO off, one-segment trains, control plane). */
+    public final LongAdder singleDatagramsSent = new LongAdder();
+
+    /** Receive batches (one per channelReadComplete with ≥ 1 datagram) and the datagrams in them. */
+    public final LongAdder receiveBatches = new LongAdder();
+    public final LongAdder receiveDatagrams = new LongAdder();
+    private final AtomicLong receiveMaxBatch = new AtomicLong();
+
+    /** Tun read wakeups that yielded frames, and the frames. */
+    public final LongAdder tunReadBatches = new LongAdder();
+    public final LongAdder tunFramesRead = new LongAdder();
+    public final LongAdder tunFramesWritten = new LongAdder();
+    /** Times a queue loop stopped reading its tun queue because its UDP channel became unwritable. */
+    public final LongAdder tunReadPauses = new LongAdder();
+
+    public TransportCounters() {
+        for (Drop d : Drop.values()) {
+            drops.put(d, new LongAdder());
+        }
+    }
+
+    public void drop(Drop reason) {
+        drops.get(reason).increment();
+    }
+
+    public void drop(Drop reason, int packets) {
+        drops.get(reason).add(packets);
+    }
+
+    public long drops(Drop reason) {
+        return drops.get(reason).sum();
+    }
+
+    /** Records one receive batch of {@code datagrams} datagrams (called by the loop thread). */
+    void recordReceiveBatch(int datagrams) {
+        receiveBatches.increment();
+        receiveDatagrams.add(datagrams);
+        // Plain read first: the max changes rarely, so the CAS is almost never attempted.
+        if (datagrams > receiveMaxBatch.get()) {
+            receiveMaxBatch.accumulateAndGet(datagrams, Math::max);
+        }
+    }
+
+    /** Largest number of datagrams seen in one receive batch (GRO efficiency at a glance). */
+    public long receiveMaxBatch() {
+        return receiveMaxBatch.get();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("TransportCounters{gsoTrains=").append(gsoTrainsSent.sum())
+                .append(", gsoSegments=").append(gsoSegmentsSent.sum())
+                .append(", singles=").append(singleDatagramsSent.sum())
+                .append(", gsoFallbackTrains=").append(gsoFallbackTrains.sum())
+                .append(", gsoDisabledChannels=").append(gsoDisabledChannels.sum())
+                .append(", rxBatches=").append(receiveBatches.sum())
+                .append(", rxDatagrams=").append(receiveDatagrams.sum())
+                .append(", rxMaxBatch=").append(receiveMaxBatch())
+                .append(", tunReadBatches=").append(tunReadBatches.sum())
+                .append(", tunFramesRead=").append(tunFramesRead.sum())
+                .append(", tunFramesWritten=").append(tunFramesWritten.sum())
+                .append(", tunReadPauses=").append(tunReadPauses.sum());
+        for (Drop d : Drop.values()) {
+            long n = drops(d);
+            if (n != 0) {
+                sb.append(", drop.").append(d.label()).append('=').append(n);
+            }
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,240 @@
+package dev.platoon.core.transport;
+
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoEvent;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.Buffer;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One tun queue fd living on a Netty epoll event loop, next to that loop's UDP channel. On readiness it
+ * reads up to {@link #DEFAULT_READ_BUDGET} frames into one reusable direct buffer and hands each to a
+ * {@link TunFrameSink}, then yields to the loop (level-triggered epoll calls again if more is queued).
+ *
+ * <p>The handle owns the fd: {@link #close()} (also called by Netty when the loop shuts down) closes it.
+ * Reading, pausing and writing belong to the loop thread; pause/resume from elsewhere hop onto it.
+ */
+public final class TunQueueHandle implements EpollIoHandle {
+
+    /** virtio_net_hdr with num_buffers: the size set with TUNSETVNETHDRSZ. */
+    public static final int VNET_HDR_LEN = 12;
+    /** Largest frame a read can return: the header plus a 64 KiB GSO train. */
+    public static final int MAX_FRAME = VNET_HDR_LEN + 65535;
+    /** Room before the frame for the 16-byte WireGuard data header (and alignment). */
+    public static final int HEADROOM = 32;
+    /** Room after the frame for padding to 16 and the 16-byte Poly1305 tag. */
+    public static final int TAILROOM = 32;
+    public static final int DEFAULT_READ_BUDGET = 64;
+
+    private final FileDescriptor fd;
+    private final TunFrameSink sink;
+    private final TransportCounters counters;
+    private final int readBudget;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(HEADROOM + MAX_FRAME + TAILROOM);
+    private final long address = Buffer.memoryAddress(buffer);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private volatile IoEventLoop loop;
+    private volatile IoRegistration registration;
+    private boolean paused;     // loop thread
+    private boolean failed;     // loop thread: a read error stopped us for good
+
+    /**
+     * Takes ownership of {@code fd} (a tun queue opened with IFF_VNET_HDR and a 12-byte header size) and
+     * makes it non-blocking: one blocking read would stall every channel on the loop.
+     */
+    public TunQueueHandle(int fd, TunFrameSink sink, TransportCounters counters) {
+        this(fd, sink, counters, DEFAULT_READ_BUDGET);
+    }
+
+    public TunQueueHandle(int fd, TunFrameSink sink, TransportCounters counters, int readBudget) {
+        if (readBudget <= 0) {
+            throw new IllegalArgumentException("read budget must be positive: " + readBudget);
+        }
+        LinuxFd.setNonBlocking(fd);
+        this.fd = new FileDescriptor(fd);
+        this.sink = sink;
+        this.counters = counters;
+        this.readBudget = readBudget;
+    }
+
+    /** Registers with {@code loop} and starts reading (unless paused); the future ends when reading is armed. */
+    public Future<Void> register(IoEventLoop loop) {
+        Promise<Void> done = loop.newPromise();
+        this.loop = loop;
+        loop.register(this).addListener(f -> {
+            if (!f.isSuccess()) {
+                done.setFailure(f.cause());
+                return;
+            }
+            registration = (IoRegistration) f.getNow();
+            try {
+                registration.submit(paused ? EpollIoOps.NONE : EpollIoOps.EPOLLIN);
+                done.setSuccess(null);
+            } catch (Exception e) {
+                done.setFailure(e);
+            }
+        });
+        return done;
+    }
+
+    @Override
+    public FileDescriptor fd() {
+        return fd;
+    }
+
+    public IoEventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public void handle(IoRegistration reg, IoEvent event) {
+        EpollIoOps ops = ((EpollIoEvent) event).ops();
+        if (paused || failed || !(ops.contains(EpollIoOps.EPOLLIN) || ops.contains(EpollIoOps.EPOLLERR))) {
+            return;
+        }
+        int frames = 0;
+        try {
+            while (frames < readBudget && !paused) {
+                int n = fd.readAddress(address, HEADROOM, HEADROOM + MAX_FRAME);
+                if (n <= 0) {          // 0: EAGAIN, queue empty; -1: EOF (device gone)
+                    if (n < 0) {
+                        fail();
+                    }
+                    break;
+                }
+                frames++;
+                try {
+                    sink.frame(buffer, HEADROOM, n);
+                } catch (RuntimeException e) {
+                    counters.drop(TransportCounters.Drop.SINK_ERROR);
+                }
+            }
+        } catch (IOException e) {
+            fail();               // EBADFD after the device was deleted, …: stop instead of spinning
+        }
+        if (frames > 0) {
+            counters.tunReadBatches.increment();
+            counters.tunFramesRead.add(frames);
+            try {
+                sink.batchEnd();
+            } catch (RuntimeException e) {
+                counters.drop(TransportCounters.Drop.SINK_ERROR);
+            }
+        }
+    }
+
+    private void fail() {
+        counters.drop(TransportCounters.Drop.TUN_READ_ERROR);
+        failed = true;
+        if (registration != null) {
+            registration.cancel();   // also silences EPOLLERR, which epoll reports whatever the mask
+        }
+    }
+
+    /** Stops reading the queue (backpressure): the kernel's txqueue absorbs the burst meanwhile. */
+    public void pauseReading() {
+        if (loop != null && !loop.inEventLoop()) {
+            loop.execute(this::pauseReading);
+            return;
+        }
+        if (!paused) {
+            paused = true;
+            counters.tunReadPauses.increment();
+            submit(EpollIoOps.NONE);
+        }
+    }
+
+    public void resumeReading() {
+        if (loop != null && !loop.inEventLoop()) {
+            loop.execute(this::resumeReading);
+            return;
+        }
+        if (paused) {
+            paused = false;
+            submit(EpollIoOps.EPOLLIN);   // level-triggered: fires at once if frames are waiting
+        }
+    }
+
+    /** Loop thread: whether reading is paused. */
+    public boolean isReadingPaused() {
+        return paused;
+    }
+
+    private void submit(EpollIoOps ops) {
+        IoRegistration r = registration;
+        if (r != null && r.isValid() && !failed) {
+            try {
+                r.submit(ops);
+            } catch (Exception e) {
+                fail();
+            }
+        }
+    }
+
+    /**
+     * Writes one frame (virtio_net_hdr + packet or train) from a direct buffer; never blocks. A refused or
+     * partial write is a counted drop.
+     *
+     * @return true when the whole frame was taken
+     */
+    public boolean writeFrame(ByteBuffer direct, int offset, int length) {
+        if (!direct.isDirect()) {
+            throw new IllegalArgumentException("tun writes need a direct buffer");
+        }
+        int n;
+        try {
+            n = fd.write(direct, offset, offset + length);
+        } catch (IOException e) {
+            counters.drop(TransportCounters.Drop.TUN_WRITE_ERROR);
+            return false;
+        }
+        return written(n, length);
+    }
+
+    /** As {@link #writeFrame(ByteBuffer, int, int)}, from native memory (e.g. a pooled ByteBuf's memoryAddress). */
+    public boolean writeFrameAddress(long memoryAddress, int offset, int length) {
+        int n;
+        try {
+            n = fd.writeAddress(memoryAddress, offset, offset + length);
+        } catch (IOException e) {
+            counters.drop(TransportCounters.Drop.TUN_WRITE_ERROR);
+            return false;
+        }
+        return written(n, length);
+    }
+
+    private boolean written(int n, int length) {
+        if (n == length) {
+            counters.tunFramesWritten.increment();
+            return true;
+        }
+        counters.drop(n == 0 ? TransportCounters.Drop.TUN_WRITE_EAGAIN : TransportCounters.Drop.TUN_SHORT_WRITE);
+        return false;
+    }
+
+    /** Deregisters and closes the fd; idempotent; safe from any thread. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        IoRegistration r = registration;
+        if (r != null) {
+            r.cancel();
+        }
+        try {
+            fd.close();
+        } catch (IOException ignored) {
+            // already closed: nothing left to release
+        }
+    }
+}

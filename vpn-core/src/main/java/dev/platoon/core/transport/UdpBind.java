@@ -1,0 +1,198 @@
+package dev.platoon.core.transport;
+
+import io.netty.channel.ChannelException;
+import io.netty.channel.DefaultChannelPromise;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollDatagramChannelConfig;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * One UDP socket per queue loop, all bound with SO_REUSEPORT to the same port, each registered on its own
+ * loop. The sockets are created on the calling thread, which fixes their network namespace: call
+ * {@link #open} from a thread that is in the namespace the device lives in.
+ */
+public final class UdpBind implements AutoCloseable {
+
+    static final int SOL_SOCKET = 1;
+    static final int SO_SNDBUFFORCE = 32;
+    static final int SO_RCVBUFFORCE = 33;
+    static final int SO_MARK = 36;
+    static final IntegerUnixChannelOption SNDBUF_FORCE =
+            new IntegerUnixChannelOption("SO_SNDBUFFORCE", SOL_SOCKET, SO_SNDBUFFORCE);
+    static final IntegerUnixChannelOption RCVBUF_FORCE =
+            new IntegerUnixChannelOption("SO_RCVBUFFORCE", SOL_SOCKET, SO_RCVBUFFORCE);
+    static final IntegerUnixChannelOption MARK = new IntegerUnixChannelOption("SO_MARK", SOL_SOCKET, SO_MARK);
+    /** Set explicitly: a host with net.ipv6.bindv6only=1 would otherwise lose IPv4 peers. */
+    static final IntegerUnixChannelOption V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
+
+    private final List<EpollDatagramChannel> channels;
+    private final List<TrainSender> senders;
+    private final int port;
+    private final boolean buffersForced;
+
+    private UdpBind(List<EpollDatagramChannel> channels, List<TrainSender> senders, int port, boolean forced) {
+        this.channels = List.copyOf(channels);
+        this.senders = List.copyOf(senders);
+        this.port = port;
+        this.buffersForced = forced;
+    }
+
+    /**
+     * Opens one channel per loop and binds them all to {@code port} (0 = let the kernel pick one for the first
+     * channel; the others then join that port).
+     *
+     * @param bindAddress null = dual-stack wildcard ({@code ::} with IPV6_V6ONLY off); an IPv4 address gives
+     *                    IPv4-only sockets
+     * @param sinks       the inbound sink of loop {@code i}
+     * @throws IOException with one line naming the address and the cause when a bind fails (port in use,
+     *                     address not local)
+     */
+    @SuppressWarnings("deprecation") // IoEventLoop.register(ChannelPromise): Bootstrap calls the same thing
+    public static UdpBind open(List<? extends IoEventLoop> loops, InetAddress bindAddress, int port,
+                               UdpOptions options, TransportCounters counters, IntFunction<InboundSink> sinks)
+            throws IOException, InterruptedException {
+        if (loops.isEmpty()) {
+            throw new IllegalArgumentException("no event loops");
+        }
+        boolean v4 = bindAddress instanceof Inet4Address;
+        List<EpollDatagramChannel> channels = new ArrayList<>(loops.size());
+        List<TrainSender> senders = new ArrayList<>(loops.size());
+        boolean forced = true;
+        boolean gso = options.udpGso() && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+        int boundPort = port;
+        try {
+            for (int i = 0; i < loops.size(); i++) {
+                // Created here, on the caller's thread: socket(2) takes that thread's network namespace.
+                EpollDatagramChannel ch = new EpollDatagramChannel(v4 ? SocketProtocolFamily.INET
+                        : SocketProtocolFamily.INET6);
+                channels.add(ch);
+                if (!v4) {
+                    ch.config().setOption(V6ONLY, 0);
+                }
+                forced &= configure(ch, options);
+                ch.pipeline().addLast("receiver", new DatagramReceiver(sinks.apply(i), counters));
+                IoEventLoop loop = loops.get(i);
+                loop.register(new DefaultChannelPromise(ch, loop)).sync();
+                InetSocketAddress local = bindAddress == null ? new InetSocketAddress(boundPort)
+                        : new InetSocketAddress(bindAddress, boundPort);
+                try {
+                    ch.bind(local).sync();
+                } catch (Exception e) {
+                    throw new IOException("cannot bind UDP " + local + ": " + e.getMessage(), e);
+                }
+                boundPort = ch.localAddress().getPort();
+                senders.add(new TrainSender(ch, gso, counters));
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            for (EpollDatagramChannel ch : channels) {
+                ch.close();
+            }
+            throw e;
+        }
+        return new UdpBind(channels, senders, boundPort, forced);
+    }
+
+    /** Applies the options before bind; returns whether both FORCE buffer options took. */
+    private static boolean configure(EpollDatagramChannel ch, UdpOptions o) {
+        EpollDatagramChannelConfig c = ch.config();
+        c.setReusePort(true);
+        c.setUdpGro(o.udpGro());
+        c.setMaxDatagramPayloadSize(0);              // netty#17492: >0 switches to recvmmsg and loses gso_size
+        c.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(UdpOptions.RECEIVE_BUFFER_BYTES));
+        c.setWriteBufferWaterMark(new WriteBufferWaterMark(o.writeLowWaterMark(), o.writeHighWaterMark()));
+        boolean forced = true;
+        if (o.socketBufferBytes() > 0) {
+            forced &= setBuffer(ch, RCVBUF_FORCE, o.socketBufferBytes(), true);
+            forced &= setBuffer(ch, SNDBUF_FORCE, o.socketBufferBytes(), false);
+        }
+        if (o.fwmark() != 0) {
+            try {
+                c.setOption(MARK, o.fwmark());
+            } catch (ChannelException e) {
+                throw new ChannelException("cannot set SO_MARK=" + o.fwmark() + " (needs CAP_NET_ADMIN): "
+                        + rootMessage(e));
+            }
+        }
+        return forced;
+    }
+
+    private static boolean setBuffer(EpollDatagramChannel ch, IntegerUnixChannelOption force, int bytes,
+                                     boolean receive) {
+        try {
+            ch.config().setOption(force, bytes);
+            return true;
+        } catch (ChannelException eperm) {
+            // No CAP_NET_ADMIN: the plain option, which the kernel caps at rmem_max/wmem_max.
+            if (receive) {
+                ch.config().setReceiveBufferSize(bytes);
+            } else {
+                ch.config().setSendBufferSize(bytes);
+            }
+            return false;
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
+    }
+
+    /** The port all channels are bound to. */
+    public int localPort() {
+        return port;
+    }
+
+    public int size() {
+        return channels.size();
+    }
+
+    /** The channel of loop {@code i}. */
+    public EpollDatagramChannel channel(int i) {
+        return channels.get(i);
+    }
+
+    /** The train sender of loop {@code i}; use it only on that loop's thread. */
+    public TrainSender sender(int i) {
+        return senders.get(i);
+    }
+
+    /** Whether Netty and the kernel support UDP_SEGMENT sends at all (see also {@link TrainSender#isGsoEnabled}). */
+    public static boolean isSegmentedDatagramPacketSupported() {
+        return EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+    }
+
+    /** True when SO_RCVBUFFORCE/SO_SNDBUFFORCE took on every socket (else the sizes are capped by rmem_max). */
+    public boolean buffersForced() {
+        return buffersForced;
+    }
+
+    /** The receive buffer the kernel granted to channel {@code i} (twice the requested size, by convention). */
+    public int receiveBufferSize(int i) {
+        return channels.get(i).config().getReceiveBufferSize();
+    }
+
+    public int sendBufferSize(int i) {
+        return channels.get(i).config().getSendBufferSize();
+    }
+
+    /** Closes every channel and waits (bounded) for the closes. */
+    @Override
+    public void close() {
+        for (EpollDatagramChannel ch : channels) {
+            ch.close().awaitUninterruptibly(2000);
+        }
+    }
+}
