@@ -1,0 +1,98 @@
+package dev.platoon.core.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.platoon.core.demo.JavaCommand;
+
+/**
+ * Detaching {@code platoon up}: Java cannot fork, so the parent starts the same program again with
+ * {@code --foreground} in a new session (setsid), logging to the interface's log file, and returns once
+ * the child has written its pid file (the interface is up) — or prints the child's one-line error.
+ */
+final class Daemon {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    private Daemon() {
+    }
+
+    /** The pid in an interface's pid file, if that process is still alive. */
+    static Optional<ProcessHandle> running(InterfaceFiles files, String name) {
+        Path pidFile = files.pidFile(name);
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    static void writePidFile(InterfaceFiles files, String name) throws IOException {
+        createPrivateDir(files.runDir());
+        Path tmp = files.runDir().resolve(name + ".pid.tmp");
+        Files.writeString(tmp, ProcessHandle.current().pid() + "\n");
+        Files.move(tmp, files.pidFile(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static void createPrivateDir(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    /** Starts the foreground child and waits until it is up; returns the exit code for the parent. */
+    static int detach(InterfaceFiles files, String name, Path config, List<String> extraArgs,
+                      java.io.PrintWriter out, java.io.PrintWriter err) throws IOException {
+        createPrivateDir(files.logDir());
+        Path log = files.logFile(name);
+        List<String> args = new ArrayList<>(List.of("up", "--foreground"));
+        args.addAll(extraArgs);
+        args.add(config.toString());
+        List<String> cmd = new ArrayList<>(List.of("setsid"));
+        cmd.addAll(JavaCommand.platoon(args));
+        Process child = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<ProcessHandle> up = running(files, name);
+            if (up.isPresent() && up.get().pid() == child.pid()) {
+                out.println("platoon: " + name + " is up (pid " + child.pid() + ", log " + log + ")");
+                return 0;
+            }
+            if (!child.isAlive()) {
+                err.println(lastError(log, name));
+                return 1;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        child.destroy();
+        err.println("platoon: " + name + " did not come up within " + READY_TIMEOUT.toSeconds() + " s; see " + log);
+        return 1;
+    }
+
+    private static String lastError(Path log, String name) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (lines.get(i).startsWith("platoon")) {
+                return lines.get(i);
+            }
+        }
+        return "platoon: " + name + " failed to start; see " + log;
+    }
+}

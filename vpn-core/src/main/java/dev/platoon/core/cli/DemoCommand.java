@@ -1,0 +1,142 @@
+package dev.platoon.core.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import dev.platoon.core.demo.JavaCommand;
+import dev.platoon.core.demo.Shell;
+import dev.platoon.core.demo.TunnelBed;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", description = {
+        "Run a WireGuard tunnel between two network namespaces, end to end, and remove everything after:",
+        "two platoons, a handshake, pings (IPv4 and IPv6), a bounded TCP transfer, and the train counters."})
+final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "Length of the TCP transfer (1-30 s).")
+    int seconds;
+
+    private PrintWriter out;
+
+    @Override
+    public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (seconds < 1 || seconds > 30) {
+            err.println("platoon demo: --seconds must be 1..30");
+            return 2;
+        }
+        if (!Shell.run(Duration.ofSeconds(5), "id", "-u").stdout().strip().equals("0")) {
+            err.println("platoon demo: needs root (it creates network namespaces and tun devices)");
+            return 1;
+        }
+        if (!Shell.onPath("ip")) {
+            err.println("platoon demo: needs the 'ip' tool (Debian package iproute2)");
+            return 1;
+        }
+        say("platoon demo: two namespaces joined by a veth pair (192.0.2.1 <-> 192.0.2.2),");
+        say("  one platoon in each, tunnel 100.64.0.1 <-> 100.64.0.2 and fd00:64::1 <-> fd00:64::2.");
+        try (TunnelBed bed = TunnelBed.create("platoon-demo")) {
+            bed.writeConfig(bed.a, true, List.of());
+            bed.writeConfig(bed.b, true, List.of());
+            bed.startPlatoon(bed.a, List.of());
+            bed.startPlatoon(bed.b, List.of());
+            bed.awaitUp(bed.a, Duration.ofSeconds(30));
+            bed.awaitUp(bed.b, Duration.ofSeconds(30));
+            say("[1/4] both interfaces are up: " + bed.a.ifname + " in " + bed.a.namespace + ", "
+                    + bed.b.ifname + " in " + bed.b.namespace);
+            long t0 = System.nanoTime();
+            if (!bed.ping(bed.a, false, Duration.ofSeconds(15))) {
+                err.println("platoon demo: no IPv4 ping answer through the tunnel; logs: " + bed.workDir());
+                return 1;
+            }
+            say(String.format("[2/4] handshake done and IPv4 ping answered in %.0f ms",
+                    (System.nanoTime() - t0) / 1e6));
+            if (!bed.ping(bed.a, true, Duration.ofSeconds(10))) {
+                err.println("platoon demo: no IPv6 ping answer through the tunnel");
+                return 1;
+            }
+            say("[3/4] IPv6 ping answered");
+            boolean ok = Shell.onPath("iperf3") ? iperf(bed) : builtInTransfer(bed);
+            if (!ok) {
+                return 1;
+            }
+            say("[4/4] train counters:");
+            for (TunnelBed.Side side : List.of(bed.a, bed.b)) {
+                Shell.Result show = bed.net.exec(side.namespace, Duration.ofSeconds(20),
+                        JavaCommand.platoon(List.of("show", side.ifname)).toArray(String[]::new));
+                show.stdout().lines().forEach(l -> say("    " + l));
+            }
+            say("platoon demo: done; removing namespaces and interfaces.");
+            return 0;
+        }
+    }
+
+    private boolean iperf(TunnelBed bed) throws Exception {
+        say("      TCP through the tunnel with iperf3 for " + seconds + " s ...");
+        Process server = bed.net.start(bed.b.namespace,
+                List.of("iperf3", "-s", "-1", "-B", bed.b.tunnel4), bed.workDir().resolve("iperf3-server.log"));
+        dev.platoon.core.demo.Waits.until(Duration.ofSeconds(10), "iperf3 server",
+                () -> bed.net.exec(bed.b.namespace, Duration.ofSeconds(5), "ss", "-ltn").stdout().contains(":5201"));
+        Process client = new ProcessBuilder(Shell.inNamespace(bed.a.namespace, List.of("iperf3", "-c",
+                bed.b.tunnel4, "-t", String.valueOf(seconds), "-i", "1", "--forceflush")))
+                .redirectErrorStream(true).start();
+        String summary = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.contains("bits/sec")) {
+                    if (line.contains("receiver")) {
+                        summary = line;
+                    } else if (!line.contains("sender")) {
+                        out.print("\r      " + line.strip() + "   ");
+                        out.flush();
+                    }
+                }
+            }
+        }
+        client.waitFor(seconds + 30L, TimeUnit.SECONDS);
+        server.waitFor(10, TimeUnit.SECONDS);
+        out.println();
+        if (summary == null) {
+            spec.commandLine().getErr().println("platoon demo: iperf3 through the tunnel gave no result");
+            return false;
+        }
+        say("      result: " + summary.strip().replaceAll("\\s+", " "));
+        return true;
+    }
+
+    private boolean builtInTransfer(TunnelBed bed) throws Exception {
+        long bytes = 256L << 20;
+        say("      iperf3 is not installed; a built-in TCP transfer of " + (bytes >> 20) + " MiB instead ...");
+        Process recv = bed.net.start(bed.b.namespace, JavaCommand.platoon(List.of("transfer", "recv",
+                "--address", bed.b.tunnel4)), bed.workDir().resolve("recv.log"));
+        dev.platoon.core.demo.Waits.until(Duration.ofSeconds(15), "transfer receiver",
+                () -> bed.net.exec(bed.b.namespace, Duration.ofSeconds(5), "ss", "-ltn").stdout().contains(":5201"));
+        Shell.Result send = bed.net.exec(bed.a.namespace, Duration.ofSeconds(120),
+                JavaCommand.platoon(List.of("transfer", "send", "--address", bed.b.tunnel4,
+                        "--bytes", String.valueOf(bytes))).toArray(String[]::new));
+        recv.waitFor(30, TimeUnit.SECONDS);
+        String received = java.nio.file.Files.readString(bed.workDir().resolve("recv.log"));
+        say("      sent:     " + send.stdout().strip());
+        say("      received: " + received.lines().filter(l -> l.startsWith("bytes=")).findFirst().orElse("?"));
+        return send.ok();
+    }
+
+    private void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.platoon.core.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import dev.platoon.config.ConfigException;
+import dev.platoon.config.WgConfig;
+import dev.platoon.core.device.Device;
+import dev.platoon.core.device.DeviceOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "up", description = {
+        "Bring up an interface from a wg-quick file, like 'wg-quick up'.",
+        "CONFIG is a path to NAME.conf, or a NAME looked up in /etc/platoon then /etc/wireguard."})
+final class UpCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "CONFIG")
+    String config;
+
+    @Option(names = "--foreground", description = "Stay attached, log to stderr, tear down on SIGTERM/SIGINT.")
+    boolean foreground;
+
+    @Option(names = "--queues", description = "Tun queues and loops (default: number of CPUs).")
+    Integer queues;
+
+    @Option(names = "--rekey-after-seconds", hidden = true,
+            description = "Shorten REKEY_AFTER_TIME (tests only; the protocol's value is 120).")
+    Integer rekeyAfterSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path file = InterfaceFiles.resolveConfig(config);
+        String name = InterfaceFiles.interfaceName(file);
+        WgConfig wg;
+        try {
+            wg = ConfigFiles.read(file, err);
+        } catch (ConfigException e) {
+            err.println("platoon: " + e.getMessage());
+            return 1;
+        }
+        InterfaceFiles files = InterfaceFiles.system();
+        var running = Daemon.running(files, name);
+        if (running.isPresent() && running.get().pid() != ProcessHandle.current().pid()) {
+            err.println("platoon: " + name + " is already up (pid " + running.get().pid() + ")");
+            return 1;
+        }
+        if (!foreground) {
+            return Daemon.detach(files, name, file, passThroughArgs(), out, err);
+        }
+        DeviceOptions options = DeviceOptions.defaults()
+                .withQueues(queues == null ? Runtime.getRuntime().availableProcessors() : queues)
+                .withRekeyAfterSeconds(rekeyAfterSeconds);
+        Device device = Device.up(name, file, wg, options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            device.close();
+            try {
+                java.nio.file.Files.deleteIfExists(files.pidFile(name));
+            } catch (java.io.IOException ignored) {
+                // best effort: a stale pid file names a dead process and is ignored
+            }
+            stopped.countDown();
+        }, "platoon-teardown"));
+        Daemon.writePidFile(files, name);
+        err.println("platoon: " + name + " is up: " + device.describe());
+        err.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private List<String> passThroughArgs() {
+        List<String> args = new ArrayList<>();
+        if (queues != null) {
+            args.add("--queues=" + queues);
+        }
+        if (rekeyAfterSeconds != null) {
+            args.add("--rekey-after-seconds=" + rekeyAfterSeconds);
+        }
+        return args;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.platoon.core.demo;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The command line that starts this same program again (same java, same flags, same class path). */
+public final class JavaCommand {
+    private JavaCommand() {
+    }
+
+    /** {@code java <this JVM's flags> -cp <class path> dev.platoon.core.cli.Main args...}. */
+    public static List<String> platoon(List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // Debug agents and JDWP ports would clash between two children; leave them out.
+            if (!flag.startsWith("-agentlib") && !flag.startsWith("-javaagent") && !flag.startsWith("-Xrunjdwp")) {
+                cmd.add(flag);
+            }
+        }
+        if (cmd.stream().noneMatch(f -> f.startsWith("--enable-native-access"))) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("dev.platoon.core.cli.Main");
+        cmd.addAll(args);
+        return cmd;
+    }
+}

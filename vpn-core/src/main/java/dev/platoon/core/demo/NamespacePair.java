@@ -1,0 +1,128 @@
+package dev.platoon.core.demo;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two network namespaces joined by a veth pair: the "two machines" of the demo and of the end-to-end
+ * tests. Outer addresses come from TEST-NET-1 (192.0.2.0/24). Everything it creates — namespaces and
+ * the processes started in them — it removes in {@link #close()}, which also runs from a shutdown hook
+ * so an interrupted run leaves nothing behind.
+ */
+public final class NamespacePair implements AutoCloseable {
+    private static final Duration IP_TIMEOUT = Duration.ofSeconds(10);
+
+    public final String a;
+    public final String b;
+    public final String addressA = "192.0.2.1";
+    public final String addressB = "192.0.2.2";
+
+    private final List<Process> processes = new ArrayList<>();
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private NamespacePair(String a, String b) {
+        this.a = a;
+        this.b = b;
+        this.shutdownHook = new Thread(this::cleanUp, "netns-cleanup-" + a);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Creates {@code PREFIX-XXXX-a} and {@code PREFIX-XXXX-b} with a veth pair, both up, lo up. */
+    public static NamespacePair create(String prefix) {
+        String tag = prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        NamespacePair pair = new NamespacePair(tag + "-a", tag + "-b");
+        try {
+            pair.setUp();
+        } catch (RuntimeException e) {
+            pair.close();
+            throw e;
+        }
+        return pair;
+    }
+
+    private void setUp() {
+        ip("netns", "add", a);
+        ip("netns", "add", b);
+        // The veth is created directly inside namespace a, so it never exists in the root namespace.
+        ip("-n", a, "link", "add", "veth0", "type", "veth", "peer", "name", "veth0", "netns", b);
+        ip("-n", a, "addr", "add", addressA + "/24", "dev", "veth0");
+        ip("-n", b, "addr", "add", addressB + "/24", "dev", "veth0");
+        for (String ns : List.of(a, b)) {
+            ip("-n", ns, "link", "set", "lo", "up");
+            ip("-n", ns, "link", "set", "veth0", "up");
+        }
+    }
+
+    /** Moves the veth end in b to another outer address (roaming tests). */
+    public void readdressB(String newAddress) {
+        ip("-n", b, "addr", "flush", "dev", "veth0");
+        ip("-n", b, "addr", "add", newAddress + "/24", "dev", "veth0");
+    }
+
+    public Shell.Result exec(String namespace, Duration timeout, String... command) {
+        return Shell.run(timeout, Shell.inNamespace(namespace, List.of(command)));
+    }
+
+    /** Starts a long-running process in a namespace, output to a log file; stopped by {@link #close()}. */
+    public synchronized Process start(String namespace, List<String> command, Path log) throws IOException {
+        Process p = new ProcessBuilder(Shell.inNamespace(namespace, command))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        processes.add(p);
+        return p;
+    }
+
+    /** Stops one process we started: SIGTERM, then SIGKILL after a grace period. */
+    public static void stop(Process p, Duration grace) {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void ip(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip"));
+        cmd.addAll(List.of(args));
+        Shell.run(IP_TIMEOUT, cmd).orThrow();
+    }
+
+    private synchronized void cleanUp() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Process p : processes) {
+            stop(p, Duration.ofSeconds(5));
+        }
+        Shell.run(IP_TIMEOUT, "ip", "netns", "del", a);
+        Shell.run(IP_TIMEOUT, "ip", "netns", "del", b);
+    }
+
+    @Override
+    public void close() {
+        cleanUp();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException ignored) {
+            // already shutting down: the hook runs (and finds it closed)
+        }
+    }
+}

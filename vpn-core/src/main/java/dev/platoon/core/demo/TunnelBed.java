@@ -1,0 +1,194 @@
+package dev.platoon.core.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import dev.platoon.crypto.Keys;
+
+/**
+ * Two WireGuard endpoints in a {@link NamespacePair}: side A (192.0.2.1, tunnel 100.64.0.1 and
+ * fd00:64::1) and side B (192.0.2.2, 100.64.0.2, fd00:64::2), each run by platoon or by Debian's
+ * wireguard-go. The demo and the end-to-end tests both stand on it.
+ */
+public final class TunnelBed implements AutoCloseable {
+    public static final int LISTEN_PORT = 51820;
+
+    /** Which implementation runs a side. */
+    public enum Kind { PLATOON, WIREGUARD_GO }
+
+    /** One side: its namespace, interface, keys, tunnel addresses and the process running it. */
+    public static final class Side {
+        public final String namespace;
+        public final String ifname;
+        public final String outerAddress;
+        public final String tunnel4;
+        public final String tunnel6;
+        public final byte[] privateKey = Keys.generatePrivateKey();
+        public final byte[] publicKey = Keys.publicKey(privateKey);
+        public Kind kind;
+        public Process process;
+        public Path config;
+        public Path log;
+
+        Side(String namespace, String ifname, String outerAddress, String tunnel4, String tunnel6) {
+            this.namespace = namespace;
+            this.ifname = ifname;
+            this.outerAddress = outerAddress;
+            this.tunnel4 = tunnel4;
+            this.tunnel6 = tunnel6;
+        }
+    }
+
+    public final NamespacePair net;
+    public final Side a;
+    public final Side b;
+    private final Path workDir;
+
+    private TunnelBed(NamespacePair net, Path workDir) {
+        this.net = net;
+        this.workDir = workDir;
+        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        this.a = new Side(net.a, "pta" + tag, net.addressA, "100.64.0.1", "fd00:64::1");
+        this.b = new Side(net.b, "ptb" + tag, net.addressB, "100.64.0.2", "fd00:64::2");
+    }
+
+    public static TunnelBed create(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        return new TunnelBed(NamespacePair.create(prefix), dir);
+    }
+
+    public Side other(Side side) {
+        return side == a ? b : a;
+    }
+
+    /**
+     * Writes the wg-quick file for a side. {@code withEndpoint}: whether it knows the other side's
+     * outer address (a side without one can only answer, never initiate).
+     */
+    public Path writeConfig(Side side, boolean withEndpoint, List<String> extraInterfaceLines)
+            throws IOException {
+        Side peer = other(side);
+        List<String> lines = new ArrayList<>();
+        lines.add("[Interface]");
+        lines.add("PrivateKey = " + Keys.toBase64(side.privateKey));
+        lines.add("ListenPort = " + LISTEN_PORT);
+        lines.add("Address = " + side.tunnel4 + "/24, " + side.tunnel6 + "/64");
+        lines.addAll(extraInterfaceLines);
+        lines.add("");
+        lines.add("[Peer]");
+        lines.add("PublicKey = " + Keys.toBase64(peer.publicKey));
+        lines.add("AllowedIPs = " + peer.tunnel4 + "/32, " + peer.tunnel6 + "/128");
+        if (withEndpoint) {
+            lines.add("Endpoint = " + peer.outerAddress + ":" + LISTEN_PORT);
+        }
+        Path file = workDir.resolve(side.ifname + ".conf");
+        Files.write(file, lines);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        side.config = file;
+        return file;
+    }
+
+    /** Starts platoon for a side in its namespace (foreground, logging to a file). */
+    public void startPlatoon(Side side, List<String> extraArgs) throws IOException {
+        List<String> args = new ArrayList<>(List.of("up", "--foreground"));
+        args.addAll(extraArgs);
+        args.add(side.config.toString());
+        side.kind = Kind.PLATOON;
+        side.log = workDir.resolve(side.ifname + ".log");
+        side.process = net.start(side.namespace, JavaCommand.platoon(args), side.log);
+    }
+
+    /**
+     * Starts Debian's wireguard-go for a side and configures it with Debian's wg and ip, the way an
+     * operator would: wg setconf with the wg(8) part of the file, then addresses and link up.
+     */
+    public void startWireguardGo(Side side, boolean withEndpoint) throws IOException {
+        side.kind = Kind.WIREGUARD_GO;
+        side.log = workDir.resolve(side.ifname + ".log");
+        side.process = net.start(side.namespace, List.of("wireguard-go", "-f", side.ifname), side.log);
+        Path socket = Path.of("/var/run/wireguard", side.ifname + ".sock");
+        Waits.until(Duration.ofSeconds(10), "wireguard-go's control socket " + socket,
+                () -> Files.exists(socket) || !side.process.isAlive());
+        if (!side.process.isAlive()) {
+            throw new IllegalStateException("wireguard-go exited: " + Files.readString(side.log).strip());
+        }
+        Side peer = other(side);
+        Path key = workDir.resolve(side.ifname + ".key");
+        Files.writeString(key, Keys.toBase64(side.privateKey) + "\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        List<String> wg = new ArrayList<>(List.of("wg", "set", side.ifname, "private-key", key.toString(),
+                "listen-port", String.valueOf(LISTEN_PORT), "peer", Keys.toBase64(peer.publicKey),
+                "allowed-ips", peer.tunnel4 + "/32," + peer.tunnel6 + "/128"));
+        if (withEndpoint) {
+            wg.add("endpoint");
+            wg.add(peer.outerAddress + ":" + LISTEN_PORT);
+        }
+        Duration t = Duration.ofSeconds(10);
+        Shell.run(t, Shell.inNamespace(side.namespace, wg)).orThrow();
+        net.exec(side.namespace, t, "ip", "addr", "add", side.tunnel4 + "/24", "dev", side.ifname).orThrow();
+        net.exec(side.namespace, t, "ip", "addr", "add", side.tunnel6 + "/64", "dev", side.ifname).orThrow();
+        net.exec(side.namespace, t, "ip", "link", "set", "mtu", "1420", "up", "dev", side.ifname).orThrow();
+    }
+
+    /** Waits until a side's interface exists and is up in its namespace (or its process died). */
+    public void awaitUp(Side side, Duration timeout) throws IOException {
+        Waits.until(timeout, side.ifname + " up in " + side.namespace, () -> {
+            if (!side.process.isAlive()) {
+                return true;
+            }
+            Shell.Result r = net.exec(side.namespace, Duration.ofSeconds(5), "ip", "-o", "link", "show",
+                    "dev", side.ifname);
+            return r.ok() && r.stdout().contains(",UP");
+        });
+        if (!side.process.isAlive()) {
+            throw new IllegalStateException(side.kind + " for " + side.ifname + " exited: "
+                    + lastLine(side.log));
+        }
+    }
+
+    /** Pings the other side's tunnel address from a side until one answer comes back. */
+    public boolean ping(Side from, boolean ipv6, Duration timeout) {
+        String target = ipv6 ? other(from).tunnel6 : other(from).tunnel4;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Shell.Result r = net.exec(from.namespace, Duration.ofSeconds(5),
+                    "ping", ipv6 ? "-6" : "-4", "-c", "1", "-W", "1", target);
+            if (r.ok()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static String lastLine(Path log) throws IOException {
+        if (log == null || !Files.exists(log)) {
+            return "(no log)";
+        }
+        List<String> lines = Files.readAllLines(log);
+        return lines.isEmpty() ? "(empty log)" : lines.getLast();
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    @Override
+    public void close() {
+        net.close();
+        try (var files = Files.list(workDir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(workDir);
+        } catch (IOException ignored) {
+            // temp files only
+        }
+    }
+}
