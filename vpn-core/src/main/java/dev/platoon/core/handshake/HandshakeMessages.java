@@ -1,0 +1,196 @@
+package dev.platoon.core.handshake;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+import dev.platoon.core.peer.IndexEntry;
+import dev.platoon.core.peer.IndexTable;
+import dev.platoon.core.peer.Peer;
+import dev.platoon.core.transport.DatagramSender;
+import dev.platoon.crypto.CookieChecker;
+import dev.platoon.crypto.Handshake;
+import dev.platoon.crypto.HandshakeException;
+import dev.platoon.crypto.InitiationResult;
+import dev.platoon.crypto.Protocol;
+import dev.platoon.crypto.StaticIdentity;
+import dev.platoon.crypto.TransportKeypair;
+
+/**
+ * Handles received handshake messages (types 1–3) on a worker thread, as wireguard-go's
+ * RoutineHandshake: MAC1 always; under load MAC2 (else a cookie reply) and the per-source rate
+ * limit; then the Noise step, the keypair, the endpoint, and our answer. Every refusal is counted by
+ * reason in {@link HandshakeCounters}, never thrown.
+ */
+final class HandshakeMessages {
+    private static final long INITIATION_FLOOD_NANOS = Protocol.HANDSHAKE_INITIATION_RATE.toNanos();
+
+    private final StaticIdentity identity;
+    private final CookieChecker cookieChecker;
+    private final RateLimiter rateLimiter;
+    private final IndexTable<IndexEntry> indexTable;
+    private final Function<byte[], Peer> peerByKey;
+    private final DatagramSender sender;
+    private final LongSupplier nanoClock;
+    private final HandshakeCounters counters;
+
+    HandshakeMessages(StaticIdentity identity, CookieChecker cookieChecker, RateLimiter rateLimiter,
+                      IndexTable<IndexEntry> indexTable, Function<byte[], Peer> peerByKey, DatagramSender sender,
+                      LongSupplier nanoClock, HandshakeCounters counters) {
+        this.identity = identity;
+        this.cookieChecker = cookieChecker;
+        this.rateLimiter = rateLimiter;
+        this.indexTable = indexTable;
+        this.peerByKey = peerByKey;
+        this.sender = sender;
+        this.nanoClock = nanoClock;
+        this.counters = counters;
+    }
+
+    /** Returns the peer whose handshake completed as initiator (its staged packets may go), else null. */
+    Peer handle(byte[] msg, InetSocketAddress from, boolean underLoad) {
+        int type = Protocol.readIntLE(msg, 0); // type byte and three zero reserved bytes
+        switch (type) {
+            case Protocol.MESSAGE_COOKIE_REPLY -> {
+                cookieReply(msg);
+                return null;
+            }
+            case Protocol.MESSAGE_INITIATION, Protocol.MESSAGE_RESPONSE -> {
+                if (!cookieChecker.checkMac1(msg, 0, msg.length)) {
+                    counters.drop(HandshakeCounters.INVALID_MAC1);
+                    return null;
+                }
+                if (underLoad) {
+                    if (!cookieChecker.checkMac2(msg, 0, msg.length, sourceBytes(from))) {
+                        sendCookieReply(msg, from);
+                        return null;
+                    }
+                    if (!rateLimiter.allow(from.getAddress())) {
+                        counters.drop(HandshakeCounters.RATE_LIMITED);
+                        return null;
+                    }
+                }
+                if (type == Protocol.MESSAGE_INITIATION) {
+                    initiation(msg, from);
+                    return null;
+                }
+                return response(msg, from);
+            }
+            default -> {
+                counters.drop(HandshakeCounters.BAD_TYPE);
+                return null;
+            }
+        }
+    }
+
+    private void cookieReply(byte[] msg) {
+        IndexEntry entry = indexTable.lookup(Protocol.readIntLE(msg, Protocol.COOKIE_REPLY_RECEIVER));
+        if (entry == null) {
+            counters.drop(HandshakeCounters.UNKNOWN_INDEX);
+            return;
+        }
+        if (entry.peer().cookieGenerator().consumeReply(msg, 0)) {
+            counters.cookiesReceived.increment();
+        } else {
+            counters.drop(HandshakeCounters.INVALID_COOKIE_REPLY);
+        }
+    }
+
+    private void initiation(byte[] msg, InetSocketAddress from) {
+        long now = nanoClock.getAsLong();
+        InitiationResult result;
+        try {
+            result = Handshake.consumeInitiation(identity, msg, 0);
+        } catch (HandshakeException e) {
+            counters.refused(e);
+            return;
+        }
+        Peer peer = peerByKey.apply(result.remoteStaticPublic());
+        if (peer == null) {
+            result.destroy();
+            counters.drop(HandshakeCounters.UNKNOWN_PEER);
+            return;
+        }
+        byte[] out = new byte[Protocol.MESSAGE_RESPONSE_SIZE];
+        synchronized (peer.handshakeLock()) {
+            if (!peer.admitInitiation(now, INITIATION_FLOOD_NANOS)) {
+                result.destroy();
+                counters.drop(HandshakeCounters.INITIATION_FLOOD);
+                return;
+            }
+            Handshake hs = peer.handshake();
+            try {
+                hs.acceptInitiation(result);
+            } catch (HandshakeException e) {
+                counters.refused(e);
+                return;
+            }
+            peer.timers().authenticatedPacketReceived(now, false);
+            peer.updateEndpoint(from);
+            peer.counters().rxBytes.add(msg.length);
+            try {
+                hs.createResponse(peer.newHandshakeIndex(now), out, 0);
+                peer.cookieGenerator().addMacs(out, 0, out.length);
+                peer.markHandshakeSent(now);
+                TransportKeypair kp = hs.beginSession();
+                if (!peer.installKeypair(kp, now)) {
+                    return;
+                }
+            } catch (HandshakeException e) {
+                counters.refused(e);
+                return;
+            }
+        }
+        sender.send(ByteBuffer.wrap(out), from);
+        peer.counters().txBytes.add(out.length);
+        peer.timers().anyAuthenticatedPacketSent(now);
+        counters.responsesSent.increment();
+    }
+
+    private Peer response(byte[] msg, InetSocketAddress from) {
+        long now = nanoClock.getAsLong();
+        IndexEntry entry = indexTable.lookup(Protocol.readIntLE(msg, Protocol.RESPONSE_RECEIVER));
+        if (entry == null || !entry.isHandshake()) {
+            counters.drop(HandshakeCounters.UNKNOWN_INDEX);
+            return null;
+        }
+        Peer peer = entry.peer();
+        synchronized (peer.handshakeLock()) {
+            try {
+                peer.handshake().consumeResponse(msg, 0);
+                if (!peer.installKeypair(peer.handshake().beginSession(), now)) {
+                    return null;
+                }
+            } catch (HandshakeException e) {
+                counters.refused(e);
+                return null;
+            }
+        }
+        peer.updateEndpoint(from);
+        peer.counters().rxBytes.add(msg.length);
+        peer.timers().authenticatedPacketReceived(now, false);
+        return peer;
+    }
+
+    private void sendCookieReply(byte[] msg, InetSocketAddress to) {
+        byte[] out = new byte[Protocol.MESSAGE_COOKIE_REPLY_SIZE];
+        int senderIndex = Protocol.readIntLE(msg, Protocol.INITIATION_SENDER); // same offset in a response
+        cookieChecker.createReply(msg, 0, msg.length, senderIndex, sourceBytes(to), out, 0);
+        sender.send(ByteBuffer.wrap(out), to);
+        counters.cookieRepliesSent.increment();
+    }
+
+    /**
+     * The source the cookie is bound to: address bytes then port, big endian (as the kernel hashes
+     * it). Only we ever check it, so it needs to be stable, not compatible.
+     */
+    static byte[] sourceBytes(InetSocketAddress from) {
+        byte[] a = from.getAddress().getAddress();
+        byte[] out = new byte[a.length + 2];
+        System.arraycopy(a, 0, out, 0, a.length);
+        out[a.length] = (byte) (from.getPort() >>> 8);
+        out[a.length + 1] = (byte) from.getPort();
+        return out;
+    }
+}
