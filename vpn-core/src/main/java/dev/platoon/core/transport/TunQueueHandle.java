@@ -33,6 +33,11 @@ public final class TunQueueHandle implements EpollIoHandle {
     /** Room after the frame for padding to 16 and the 16-byte Poly1305 tag. */
     public static final int TAILROOM = 32;
     public static final int DEFAULT_READ_BUDGET = 64;
+    /**
+     * Interest while paused. Not NONE: Netty 4.2.18 takes an empty mask as "remove from epoll", after which
+     * EPOLL_CTL_MOD fails with ENOENT (seen here). EPOLLERR is what epoll reports regardless.
+     */
+    private static final EpollIoOps PAUSED_OPS = EpollIoOps.EPOLLERR;
 
     private final FileDescriptor fd;
     private final TunFrameSink sink;
@@ -77,7 +82,7 @@ public final class TunQueueHandle implements EpollIoHandle {
             }
             registration = (IoRegistration) f.getNow();
             try {
-                registration.submit(paused ? EpollIoOps.NONE : EpollIoOps.EPOLLIN);
+                registration.submit(paused ? PAUSED_OPS : EpollIoOps.EPOLLIN);
                 done.setSuccess(null);
             } catch (Exception e) {
                 done.setFailure(e);
@@ -98,7 +103,10 @@ public final class TunQueueHandle implements EpollIoHandle {
     @Override
     public void handle(IoRegistration reg, IoEvent event) {
         EpollIoOps ops = ((EpollIoEvent) event).ops();
-        if (paused || failed || !(ops.contains(EpollIoOps.EPOLLIN) || ops.contains(EpollIoOps.EPOLLERR))) {
+        if (paused || failed) {
+            return;
+        }
+        if (!ops.contains(EpollIoOps.EPOLLIN) && !ops.contains(EpollIoOps.EPOLLERR)) {
             return;
         }
         int frames = 0;
@@ -149,7 +157,7 @@ public final class TunQueueHandle implements EpollIoHandle {
         if (!paused) {
             paused = true;
             counters.tunReadPauses.increment();
-            submit(EpollIoOps.NONE);
+            submit(PAUSED_OPS);
         }
     }
 
