@@ -72,6 +72,10 @@ public final class InterfaceFiles {
         return runDir.resolve(name + ".pid");
     }
 
+    public Path statusFile(String name) {
+        return runDir.resolve(name + ".status");
+    }
+
     public Path logFile(String name) {
         return logDir.resolve(name + ".log");
     }

@@ -61,8 +61,16 @@ final class UpCommand implements Callable<Integer> {
         }
         DeviceOptions options = DeviceOptions.defaults()
                 .withQueues(queues == null ? Runtime.getRuntime().availableProcessors() : queues)
-                .withRekeyAfterSeconds(rekeyAfterSeconds);
-        Device device = Device.up(name, file, wg, options);
+                .withRekeyAfterSeconds(rekeyAfterSeconds)
+                .withStatusFile(files.statusFile(name));
+        Daemon.createPrivateDir(files.runDir());
+        Device device;
+        try {
+            device = Device.up(name, file, wg, options);
+        } catch (dev.platoon.core.device.DeviceException e) {
+            err.println("platoon: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             device.close();

@@ -1,26 +1,434 @@
 package dev.platoon.core.device;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
 
+import dev.platoon.config.Cidr;
+import dev.platoon.config.InterfaceAddress;
+import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
+import dev.platoon.core.datapath.DataPathCounters;
+import dev.platoon.core.datapath.InboundPath;
+import dev.platoon.core.datapath.OutboundPath;
+import dev.platoon.core.handshake.HandshakeWorker;
+import dev.platoon.core.peer.Peer;
+import dev.platoon.core.peer.ProtocolTimings;
+import dev.platoon.core.routing.AllowedIps;
+import dev.platoon.core.routing.IpPrefix;
+import dev.platoon.core.transport.ChannelDatagramSender;
+import dev.platoon.core.transport.QueueLoop;
+import dev.platoon.core.transport.QueueLoops;
+import dev.platoon.core.transport.TransportCounters;
+import dev.platoon.core.transport.UdpBind;
+import dev.platoon.core.transport.UdpOptions;
+import dev.platoon.core.uapi.UapiServer;
+import dev.platoon.crypto.StaticIdentity;
+import dev.platoon.tun.LinkConfig;
+import dev.platoon.tun.TunConfig;
+import dev.platoon.tun.TunDevice;
+import dev.platoon.tun.TunException;
+import io.netty.buffer.PooledByteBufAllocator;
 
-/** A running WireGuard interface: the tun device, its queue loops, peers and control socket. */
+/**
+ * A running WireGuard interface: the tun device with one queue per loop, the UDP sockets, the peers
+ * and their handshakes and timers. {@link #up} builds it in an order that leaves nothing half-made:
+ * every failure undoes what was done and reports one line.
+ */
 public final class Device implements AutoCloseable {
+    public static final int DEFAULT_MTU = 1420;
+    private static final Logger LOG = Logger.getLogger(Device.class.getName());
+    private static final Duration TICK = Duration.ofMillis(100);
 
-    private Device() {
+    private final String name;
+    private final Path configFile;
+    private final TunDevice tun;
+    private final QueueLoops loops;
+    private final UdpBind bind;
+    private final List<QueueLoop> queueLoops;
+    private final List<OutboundPath> outbound;
+    private final List<InboundPath> inbound;
+    private final HandshakeWorker worker;
+    private final AllowedIps<Peer> routes;
+    private final ScheduledExecutorService timer;
+    private final StaticIdentity identity;
+    private final DataPathCounters counters;
+    private final TransportCounters transportCounters;
+    private final int mtu;
+    private volatile boolean closed;
+    private UapiServer uapi;
+    private Path statusFile;
+
+    private Device(Builder b) {
+        this.name = b.name;
+        this.configFile = b.configFile;
+        this.tun = b.tun;
+        this.loops = b.loops;
+        this.bind = b.bind;
+        this.queueLoops = b.queueLoops;
+        this.outbound = b.outbound;
+        this.inbound = b.inbound;
+        this.worker = b.worker;
+        this.routes = b.routes;
+        this.timer = b.timer;
+        this.identity = b.identity;
+        this.counters = b.counters;
+        this.transportCounters = b.transportCounters;
+        this.mtu = b.mtu;
     }
 
     /** Creates and configures the interface, then serves it. Throws with one line on any failure. */
-    public static Device up(String name, Path configFile, WgConfig config, DeviceOptions options) {
-        throw new UnsupportedOperationException("the device is not built yet");
+    public static Device up(String name, Path configFile, WgConfig config, DeviceOptions options)
+            throws DeviceException {
+        Builder b = new Builder(name, configFile);
+        try {
+            b.build(config, options);
+            Device device = new Device(b);
+            device.serve(config, options);
+            return device;
+        } catch (DeviceException e) {
+            b.undo();
+            throw e;
+        } catch (RuntimeException e) {
+            b.undo();
+            throw new DeviceException(name + ": " + oneLine(e), e);
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        return (m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m));
+    }
+
+    /** The control socket for wg, and the status file for platoon show. */
+    private void serve(WgConfig config, DeviceOptions options) throws DeviceException {
+        if (options.controlSocket()) {
+            java.util.Map<String, byte[]> psks = new java.util.HashMap<>();
+            for (PeerConfig p : config.peers()) {
+                p.presharedKey().ifPresent(k -> psks.put(p.publicKey().toBase64(), k.bytes()));
+            }
+            try {
+                uapi = UapiServer.start(name, new DeviceUapi(this, config.iface().privateKey().get().bytes(),
+                        config.iface().fwMark(), psks));
+            } catch (IOException e) {
+                close();
+                throw new DeviceException(name + ": control socket: " + oneLine(e), e);
+            }
+        }
+        statusFile = options.statusFile();
+        if (statusFile != null) {
+            writeStatus();
+            timer.scheduleAtFixedRate(this::writeStatus, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Writes what platoon show prints, atomically (write a temp file, rename). */
+    void writeStatus() {
+        try {
+            Path tmp = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
+            java.nio.file.Files.writeString(tmp, DeviceStatus.render(this, java.time.Instant.now()));
+            java.nio.file.Files.move(tmp, statusFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            LOG.fine("status file not written: " + oneLine(e));
+        }
     }
 
     /** One line for the log: queues, offloads, port. */
     public String describe() {
-        return "";
+        return tun.describe() + ", UDP port " + bind.localPort() + ", MTU " + mtu + ", "
+                + worker.peers().size() + (worker.peers().size() == 1 ? " peer" : " peers");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    public TunDevice tun() {
+        return tun;
+    }
+
+    public int listenPort() {
+        return bind.localPort();
+    }
+
+    public HandshakeWorker worker() {
+        return worker;
+    }
+
+    public AllowedIps<Peer> routes() {
+        return routes;
+    }
+
+    public StaticIdentity identity() {
+        return identity;
+    }
+
+    public DataPathCounters counters() {
+        return counters;
+    }
+
+    public TransportCounters transportCounters() {
+        return transportCounters;
+    }
+
+    public List<OutboundPath> outboundPaths() {
+        return outbound;
+    }
+
+    public List<InboundPath> inboundPaths() {
+        return inbound;
+    }
+
+    public int mtu() {
+        return mtu;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        timer.shutdownNow();
+        if (uapi != null) {
+            uapi.close();
+        }
+        if (statusFile != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(statusFile);
+            } catch (IOException ignored) {
+                // a stale status file is ignored when no process is alive for it
+            }
+        }
+        for (QueueLoop q : queueLoops) {
+            q.close(); // closes the tun queue fd; the device disappears with the last one
+        }
+        bind.close();
+        loops.close();
+        worker.close();
+        identity.close();
+    }
+
+    /** What {@link #up} has made so far, so a failure can undo exactly that. */
+    private static final class Builder {
+        final String name;
+        final Path configFile;
+        TunDevice tun;
+        QueueLoops loops;
+        UdpBind bind;
+        final List<QueueLoop> queueLoops = new ArrayList<>();
+        final List<OutboundPath> outbound = new ArrayList<>();
+        final List<InboundPath> inbound = new ArrayList<>();
+        HandshakeWorker worker;
+        final AllowedIps<Peer> routes = new AllowedIps<>();
+        ScheduledExecutorService timer;
+        StaticIdentity identity;
+        final DataPathCounters counters = new DataPathCounters();
+        final TransportCounters transportCounters = new TransportCounters();
+        int mtu;
+
+        Builder(String name, Path configFile) {
+            this.name = name;
+            this.configFile = configFile;
+        }
+
+        void build(WgConfig config, DeviceOptions options) throws DeviceException {
+            var iface = config.iface();
+            if (iface.privateKey().isEmpty()) {
+                throw new DeviceException(name + ": the configuration has no PrivateKey");
+            }
+            mtu = iface.mtu().orElse(DEFAULT_MTU);
+            LongSupplier nanoClock = System::nanoTime;
+            ProtocolTimings timings = options.rekeyAfterSeconds() == null ? ProtocolTimings.DEFAULT
+                    : ProtocolTimings.withRekeyAfter(Duration.ofSeconds(options.rekeyAfterSeconds()));
+            identity = new StaticIdentity(iface.privateKey().get().bytes());
+            List<ResolvedPeer> peers = resolvePeers(config.peers());
+
+            QueueLoops.ensureEpoll();
+            int queues = options.queues();
+            try {
+                tun = TunDevice.open(TunConfig.tun(name).withQueues(queues));
+            } catch (TunException e) {
+                throw new DeviceException(e.getMessage(), e);
+            }
+            queues = tun.queueCount();
+            loops = QueueLoops.create(queues, "platoon-" + name);
+
+            LateSender sender = new LateSender();
+            worker = new HandshakeWorker(identity, sender, timings, nanoClock, InstantSource.system(), 1);
+            worker.setMtu(mtu);
+            for (ResolvedPeer rp : peers) {
+                Peer peer = worker.addPeer(rp.config.publicKey().bytes(),
+                        rp.config.presharedKey().map(k -> k.bytes()).orElse(null));
+                if (rp.endpoint != null) {
+                    peer.updateEndpoint(rp.endpoint);
+                }
+                for (Cidr cidr : rp.config.allowedIps()) {
+                    routes.insert(IpPrefix.of(cidr.address(), cidr.prefix()), peer);
+                }
+                peer.setPersistentKeepalive(rp.config.persistentKeepalive());
+            }
+
+            for (int i = 0; i < queues; i++) {
+                inbound.add(new InboundPath(worker.indexTable(), routes, worker, timings, counters, nanoClock));
+            }
+            UdpOptions udp = UdpOptions.defaults().withFwmark(iface.fwMark());
+            int port = iface.listenPort().orElse(0);
+            try {
+                bind = UdpBind.open(loops.loops(), null, port, udp, transportCounters, inbound::get);
+            } catch (IOException e) {
+                throw new DeviceException(name + ": " + oneLine(e), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DeviceException(name + ": interrupted while binding UDP port " + port, e);
+            }
+            sender.target = new ChannelDatagramSender(bind, transportCounters);
+
+            for (int i = 0; i < queues; i++) {
+                OutboundPath out = new OutboundPath(routes, bind.sender(i), PooledByteBufAllocator.DEFAULT, mtu,
+                        counters, nanoClock);
+                outbound.add(out);
+                QueueLoop q = new QueueLoop(loops.loop(i), bind.sender(i), tun.queue(i).fd(), out, transportCounters);
+                queueLoops.add(q);
+                inbound.get(i).attachTun(tun.offloads().uso(), q::writeFrame);
+                q.start().syncUninterruptibly();
+            }
+
+            configureLink(iface.addresses(), config.peers(), iface.table().isPresent()
+                    && iface.table().get().toString().equals("off"));
+
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "platoon-timers-" + name);
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleAtFixedRate(() -> {
+                try {
+                    worker.tickAll(nanoClock.getAsLong());
+                } catch (RuntimeException e) {
+                    LOG.warning("timer tick failed: " + oneLine(e));
+                }
+            }, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private void configureLink(List<InterfaceAddress> addresses, List<PeerConfig> peers, boolean noRoutes)
+                throws DeviceException {
+            LinkConfig link = new LinkConfig(name);
+            try {
+                link.mtu(mtu);
+                for (InterfaceAddress a : addresses) {
+                    link.addAddress(a.toString());
+                }
+                link.up();
+                if (noRoutes) {
+                    return;
+                }
+                for (PeerConfig p : peers) {
+                    for (Cidr cidr : p.allowedIps()) {
+                        if (cidr.prefix() == 0) {
+                            LOG.warning(name + ": AllowedIPs " + cidr + " is not routed (a full tunnel needs"
+                                    + " policy routing, which platoon does not set up yet)");
+                            continue;
+                        }
+                        if (!coveredByAddress(cidr, addresses)) {
+                            link.addRoute(cidr.toString());
+                        }
+                    }
+                }
+            } catch (TunException e) {
+                throw new DeviceException(name + ": " + oneLine(e), e);
+            }
+        }
+
+        /** The kernel already routes an interface address's own network; adding it again fails. */
+        private static boolean coveredByAddress(Cidr cidr, List<InterfaceAddress> addresses) {
+            for (InterfaceAddress a : addresses) {
+                if (a.network().equals(cidr)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private List<ResolvedPeer> resolvePeers(List<PeerConfig> configs) throws DeviceException {
+            List<ResolvedPeer> out = new ArrayList<>();
+            for (PeerConfig pc : configs) {
+                InetSocketAddress endpoint = null;
+                if (pc.endpoint().isPresent()) {
+                    var e = pc.endpoint().get();
+                    try {
+                        InetAddress address = e.literalAddress().orElse(null);
+                        if (address == null) {
+                            address = InetAddress.getByName(e.host());
+                        }
+                        endpoint = new InetSocketAddress(address, e.port());
+                    } catch (UnknownHostException ex) {
+                        throw new DeviceException(name + ": peer " + pc.publicKey().toBase64().substring(0, 8)
+                                + "…: cannot resolve endpoint host " + e.host());
+                    }
+                }
+                out.add(new ResolvedPeer(pc, endpoint));
+            }
+            return out;
+        }
+
+        void undo() {
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+            for (QueueLoop q : queueLoops) {
+                q.close();
+            }
+            if (tun != null) {
+                // Queues not yet handed to a loop are still ours to close.
+                for (int i = queueLoops.size(); i < tun.queueCount(); i++) {
+                    tun.queue(i).close();
+                }
+            }
+            if (bind != null) {
+                bind.close();
+            }
+            if (loops != null) {
+                loops.close();
+            }
+            if (worker != null) {
+                worker.close();
+            }
+            if (identity != null) {
+                identity.close();
+            }
+        }
+    }
+
+    private record ResolvedPeer(PeerConfig config, InetSocketAddress endpoint) {
+    }
+
+    /** The handshake worker needs a sender before the sockets exist; this one is bound afterwards. */
+    private static final class LateSender implements dev.platoon.core.transport.DatagramSender {
+        volatile dev.platoon.core.transport.DatagramSender target;
+
+        @Override
+        public void send(java.nio.ByteBuffer message, InetSocketAddress to) {
+            var t = target;
+            if (t != null) {
+                t.send(message, to);
+            }
+        }
     }
 }

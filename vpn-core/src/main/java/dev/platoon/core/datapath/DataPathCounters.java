@@ -1,0 +1,85 @@
+package dev.platoon.core.datapath;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of the per-packet paths, shared by the queue loops of one device (LongAdder: loops do not
+ * contend). They prove the trains (frames read, segments per frame, datagrams per GRO batch, trains
+ * written) and name every drop.
+ */
+public final class DataPathCounters {
+
+    /** Every place the data path itself loses a packet. Metric label = {@link #label()}. */
+    public enum Drop {
+        NO_ROUTE("no_route"),                      // destination in no peer's AllowedIPs
+        NO_ENDPOINT("no_endpoint"),                // the peer has no known endpoint yet
+        MALFORMED_FRAME("malformed_frame"),        // the splitter refused the frame (see split reasons)
+        STAGED_QUEUE_FULL("staged_queue_full"),    // no session and the staging queue is full
+        COUNTER_EXHAUSTED("counter_exhausted"),    // the keypair's nonces are spent mid-train
+        TRAIN_TOO_LARGE("train_too_large"),        // more segments than the train buffer holds
+        SHORT_DATAGRAM("short_datagram"),          // shorter than a transport header + tag, or empty
+        BAD_MESSAGE_TYPE("bad_message_type"),      // first 4 bytes are not a known message type
+        UNKNOWN_RECEIVER("unknown_receiver"),      // receiver index names no live keypair
+        DECRYPT_FAILED("decrypt_failed"),          // tag did not verify
+        REPLAYED("replayed"),                      // counter already seen or left of the window
+        MALFORMED_INNER("malformed_inner"),        // decrypted bytes are not an IPv4/IPv6 packet
+        SOURCE_NOT_ALLOWED("source_not_allowed"),  // inner source outside the sender's AllowedIPs
+        HANDSHAKE_QUEUE_FULL("handshake_queue_full"), // the handshake worker's queue is full
+        TUN_NOT_READY("tun_not_ready");            // a packet arrived while the device was starting
+
+        private final String label;
+
+        Drop(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+
+    /** Frames read from the tun device and the IP packets they split into. */
+    public final LongAdder framesRead = new LongAdder();
+    public final LongAdder segmentsFromFrames = new LongAdder();
+    /** Largest number of segments seen in one frame. */
+    public final java.util.concurrent.atomic.AtomicLong maxSegmentsPerFrame = new java.util.concurrent.atomic.AtomicLong();
+    /** Transport data messages sealed and opened. */
+    public final LongAdder packetsSealed = new LongAdder();
+    public final LongAdder packetsOpened = new LongAdder();
+    public final LongAdder keepalivesReceived = new LongAdder();
+    /** Frames written to the tun device, of them coalesced trains, and the segments inside trains. */
+    public final LongAdder framesWritten = new LongAdder();
+    public final LongAdder trainsWritten = new LongAdder();
+    public final LongAdder segmentsInTrains = new LongAdder();
+
+    public DataPathCounters() {
+        for (Drop d : Drop.values()) {
+            drops.put(d, new LongAdder());
+        }
+    }
+
+    public void drop(Drop reason) {
+        drops.get(reason).increment();
+    }
+
+    public void drop(Drop reason, int packets) {
+        drops.get(reason).add(packets);
+    }
+
+    public long drops(Drop reason) {
+        return drops.get(reason).sum();
+    }
+
+    public void recordSplit(int segments) {
+        framesRead.increment();
+        segmentsFromFrames.add(segments);
+        long max = maxSegmentsPerFrame.get();
+        while (segments > max && !maxSegmentsPerFrame.compareAndSet(max, segments)) {
+            max = maxSegmentsPerFrame.get();
+        }
+    }
+}

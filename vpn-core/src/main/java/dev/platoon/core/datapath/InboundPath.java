@@ -1,0 +1,167 @@
+package dev.platoon.core.datapath;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import dev.platoon.core.handshake.HandshakeWorker;
+import dev.platoon.core.peer.IndexEntry;
+import dev.platoon.core.peer.IndexTable;
+import dev.platoon.core.peer.Peer;
+import dev.platoon.core.peer.ProtocolTimings;
+import dev.platoon.core.routing.AllowedIps;
+import dev.platoon.core.transport.InboundSink;
+import dev.platoon.crypto.Protocol;
+import dev.platoon.crypto.TransportCipher;
+import dev.platoon.crypto.TransportKeypair;
+import dev.platoon.tun.FrameWriter;
+import dev.platoon.tun.GroCoalescer;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * network → tun, on one queue loop: for every datagram of a GRO batch, find the keypair by receiver
+ * index, open it in place, check the replay window and that the inner source is one of the sender's
+ * AllowedIPs, and hand the packet to the coalescer; at the end of the batch the coalescer writes the
+ * merged trains to the tun queue. Handshake messages go to the handshake worker.
+ *
+ * <p>The decrypted packets stay in the receive buffer until the batch ends (the coalescer copies a
+ * packet only when a second one joins its train), so each datagram's buffer is retained until then.
+ */
+public final class InboundPath implements InboundSink {
+    private final IndexTable<IndexEntry> indices;
+    private final AllowedIps<Peer> routes;
+    private final HandshakeWorker handshakes;
+    private final ProtocolTimings timings;
+    private final TransportCipher cipher = new TransportCipher();
+    private final DataPathCounters counters;
+    private final LongSupplier nanoClock;
+    private final List<ByteBuf> held = new ArrayList<>(128);
+    private GroCoalescer coalescer;
+
+    public InboundPath(IndexTable<IndexEntry> indices, AllowedIps<Peer> routes, HandshakeWorker handshakes,
+                       ProtocolTimings timings, DataPathCounters counters, LongSupplier nanoClock) {
+        this.indices = indices;
+        this.routes = routes;
+        this.handshakes = handshakes;
+        this.timings = timings;
+        this.counters = counters;
+        this.nanoClock = nanoClock;
+    }
+
+    /** Binds the tun side once the queue loop exists (the loop needs this sink first). */
+    public void attachTun(boolean udpCoalescing, FrameWriter tunWriter) {
+        this.coalescer = new GroCoalescer(udpCoalescing, tunWriter);
+    }
+
+    @Override
+    public void datagram(ByteBuf content, InetSocketAddress sender) {
+        int ri = content.readerIndex();
+        int len = content.readableBytes();
+        if (len < 4) {
+            counters.drop(DataPathCounters.Drop.SHORT_DATAGRAM);
+            return;
+        }
+        int type = content.getIntLE(ri);
+        if (type == Protocol.MESSAGE_TRANSPORT) {
+            transport(content, ri, len, sender);
+        } else if (type == Protocol.MESSAGE_INITIATION || type == Protocol.MESSAGE_RESPONSE
+                || type == Protocol.MESSAGE_COOKIE_REPLY) {
+            if (!handshakes.submit(content.nioBuffer(ri, len), sender)) {
+                counters.drop(DataPathCounters.Drop.HANDSHAKE_QUEUE_FULL);
+            }
+        } else {
+            counters.drop(DataPathCounters.Drop.BAD_MESSAGE_TYPE);
+        }
+    }
+
+    private void transport(ByteBuf content, int ri, int len, InetSocketAddress sender) {
+        if (len < Protocol.MESSAGE_TRANSPORT_MIN_SIZE) {
+            counters.drop(DataPathCounters.Drop.SHORT_DATAGRAM);
+            return;
+        }
+        IndexEntry entry = indices.lookup(content.getIntLE(ri + 4));
+        TransportKeypair kp = entry == null ? null : entry.keypair();
+        long now = nanoClock.getAsLong();
+        if (kp == null || entry.expired(now, timings)) {
+            counters.drop(DataPathCounters.Drop.UNKNOWN_RECEIVER);
+            return;
+        }
+        long counter = content.getLongLE(ri + 8);
+        ByteBuffer nio = content.nioBuffer(ri, len);
+        int base = nio.position();
+        int plain = base + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE;
+        int n = cipher.open(kp, counter, nio, plain, len - Protocol.MESSAGE_TRANSPORT_HEADER_SIZE);
+        if (n < 0) {
+            counters.drop(DataPathCounters.Drop.DECRYPT_FAILED);
+            return;
+        }
+        if (!kp.acceptCounter(counter)) {
+            counters.drop(DataPathCounters.Drop.REPLAYED);
+            return;
+        }
+        Peer peer = entry.peer();
+        counters.packetsOpened.increment();
+        peer.onTransportKeypairUsedForReceive(kp, now);
+        if (!sender.equals(peer.endpoint())) {
+            peer.updateEndpoint(sender); // roaming: the source of the last authenticated packet
+        }
+        if (n == 0) {
+            counters.keepalivesReceived.increment();
+            peer.onAuthenticatedPacketReceived(now, 1, len, true);
+            return;
+        }
+        int ipLength = innerLength(nio, plain, n);
+        if (ipLength < 0) {
+            counters.drop(DataPathCounters.Drop.MALFORMED_INNER);
+            return;
+        }
+        if (routes.lookupSource(nio, plain) != peer) {
+            counters.drop(DataPathCounters.Drop.SOURCE_NOT_ALLOWED);
+            return;
+        }
+        peer.onAuthenticatedPacketReceived(now, 1, len, false);
+        if (coalescer == null) {
+            counters.drop(DataPathCounters.Drop.TUN_NOT_READY);
+            return;
+        }
+        held.add(content.retain());
+        coalescer.add(nio, plain, ipLength);
+    }
+
+    /** The IP packet's own length (the plaintext may carry padding), or -1 if it is not IP. */
+    static int innerLength(ByteBuffer b, int off, int n) {
+        int version = (b.get(off) & 0xff) >>> 4;
+        int length;
+        if (version == 4 && n >= 20) {
+            length = b.getShort(off + 2) & 0xffff;
+            if (length < 20) {
+                return -1;
+            }
+        } else if (version == 6 && n >= 40) {
+            length = 40 + (b.getShort(off + 4) & 0xffff);
+        } else {
+            return -1;
+        }
+        return length <= n ? length : -1;
+    }
+
+    @Override
+    public void batchEnd() {
+        try {
+            if (coalescer != null) {
+                coalescer.flush();
+            }
+        } finally {
+            for (int i = 0; i < held.size(); i++) {
+                held.get(i).release();
+            }
+            held.clear();
+        }
+    }
+
+    public GroCoalescer coalescer() {
+        return coalescer;
+    }
+}

@@ -1,0 +1,261 @@
+package dev.platoon.core.datapath;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
+
+import dev.platoon.core.peer.Peer;
+import dev.platoon.core.routing.AllowedIps;
+import dev.platoon.core.transport.TrainSender;
+import dev.platoon.core.transport.TunFrameSink;
+import dev.platoon.crypto.Protocol;
+import dev.platoon.crypto.TransportCipher;
+import dev.platoon.crypto.TransportKeypair;
+import dev.platoon.tun.GsoSplitter;
+import dev.platoon.tun.SegmentSink;
+import dev.platoon.tun.SplitResult;
+import dev.platoon.tun.VirtioNetHdr;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * tun → network, on one queue loop: route a frame by destination, split it by gso_size into one
+ * train buffer where every segment already sits behind room for its WireGuard header, seal every
+ * segment in place, and send each run of equal-sized ciphertexts as one UDP_SEGMENT write.
+ *
+ * <p>The train buffer's stride is the sealed size of a full segment (16 + padded + 16), so the sealed
+ * segments lie back to back exactly as UDP_SEGMENT wants them: no second copy. One instance per loop,
+ * used only on that loop's thread.
+ */
+public final class OutboundPath implements TunFrameSink {
+    /** Segments one frame may split into: 64 KiB at the smallest sensible MSS (~500 B) is ~130. */
+    static final int MAX_SEGMENTS = 192;
+
+    private final AllowedIps<Peer> routes;
+    private final TrainSender sender;
+    private final TransportCipher cipher = new TransportCipher();
+    private final GsoSplitter splitter = new GsoSplitter(false);
+    private final SplitResult split = new SplitResult(MAX_SEGMENTS);
+    private final TrainLayout layout = new TrainLayout();
+    private final ByteBufAllocator alloc;
+    private final DataPathCounters counters;
+    private final LongSupplier nanoClock;
+    private final int mtu;
+
+    public OutboundPath(AllowedIps<Peer> routes, TrainSender sender, ByteBufAllocator alloc, int mtu,
+                        DataPathCounters counters, LongSupplier nanoClock) {
+        this.routes = routes;
+        this.sender = sender;
+        this.alloc = alloc;
+        this.mtu = mtu;
+        this.counters = counters;
+        this.nanoClock = nanoClock;
+    }
+
+    @Override
+    public void frame(ByteBuffer buf, int offset, int length) {
+        int ip = offset + VirtioNetHdr.SIZE;
+        if (length < VirtioNetHdr.SIZE + 20) {
+            counters.drop(DataPathCounters.Drop.MALFORMED_FRAME);
+            return;
+        }
+        Peer peer = routes.lookup(buf, ip);
+        if (peer == null) {
+            counters.drop(DataPathCounters.Drop.NO_ROUTE);
+            return;
+        }
+        int maxSegment = TrainLayout.maxSegmentLength(buf, offset, length);
+        int stride = Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + Padding.paddedLength(maxSegment, Math.max(mtu, maxSegment))
+                + Protocol.TAG_LENGTH;
+        int segments = TrainLayout.segmentCount(buf, offset, length, maxSegment);
+        if (segments > MAX_SEGMENTS) {
+            counters.drop(DataPathCounters.Drop.TRAIN_TOO_LARGE);
+            return;
+        }
+        ByteBuf train = alloc.directBuffer(segments * stride + stride);
+        try {
+            ByteBuffer nio = train.internalNioBuffer(0, train.capacity());
+            layout.reset(nio, nio.position(), stride, segments + 1);
+            if (!splitter.split(buf, offset, length, layout, split)) {
+                counters.drop(DataPathCounters.Drop.MALFORMED_FRAME);
+                return;
+            }
+            int count = split.count();
+            if (split.inPlace()) {
+                // A single packet: copy it behind its header room (the read buffer is reused).
+                nio.put(layout.offset(0), buf, ip, split.length(0));
+            }
+            counters.recordSplit(count);
+            long now = nanoClock.getAsLong();
+            TransportKeypair kp = peer.sendKeypair(now);
+            if (kp == null) {
+                stage(peer, nio, count, now);
+                return;
+            }
+            InetSocketAddress to = peer.endpoint();
+            if (to == null) {
+                counters.drop(DataPathCounters.Drop.NO_ENDPOINT, count);
+                return;
+            }
+            sealAndSend(peer, kp, train, nio, count, stride, to, now);
+        } finally {
+            train.release();
+        }
+    }
+
+    private void sealAndSend(Peer peer, TransportKeypair kp, ByteBuf train, ByteBuffer nio, int count, int stride,
+                             InetSocketAddress to, long now) {
+        int base = nio.position();
+        int maxPerSend = Math.min(TrainSender.MAX_SEGMENTS, TrainSender.maxTrainBytes(to) / stride);
+        int runStart = 0;       // offset (relative to the buffer start) of the current run
+        int runSegments = 0;
+        int sealedBytes = 0;
+        int sent = 0;
+        for (int i = 0; i < count; i++) {
+            int rel = i * stride;
+            int o = base + rel;
+            int len = split.length(i);
+            int padded = Padding.paddedLength(len, Math.max(mtu, len));
+            long counter = kp.nextSendCounter();
+            if (counter < 0) {
+                counters.drop(DataPathCounters.Drop.COUNTER_EXHAUSTED, count - i);
+                peer.requestHandshake(now);
+                break;
+            }
+            for (int z = o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + len;
+                 z < o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + padded; z++) {
+                nio.put(z, (byte) 0);
+            }
+            // The header is little endian; ByteBuffer's absolute puts are big endian.
+            nio.putInt(o, Integer.reverseBytes(Protocol.MESSAGE_TRANSPORT));
+            nio.putInt(o + 4, Integer.reverseBytes(kp.remoteIndex()));
+            nio.putLong(o + 8, Long.reverseBytes(counter));
+            int sealed = cipher.seal(kp, counter, nio, o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE, padded);
+            if (sealed < 0) {
+                counters.drop(DataPathCounters.Drop.COUNTER_EXHAUSTED, count - i);
+                break;
+            }
+            int message = Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + sealed;
+            counters.packetsSealed.increment();
+            sealedBytes += message;
+            sent++;
+            runSegments++;
+            // A run ends at a shorter segment (it may only be the last), at the send limits, or at the end.
+            boolean shortSegment = message != stride;
+            if (shortSegment || runSegments == maxPerSend || i == count - 1) {
+                int runEnd = rel + message;
+                sender.sendTrain(train.retainedSlice(runStart, runEnd - runStart), stride, to);
+                runStart = rel + stride;
+                runSegments = 0;
+            }
+        }
+        if (runSegments > 0) {
+            // Stopped early (nonces spent): send what was sealed.
+            int end = (sent - 1) * stride + stride;
+            sender.sendTrain(train.retainedSlice(runStart, end - runStart), stride, to);
+        }
+        if (sent > 0) {
+            peer.onDataSent(now, sent, sealedBytes);
+        }
+        if (Long.compareUnsigned(kp.sentMessages(), Protocol.REKEY_AFTER_MESSAGES) >= 0) {
+            peer.requestHandshake(now);
+        }
+    }
+
+    private void stage(Peer peer, ByteBuffer nio, int count, long now) {
+        for (int i = 0; i < count; i++) {
+            int o = layout.offset(i);
+            ByteBuffer packet = nio.duplicate();
+            packet.limit(o + split.length(i)).position(o);
+            if (!peer.stage(packet)) {
+                counters.drop(DataPathCounters.Drop.STAGED_QUEUE_FULL);
+            }
+        }
+        peer.requestHandshake(now);
+    }
+
+    @Override
+    public void batchEnd() {
+        // The queue loop flushes the sender after this: one sendmmsg for the whole read batch.
+    }
+
+    public GsoSplitter splitter() {
+        return splitter;
+    }
+
+    /** The segment slots of one train buffer: slot i at base + i*stride + 16. */
+    static final class TrainLayout implements SegmentSink {
+        private ByteBuffer buffer;
+        private int base;
+        private int stride;
+        private int slots;
+
+        void reset(ByteBuffer buffer, int base, int stride, int slots) {
+            this.buffer = buffer;
+            this.base = base;
+            this.stride = stride;
+            this.slots = slots;
+        }
+
+        @Override
+        public int slots() {
+            return slots;
+        }
+
+        @Override
+        public ByteBuffer buffer(int slot) {
+            return buffer;
+        }
+
+        @Override
+        public int offset(int slot) {
+            return base + slot * stride + GsoSplitter.HEADROOM;
+        }
+
+        @Override
+        public int capacity(int slot) {
+            return stride - GsoSplitter.HEADROOM - GsoSplitter.TAILROOM;
+        }
+
+        /**
+         * The length of a full segment of this frame (IP + L4 headers + gso_size), read from the packet
+         * for sizing only — the splitter validates everything again. A non-GSO frame is one packet.
+         */
+        static int maxSegmentLength(ByteBuffer b, int off, int len) {
+            int packet = len - VirtioNetHdr.SIZE;
+            int gsoType = b.get(off + 1) & 0x7f;
+            int gsoSize = (b.get(off + 6) & 0xff) | (b.get(off + 7) & 0xff) << 8;
+            if (gsoType == VirtioNetHdr.GSO_NONE || gsoSize == 0) {
+                return packet;
+            }
+            int ip = off + VirtioNetHdr.SIZE;
+            int l4;
+            int version = (b.get(ip) & 0xff) >>> 4;
+            if (version == 4) {
+                l4 = (b.get(ip) & 0x0f) * 4;
+            } else {
+                // csum_start is where the L4 header begins (IPv6 may carry extension headers).
+                l4 = (b.get(off + 8) & 0xff) | (b.get(off + 9) & 0xff) << 8;
+                if (l4 < 40 || l4 >= packet) {
+                    l4 = 40;
+                }
+            }
+            int l4Header = 8;
+            if (gsoType != VirtioNetHdr.GSO_UDP_L4 && ip + l4 + 12 < off + len) {
+                l4Header = ((b.get(ip + l4 + 12) & 0xff) >>> 4) * 4;
+            }
+            return Math.min(packet, l4 + l4Header + gsoSize);
+        }
+
+        static int segmentCount(ByteBuffer b, int off, int len, int maxSegment) {
+            int packet = len - VirtioNetHdr.SIZE;
+            int gsoSize = (b.get(off + 6) & 0xff) | (b.get(off + 7) & 0xff) << 8;
+            int gsoType = b.get(off + 1) & 0x7f;
+            if (gsoType == VirtioNetHdr.GSO_NONE || gsoSize == 0 || maxSegment >= packet) {
+                return 1;
+            }
+            int headers = maxSegment - gsoSize;
+            return (packet - headers + gsoSize - 1) / gsoSize;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.platoon.core.device;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.platoon.core.datapath.DataPathCounters;
+import dev.platoon.core.datapath.InboundPath;
+import dev.platoon.core.datapath.OutboundPath;
+import dev.platoon.core.peer.Peer;
+import dev.platoon.core.transport.TransportCounters;
+import dev.platoon.tun.DropReason;
+
+/**
+ * What {@code platoon show} prints for one interface: wg show's view (keys, endpoints, handshakes,
+ * transfer) and the counters that prove the trains, and every drop that happened with its reason.
+ * Rendered by the running device; the command line only prints it.
+ */
+public final class DeviceStatus {
+    private DeviceStatus() {
+    }
+
+    public static String render(Device d, Instant now) {
+        List<String> out = new ArrayList<>();
+        out.add("interface: " + d.name());
+        out.add("  public key: " + Base64.getEncoder().encodeToString(d.identity().publicKey()));
+        out.add("  private key: (hidden)");
+        out.add("  listening port: " + d.listenPort());
+        out.add("  tun: " + d.tun().describe() + ", MTU " + d.mtu());
+        for (Peer p : d.worker().peers()) {
+            out.add("");
+            out.add("peer: " + Base64.getEncoder().encodeToString(p.publicKey()));
+            if (p.endpoint() != null) {
+                out.add("  endpoint: " + p.endpoint().getAddress().getHostAddress() + ":" + p.endpoint().getPort());
+            }
+            out.add("  allowed ips: " + (d.routes().entries(p).isEmpty() ? "(none)"
+                    : String.join(", ", d.routes().entries(p).stream().map(Object::toString).toList())));
+            long hs = p.counters().lastHandshakeEpochSecond();
+            out.add("  latest handshake: " + (hs == 0 ? "never" : (now.getEpochSecond() - hs) + " seconds ago"));
+            out.add("  transfer: " + bytes(p.counters().rxBytes.sum()) + " received, "
+                    + bytes(p.counters().txBytes.sum()) + " sent");
+            out.add("  handshakes: " + p.counters().handshakesInitiated.sum() + " initiated, "
+                    + p.counters().handshakesCompleted.sum() + " completed, "
+                    + p.counters().handshakesFailed.sum() + " failed");
+            int keepalive = p.timers().persistentKeepalive();
+            if (keepalive > 0) {
+                out.add("  persistent keepalive: every " + keepalive + " seconds");
+            }
+        }
+        DataPathCounters c = d.counters();
+        TransportCounters t = d.transportCounters();
+        long coalescedTrains = 0;
+        long segmentsInTrains = 0;
+        long framesOut = 0;
+        for (InboundPath in : d.inboundPaths()) {
+            if (in.coalescer() != null) {
+                coalescedTrains += in.coalescer().trainsOut();
+                segmentsInTrains += in.coalescer().segmentsInTrains();
+                framesOut += in.coalescer().framesOut();
+            }
+        }
+        out.add("");
+        out.add("trains:");
+        out.add(String.format("  frames read: %d, segments per frame: %.1f (max %d)", c.framesRead.sum(),
+                ratio(c.segmentsFromFrames.sum(), c.framesRead.sum()), c.maxSegmentsPerFrame.get()));
+        out.add(String.format("  GSO sends: %d, datagrams per send: %.1f; single datagrams: %d",
+                t.gsoTrainsSent.sum(), ratio(t.gsoSegmentsSent.sum(), t.gsoTrainsSent.sum()),
+                t.singleDatagramsSent.sum()));
+        out.add(String.format("  GRO batches: %d, datagrams per batch: %.1f (max %d)", t.receiveBatches.sum(),
+                ratio(t.receiveDatagrams.sum(), t.receiveBatches.sum()), t.receiveMaxBatch()));
+        out.add(String.format("  frames written: %d, of them coalesced trains: %d, segments per train: %.1f",
+                framesOut, coalescedTrains, ratio(segmentsInTrains, coalescedTrains)));
+        out.add("  tun read pauses (backpressure): " + t.tunReadPauses.sum()
+                + ", GSO fallbacks: " + t.gsoFallbackTrains.sum());
+        Map<String, Long> drops = new TreeMap<>();
+        for (DataPathCounters.Drop r : DataPathCounters.Drop.values()) {
+            drops.merge(r.label(), c.drops(r), Long::sum);
+        }
+        for (TransportCounters.Drop r : TransportCounters.Drop.values()) {
+            drops.merge(r.label(), t.drops(r), Long::sum);
+        }
+        for (OutboundPath o : d.outboundPaths()) {
+            for (DropReason r : DropReason.values()) {
+                drops.merge("split_" + r.name().toLowerCase(java.util.Locale.ROOT), o.splitter().drops(r), Long::sum);
+            }
+        }
+        d.worker().counters().dropsSnapshot().forEach((k, v) -> drops.merge(k, v, Long::sum));
+        for (Peer p : d.worker().peers()) {
+            p.counters().dropsSnapshot().forEach((k, v) -> drops.merge("peer_" + k, v, Long::sum));
+        }
+        List<String> nonZero = new ArrayList<>();
+        drops.forEach((k, v) -> {
+            if (v != 0) {
+                nonZero.add(k + " " + v);
+            }
+        });
+        out.add("drops: " + (nonZero.isEmpty() ? "none" : String.join(", ", nonZero)));
+        return String.join("\n", out) + "\n";
+    }
+
+    private static double ratio(long a, long b) {
+        return b == 0 ? 0 : (double) a / b;
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format("%.2f %s", v, units[u]);
+    }
+}
