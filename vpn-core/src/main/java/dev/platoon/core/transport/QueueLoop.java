@@ -23,7 +23,8 @@ public final class QueueLoop implements AutoCloseable {
     private final TunQueueHandle tun;
 
     /**
-     * @param tunFd a tun queue fd (IFF_VNET_HDR, 12-byte header); ownership passes to this loop
+     * @param tunFd a tun queue fd (IFF_VNET_HDR, 12-byte header), e.g. tun-io's {@code TunQueue.fd()}; it stays
+     *              owned by the caller: close this loop before closing the queue
      * @param sink  the data path's outbound handler; it sends trains through {@code sender}
      */
     public QueueLoop(IoEventLoop loop, TrainSender sender, int tunFd, TunFrameSink sink, TransportCounters counters) {
@@ -32,7 +33,7 @@ public final class QueueLoop implements AutoCloseable {
         }
         this.loop = loop;
         this.sender = sender;
-        this.tun = new TunQueueHandle(tunFd, new FlushingSink(sink, sender), counters);
+        this.tun = new TunQueueHandle(tunFd, false, new FlushingSink(sink, sender), counters);
     }
 
     /** Registers the tun queue and the writability wiring; the future ends when reading is armed. */
@@ -65,7 +66,7 @@ public final class QueueLoop implements AutoCloseable {
         return tun.writeFrame(direct, offset, length);
     }
 
-    /** Closes the tun queue (the UDP channel belongs to its {@link UdpBind}). */
+    /** Stops serving the tun queue (the fd stays open; the UDP channel belongs to its {@link UdpBind}). */
     @Override
     public void close() {
         tun.close();

@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reads up to {@link #DEFAULT_READ_BUDGET} frames into one reusable direct buffer and hands each to a
  * {@link TunFrameSink}, then yields to the loop (level-triggered epoll calls again if more is queued).
  *
- * <p>The handle owns the fd: {@link #close()} (also called by Netty when the loop shuts down) closes it.
- * Reading, pausing and writing belong to the loop thread; pause/resume from elsewhere hop onto it.
+ * <p>Whoever opened the fd owns it — normally tun-io's {@code TunQueue}: {@link #close()} (also called by
+ * Netty when the loop shuts down) deregisters and closes the fd only when constructed with
+ * {@code ownsFd}. Close this handle before its owner closes the fd: a closed fd number can be reused.
+ * Reading, pausing and writing belong to the loop thread; pause/resume/close from elsewhere hop onto it.
  */
 public final class TunQueueHandle implements EpollIoHandle {
 
@@ -40,6 +42,7 @@ public final class TunQueueHandle implements EpollIoHandle {
     private static final EpollIoOps PAUSED_OPS = EpollIoOps.EPOLLERR;
 
     private final FileDescriptor fd;
+    private final boolean ownsFd;
     private final TunFrameSink sink;
     private final TransportCounters counters;
     private final int readBudget;
@@ -53,19 +56,25 @@ public final class TunQueueHandle implements EpollIoHandle {
     private boolean failed;     // loop thread: a read error stopped us for good
 
     /**
-     * Takes ownership of {@code fd} (a tun queue opened with IFF_VNET_HDR and a 12-byte header size) and
-     * makes it non-blocking: one blocking read would stall every channel on the loop.
+     * Serves {@code fd} (a tun queue opened with IFF_VNET_HDR and a 12-byte header size) and makes it
+     * non-blocking: one blocking read would stall every channel on the loop.
+     *
+     * @param ownsFd whether {@link #close()} closes the fd (false when a tun-io TunQueue owns it)
      */
-    public TunQueueHandle(int fd, TunFrameSink sink, TransportCounters counters) {
-        this(fd, sink, counters, DEFAULT_READ_BUDGET);
+    public TunQueueHandle(int fd, boolean ownsFd, TunFrameSink sink, TransportCounters counters) {
+        this(fd, ownsFd, sink, counters, DEFAULT_READ_BUDGET);
     }
 
-    public TunQueueHandle(int fd, TunFrameSink sink, TransportCounters counters, int readBudget) {
+    public TunQueueHandle(int fd, boolean ownsFd, TunFrameSink sink, TransportCounters counters, int readBudget) {
         if (readBudget <= 0) {
             throw new IllegalArgumentException("read budget must be positive: " + readBudget);
         }
+        if (fd < 0) {
+            throw new IllegalArgumentException("not an open fd: " + fd);
+        }
         LinuxFd.setNonBlocking(fd);
         this.fd = new FileDescriptor(fd);
+        this.ownsFd = ownsFd;
         this.sink = sink;
         this.counters = counters;
         this.readBudget = readBudget;
@@ -229,9 +238,25 @@ public final class TunQueueHandle implements EpollIoHandle {
         return false;
     }
 
-    /** Deregisters and closes the fd; idempotent; safe from any thread. */
+    /**
+     * Deregisters (and closes the fd if owned); idempotent; from another thread it runs on the loop so that
+     * it never races a read in progress, or directly when the loop no longer runs.
+     */
     @Override
     public void close() {
+        IoEventLoop l = loop;
+        if (l != null && !l.inEventLoop() && !l.isShuttingDown()) {
+            try {
+                l.submit(this::closeNow).awaitUninterruptibly(2000);
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                // fall through: the loop is gone, nothing reads any more
+            }
+        }
+        closeNow();
+    }
+
+    private void closeNow() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -239,10 +264,17 @@ public final class TunQueueHandle implements EpollIoHandle {
         if (r != null) {
             r.cancel();
         }
-        try {
-            fd.close();
-        } catch (IOException ignored) {
-            // already closed: nothing left to release
+        if (ownsFd) {
+            try {
+                fd.close();
+            } catch (IOException ignored) {
+                // already closed: nothing left to release
+            }
         }
+    }
+
+    /** Whether {@link #close()} has run. */
+    public boolean isClosed() {
+        return closed.get();
     }
 }

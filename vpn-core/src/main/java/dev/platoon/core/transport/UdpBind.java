@@ -188,11 +188,14 @@ public final class UdpBind implements AutoCloseable {
         return channels.get(i).config().getSendBufferSize();
     }
 
-    /** Closes every channel and waits (bounded) for the closes. */
+    /** Closes every channel; off the loops it also waits (bounded) for the closes. */
     @Override
     public void close() {
         for (EpollDatagramChannel ch : channels) {
-            ch.close().awaitUninterruptibly(2000);
+            var f = ch.close();
+            if (!ch.eventLoop().inEventLoop()) {
+                f.awaitUninterruptibly(2000);
+            }
         }
     }
 }

@@ -43,6 +43,13 @@
  *   <li><b>Network namespace</b>: sockets and tun devices belong to the namespace of the thread that
  *       creates them. {@link dev.platoon.core.transport.UdpBind#open} creates its channels on the calling
  *       thread (registration and bind then happen on the loops, which does not change the namespace).</li>
+ *   <li><b>fd ownership</b>: tun-io's {@code TunQueue} owns the queue fd; {@link
+ *       dev.platoon.core.transport.TunQueueHandle} only serves it (unless built with {@code ownsFd}). Close
+ *       queue loops before the device: a closed fd number can be reused by the next open.</li>
+ *   <li><b>Pause = EPOLLERR mask</b>, not NONE: in Netty 4.2.18 submitting NONE removes the fd from epoll
+ *       and a later EPOLLIN submit fails with ENOENT (found by {@code TunQueueHandleTest}).</li>
+ *   <li><b>Kernel loss counters</b> ({@link dev.platoon.core.transport.KernelUdpStats}): RcvbufErrors and
+ *       SndbufErrors of the namespace, so a user sees socket-buffer overflows we cannot count ourselves.</li>
  *   <li><b>Receive ownership</b>: each datagram is released right after the sink returns; the sink
  *       decrypts in place and copies into its tun frame, or retains.</li>
  * </ul>

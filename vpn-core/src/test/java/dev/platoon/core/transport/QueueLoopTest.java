@@ -26,6 +26,7 @@ class QueueLoopTest {
     private UdpBind tx;
     private QueueLoop queue;
     private TunQueueHandle peer;     // the "kernel" side of the fake tun queue
+    private int queueFd = -1;        // owned by the test, as a TunQueue would own it
     private InetSocketAddress to;
 
     /** The data path stand-in: every frame becomes one datagram, never flushed by itself. */
@@ -54,8 +55,9 @@ class QueueLoopTest {
         tx = UdpBind.open(loops.loops().subList(0, 1), InetAddress.getLoopbackAddress(), 0, txOptions, counters,
                 i -> new CollectingSink());
         int[] pair = TestLibc.packetPair();
+        queueFd = pair[0];
         queue = new QueueLoop(loops.loop(0), tx.sender(0), pair[0], new Forwarder(), counters);
-        peer = new TunQueueHandle(pair[1], new TunQueueHandleTest.FrameLog(), counters);
+        peer = new TunQueueHandle(pair[1], true, new TunQueueHandleTest.FrameLog(), counters);
         queue.start().sync();
     }
 
@@ -63,6 +65,8 @@ class QueueLoopTest {
     void tearDown() {
         if (queue != null) {
             queue.close();
+            assertTrue(queue.tun().isClosed());
+            TestLibc.close(queueFd);   // still open after the loop closed: the loop did not own it
         }
         if (peer != null) {
             peer.close();

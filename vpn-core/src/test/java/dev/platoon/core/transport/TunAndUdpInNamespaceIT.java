@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.platoon.tun.TunConfig;
+import dev.platoon.tun.TunDevice;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
@@ -21,27 +23,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real tun device (IFF_VNET_HDR, offloads on) and a dual-stack UDP bind, both created in a private network
- * namespace by a setns()'d thread, served by ordinary (root-namespace) event-loop threads.
+ * A real tun device (tun-io's TunDevice: IFF_VNET_HDR, offloads incl. USO) and a dual-stack UDP bind, both
+ * created in a private network namespace by a setns()'d thread, served by ordinary (root-namespace)
+ * event-loop threads.
  */
 class TunAndUdpInNamespaceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final long TUNSETIFF = 0x400454caL;
-    private static final long TUNSETOFFLOAD = 0x400454d0L;
-    private static final long TUNSETVNETHDRSZ = 0x400454d8L;
-    private static final short IFF_TUN = 0x0001;
-    private static final short IFF_NO_PI = 0x1000;
-    private static final short IFF_VNET_HDR = 0x4000;
-    private static final int TUN_F_CSUM = 0x01;
-    private static final int TUN_F_TSO4 = 0x02;
-    private static final int TUN_F_TSO6 = 0x04;
-    private static final int TUN_F_USO4 = 0x20;
-    private static final int TUN_F_USO6 = 0x40;
 
     private NetnsThread ns;
     private QueueLoops loops;
     private UdpBind bind;
+    private TunDevice device;
     private TunQueueHandle tun;
     private final TransportCounters counters = new TransportCounters();
     private final CollectingSink udpSink = new CollectingSink();
@@ -51,10 +44,12 @@ class TunAndUdpInNamespaceIT {
     void setUp() throws Exception {
         ns = new NetnsThread("pt-tr-");
         loops = QueueLoops.create(1, "ns-it");
-        int fd = ns.call(TunAndUdpInNamespaceIT::openTun);
+        // tun-io opens the device on the namespace thread: it is created in that thread's namespace.
+        device = ns.call(() -> TunDevice.open(TunConfig.tun("pt0")));
+        assertTrue(device.offloads().uso(), "USO negotiated: " + device.describe());
         ns.exec("ip", "addr", "add", "100.64.0.1/24", "dev", "pt0");
         ns.exec("ip", "link", "set", "pt0", "up");
-        tun = ns.call(() -> new TunQueueHandle(fd, tunLog, counters));
+        tun = new TunQueueHandle(device.queue(0).fd(), false, tunLog, counters);
         tun.register(loops.loop(0)).sync();
         bind = ns.call(() -> UdpBind.open(loops.loops(), null, 0, UdpOptions.defaults(), counters, i -> udpSink));
     }
@@ -71,24 +66,14 @@ class TunAndUdpInNamespaceIT {
             if (loops != null) {
                 loops.close();
             }
+            if (device != null) {
+                device.close();          // the owner closes the fd, after the loop let go of it
+            }
         } finally {
             if (ns != null) {
                 ns.close();
             }
         }
-    }
-
-    /** Minimal tun open (tun-io's opener had not landed when this was written); runs inside the namespace. */
-    private static int openTun() {
-        int fd = TestLibc.open("/dev/net/tun", TestLibc.O_RDWR);
-        byte[] ifr = new byte[40];
-        byte[] name = "pt0".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(name, 0, ifr, 0, name.length);
-        ByteBuffer.wrap(ifr).order(ByteOrder.nativeOrder()).putShort(16, (short) (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR));
-        TestLibc.ioctl(fd, TUNSETIFF, ifr);
-        TestLibc.ioctl(fd, TUNSETVNETHDRSZ, new int[] {TunQueueHandle.VNET_HDR_LEN});
-        TestLibc.ioctl(fd, TUNSETOFFLOAD, (long) (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_USO4 | TUN_F_USO6));
-        return fd;
     }
 
     /** The frames of IPv4/UDP to {@code port} seen so far (others, e.g. IPv6 router solicitations, ignored). */

@@ -92,8 +92,8 @@ class TunQueueHandleTest {
 
     @Test
     void framesArriveWholeAtTheHeadroomOffsetAndWritesAreCounted() throws Exception {
-        reader = new TunQueueHandle(pair[0], log, counters);
-        writer = new TunQueueHandle(pair[1], new FrameLog(), counters);
+        reader = new TunQueueHandle(pair[0], true, log, counters);
+        writer = new TunQueueHandle(pair[1], true, new FrameLog(), counters);
         reader.register(loops.loop(0)).sync();
         int[] sizes = {60, 1500, 12 + 65535 - 100};
         ByteBuffer[] sent = new ByteBuffer[sizes.length];
@@ -113,8 +113,8 @@ class TunQueueHandleTest {
 
     @Test
     void readBudgetSplitsABacklogIntoBatches() throws Exception {
-        reader = new TunQueueHandle(pair[0], log, counters, 2);
-        writer = new TunQueueHandle(pair[1], new FrameLog(), counters);
+        reader = new TunQueueHandle(pair[0], true, log, counters, 2);
+        writer = new TunQueueHandle(pair[1], true, new FrameLog(), counters);
         for (int i = 0; i < 5; i++) {            // queued before reading starts
             assertTrue(writer.writeFrame(frame(100, i), 4, 100));
         }
@@ -126,8 +126,8 @@ class TunQueueHandleTest {
 
     @Test
     void pausedQueueIsNotReadUntilResumed() throws Exception {
-        reader = new TunQueueHandle(pair[0], log, counters);
-        writer = new TunQueueHandle(pair[1], new FrameLog(), counters);
+        reader = new TunQueueHandle(pair[0], true, log, counters);
+        writer = new TunQueueHandle(pair[1], true, new FrameLog(), counters);
         reader.register(loops.loop(0)).sync();
         loops.loop(0).submit(reader::pauseReading).sync();
         assertTrue(loops.loop(0).submit(reader::isReadingPaused).get());
@@ -147,7 +147,7 @@ class TunQueueHandleTest {
 
     @Test
     void writeToAFullQueueIsACountedDropNotABlock() {
-        writer = new TunQueueHandle(pair[1], new FrameLog(), counters);
+        writer = new TunQueueHandle(pair[1], true, new FrameLog(), counters);
         ByteBuffer f = frame(1000, 1);
         int ok = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -163,7 +163,7 @@ class TunQueueHandleTest {
 
     @Test
     void writeToAClosedFdIsACountedError() {
-        writer = new TunQueueHandle(pair[1], new FrameLog(), counters);
+        writer = new TunQueueHandle(pair[1], true, new FrameLog(), counters);
         writer.close();
         assertFalse(writer.writeFrame(frame(10, 1), 4, 10));
         assertEquals(1, counters.drops(TransportCounters.Drop.TUN_WRITE_ERROR));
@@ -172,7 +172,7 @@ class TunQueueHandleTest {
 
     @Test
     void peerGoneStopsReadingInsteadOfSpinning() throws Exception {
-        reader = new TunQueueHandle(pair[0], log, counters);
+        reader = new TunQueueHandle(pair[0], true, log, counters);
         reader.register(loops.loop(0)).sync();
         TestLibc.close(pair[1]);
         CollectingSink.await("read error", WAIT, () -> counters.drops(TransportCounters.Drop.TUN_READ_ERROR) == 1);
@@ -185,7 +185,7 @@ class TunQueueHandleTest {
 
     @Test
     void fdIsMadeNonBlocking() {
-        reader = new TunQueueHandle(pair[0], log, counters);
+        reader = new TunQueueHandle(pair[0], true, log, counters);
         assertTrue(LinuxFd.isNonBlocking(pair[0]));
         TestLibc.close(pair[1]);
     }

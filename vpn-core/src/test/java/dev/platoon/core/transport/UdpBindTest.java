@@ -102,9 +102,11 @@ class UdpBindTest {
         assertTrue(s.isGsoEnabled());
         // One recvmsg per wakeup: [10] in one batch then proves the kernel handed over one GRO batch.
         rx.channel(0).config().setMaxMessagesPerRead(1);
-        sendOnLoop(s, train(1, 10, SEG), new InetSocketAddress(InetAddress.getLoopbackAddress(), rx.localPort()));
+        ByteBuf content = train(1, 10, SEG);
+        sendOnLoop(s, content, new InetSocketAddress(InetAddress.getLoopbackAddress(), rx.localPort()));
 
         CollectingSink.await("10 datagrams and a batch end", WAIT, () -> rxSink.batchedCount() == 10);
+        CollectingSink.await("train released", WAIT, () -> content.refCnt() == 0);
         assertEquals(List.of(10), rxSink.batches(), "one GRO batch of 10");
         assertTrainArrived(1, 10, SEG);
         assertEquals(1, counters.gsoTrainsSent.sum());
@@ -158,8 +160,10 @@ class UdpBindTest {
         TrainSender s = tx.sender(0);
         s.channel().pipeline().addLast(new FailGso(5));
         InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), rx.localPort());
-        sendOnLoop(s, train(4, 10, SEG), to);
+        ByteBuf content = train(4, 10, SEG);
+        sendOnLoop(s, content, to);
         CollectingSink.await("10 datagrams", WAIT, () -> rxSink.batchedCount() == 10);
+        CollectingSink.await("train and its slices released", WAIT, () -> content.refCnt() == 0);
         assertTrainArrived(4, 10, SEG);
         assertFalse(s.isGsoEnabled(), "GSO turned off for the channel");
         assertEquals(1, counters.gsoFallbackTrains.sum());
