@@ -11,6 +11,8 @@ import dev.platoon.config.ConfigException;
 import dev.platoon.config.WgConfig;
 import dev.platoon.core.device.Device;
 import dev.platoon.core.device.DeviceOptions;
+import dev.platoon.core.peer.ProtocolTimings;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,9 +35,18 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--queues", description = "Tun queues and loops (default: number of CPUs).")
     Integer queues;
 
-    @Option(names = "--rekey-after-seconds", hidden = true,
-            description = "Shorten REKEY_AFTER_TIME (tests only; the protocol's value is 120).")
+    // Hidden: the protocol's timers, shortened so tests can watch a rekey or a give-up in seconds.
+    @Option(names = "--rekey-after-seconds", hidden = true)
     Integer rekeyAfterSeconds;
+
+    @Option(names = "--rekey-timeout-ms", hidden = true)
+    Integer rekeyTimeoutMs;
+
+    @Option(names = "--rekey-attempt-seconds", hidden = true)
+    Integer rekeyAttemptSeconds;
+
+    @Option(names = "--keepalive-seconds", hidden = true)
+    Integer keepaliveSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -61,7 +72,7 @@ final class UpCommand implements Callable<Integer> {
         }
         DeviceOptions options = DeviceOptions.defaults()
                 .withQueues(queues == null ? Runtime.getRuntime().availableProcessors() : queues)
-                .withRekeyAfterSeconds(rekeyAfterSeconds)
+                .withTimings(timings())
                 .withStatusFile(files.statusFile(name));
         Daemon.createPrivateDir(files.runDir());
         Device device;
@@ -88,6 +99,17 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
+    private ProtocolTimings timings() {
+        ProtocolTimings d = rekeyAfterSeconds == null ? ProtocolTimings.DEFAULT
+                : ProtocolTimings.withRekeyAfter(Duration.ofSeconds(rekeyAfterSeconds));
+        return new ProtocolTimings(d.rekeyAfterTimeNanos(), d.rejectAfterTimeNanos(),
+                rekeyAttemptSeconds == null ? d.rekeyAttemptTimeNanos() : Duration.ofSeconds(rekeyAttemptSeconds).toNanos(),
+                rekeyTimeoutMs == null ? d.rekeyTimeoutNanos() : Duration.ofMillis(rekeyTimeoutMs).toNanos(),
+                rekeyTimeoutMs == null ? d.rekeyTimeoutJitterMaxNanos() : Duration.ofMillis(rekeyTimeoutMs / 15).toNanos(),
+                keepaliveSeconds == null ? d.keepaliveTimeoutNanos() : Duration.ofSeconds(keepaliveSeconds).toNanos(),
+                d.rekeyAfterMessages(), d.rejectAfterMessages());
+    }
+
     private List<String> passThroughArgs() {
         List<String> args = new ArrayList<>();
         if (queues != null) {
@@ -95,6 +117,15 @@ final class UpCommand implements Callable<Integer> {
         }
         if (rekeyAfterSeconds != null) {
             args.add("--rekey-after-seconds=" + rekeyAfterSeconds);
+        }
+        if (rekeyTimeoutMs != null) {
+            args.add("--rekey-timeout-ms=" + rekeyTimeoutMs);
+        }
+        if (rekeyAttemptSeconds != null) {
+            args.add("--rekey-attempt-seconds=" + rekeyAttemptSeconds);
+        }
+        if (keepaliveSeconds != null) {
+            args.add("--keepalive-seconds=" + keepaliveSeconds);
         }
         return args;
     }

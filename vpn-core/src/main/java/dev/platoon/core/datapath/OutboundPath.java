@@ -224,7 +224,7 @@ public final class OutboundPath implements TunFrameSink {
         static int maxSegmentLength(ByteBuffer b, int off, int len) {
             int packet = len - VirtioNetHdr.SIZE;
             int gsoType = b.get(off + 1) & 0x7f;
-            int gsoSize = (b.get(off + 6) & 0xff) | (b.get(off + 7) & 0xff) << 8;
+            int gsoSize = (b.get(off + 4) & 0xff) | (b.get(off + 5) & 0xff) << 8;
             if (gsoType == VirtioNetHdr.GSO_NONE || gsoSize == 0) {
                 return packet;
             }
@@ -235,7 +235,7 @@ public final class OutboundPath implements TunFrameSink {
                 l4 = (b.get(ip) & 0x0f) * 4;
             } else {
                 // csum_start is where the L4 header begins (IPv6 may carry extension headers).
-                l4 = (b.get(off + 8) & 0xff) | (b.get(off + 9) & 0xff) << 8;
+                l4 = (b.get(off + 6) & 0xff) | (b.get(off + 7) & 0xff) << 8;
                 if (l4 < 40 || l4 >= packet) {
                     l4 = 40;
                 }
@@ -249,7 +249,7 @@ public final class OutboundPath implements TunFrameSink {
 
         static int segmentCount(ByteBuffer b, int off, int len, int maxSegment) {
             int packet = len - VirtioNetHdr.SIZE;
-            int gsoSize = (b.get(off + 6) & 0xff) | (b.get(off + 7) & 0xff) << 8;
+            int gsoSize = (b.get(off + 4) & 0xff) | (b.get(off + 5) & 0xff) << 8;
             int gsoType = b.get(off + 1) & 0x7f;
             if (gsoType == VirtioNetHdr.GSO_NONE || gsoSize == 0 || maxSegment >= packet) {
                 return 1;

@@ -255,8 +255,7 @@ public final class Device implements AutoCloseable {
             }
             mtu = iface.mtu().orElse(DEFAULT_MTU);
             LongSupplier nanoClock = System::nanoTime;
-            ProtocolTimings timings = options.rekeyAfterSeconds() == null ? ProtocolTimings.DEFAULT
-                    : ProtocolTimings.withRekeyAfter(Duration.ofSeconds(options.rekeyAfterSeconds()));
+            ProtocolTimings timings = options.timings();
             identity = new StaticIdentity(iface.privateKey().get().bytes());
             List<ResolvedPeer> peers = resolvePeers(config.peers());
 

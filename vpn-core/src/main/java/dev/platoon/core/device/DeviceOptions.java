@@ -2,41 +2,40 @@ package dev.platoon.core.device;
 
 import java.nio.file.Path;
 
+import dev.platoon.core.peer.ProtocolTimings;
+
 /**
  * How a device runs, beyond its configuration file.
  *
  * @param queues             tun queues, one loop each
- * @param rekeyAfterSeconds  a shortened REKEY_AFTER_TIME for tests, or null for the protocol's 120 s
+ * @param timings            the protocol's timers (tests shorten them to watch a rekey or a give-up)
  * @param statusFile         where the device writes what {@code platoon show} prints, once a second (or null)
  * @param controlSocket      whether to serve the UAPI control socket for {@code wg}
  */
-public record DeviceOptions(int queues, Integer rekeyAfterSeconds, Path statusFile, boolean controlSocket) {
+public record DeviceOptions(int queues, ProtocolTimings timings, Path statusFile, boolean controlSocket) {
     public DeviceOptions {
         if (queues < 1 || queues > 64) {
             throw new IllegalArgumentException("--queues must be 1..64, not " + queues);
         }
-        if (rekeyAfterSeconds != null && rekeyAfterSeconds < 1) {
-            throw new IllegalArgumentException("--rekey-after-seconds must be positive");
-        }
     }
 
     public static DeviceOptions defaults() {
-        return new DeviceOptions(Runtime.getRuntime().availableProcessors(), null, null, true);
+        return new DeviceOptions(Runtime.getRuntime().availableProcessors(), ProtocolTimings.DEFAULT, null, true);
     }
 
     public DeviceOptions withQueues(int n) {
-        return new DeviceOptions(n, rekeyAfterSeconds, statusFile, controlSocket);
+        return new DeviceOptions(n, timings, statusFile, controlSocket);
     }
 
-    public DeviceOptions withRekeyAfterSeconds(Integer seconds) {
-        return new DeviceOptions(queues, seconds, statusFile, controlSocket);
+    public DeviceOptions withTimings(ProtocolTimings t) {
+        return new DeviceOptions(queues, t, statusFile, controlSocket);
     }
 
     public DeviceOptions withStatusFile(Path file) {
-        return new DeviceOptions(queues, rekeyAfterSeconds, file, controlSocket);
+        return new DeviceOptions(queues, timings, file, controlSocket);
     }
 
     public DeviceOptions withControlSocket(boolean on) {
-        return new DeviceOptions(queues, rekeyAfterSeconds, statusFile, on);
+        return new DeviceOptions(queues, timings, statusFile, on);
     }
 }
