@@ -217,8 +217,9 @@ public final class Device implements AutoCloseable {
             }
         }
         for (QueueLoop q : queueLoops) {
-            q.close(); // closes the tun queue fd; the device disappears with the last one
+            q.close(); // off the loop first: a closed fd number can be reused
         }
+        tun.close(); // the device disappears with its last queue fd, and its addresses and routes with it
         bind.close();
         loops.close();
         worker.close();
@@ -395,10 +396,7 @@ public final class Device implements AutoCloseable {
                 q.close();
             }
             if (tun != null) {
-                // Queues not yet handed to a loop are still ours to close.
-                for (int i = queueLoops.size(); i < tun.queueCount(); i++) {
-                    tun.queue(i).close();
-                }
+                tun.close();
             }
             if (bind != null) {
                 bind.close();
