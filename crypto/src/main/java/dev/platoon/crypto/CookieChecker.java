@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * <p>{@code sourceAddressAndPort} is any stable encoding of the UDP source, e.g. the address bytes
  * followed by the port in big-endian order; it must be the same for checkMac2 and createReply.
  */
-public final class CookieChecker {
+public final class CookieChecker implements AutoCloseable {
     private final byte[] mac1Key;
     private final byte[] cookieKey;
     private final LongSupplier nanoClock;
@@ -108,6 +108,13 @@ public final class CookieChecker {
 
     public void createReply(byte[] msg, int len, int receiverIndex, byte[] sourceAddressAndPort, byte[] out64) {
         createReply(msg, 0, len, receiverIndex, sourceAddressAndPort, out64, 0);
+    }
+
+    /** Wipes the cookie secret; the next createReply makes a new one. */
+    @Override
+    public synchronized void close() {
+        Arrays.fill(secret, (byte) 0);
+        secretSet = false;
     }
 
     private static boolean validLength(byte[] msg, int off, int len) {

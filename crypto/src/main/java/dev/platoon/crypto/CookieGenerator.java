@@ -89,6 +89,13 @@ public final class CookieGenerator {
         return hasCookie && nanoClock.getAsLong() - cookieReceivedNanos < Protocol.COOKIE_REFRESH_TIME_NANOS;
     }
 
+    /** Forgets the cookie (wipes it). */
+    public synchronized void clear() {
+        Arrays.fill(cookie, (byte) 0);
+        hasCookie = false;
+        hasLastMac1 = false;
+    }
+
     static void requireHandshakeLength(int len) {
         if (len != Protocol.MESSAGE_INITIATION_SIZE && len != Protocol.MESSAGE_RESPONSE_SIZE) {
             throw new IllegalArgumentException("MACs go on a 148- or 92-byte handshake message, not " + len);

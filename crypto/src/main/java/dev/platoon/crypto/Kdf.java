@@ -15,6 +15,27 @@ public final class Kdf {
     private Kdf() {
     }
 
+    /** KDF1(key, input) = t1. */
+    public static byte[] kdf1(byte[] key, byte[] input) {
+        byte[] t1 = new byte[32];
+        derive(key, input, t1, null, null);
+        return t1;
+    }
+
+    /** KDF2(key, input) = (t1, t2). */
+    public static byte[][] kdf2(byte[] key, byte[] input) {
+        byte[][] t = {new byte[32], new byte[32]};
+        derive(key, input, t[0], t[1], null);
+        return t;
+    }
+
+    /** KDF3(key, input) = (t1, t2, t3). */
+    public static byte[][] kdf3(byte[] key, byte[] input) {
+        byte[][] t = {new byte[32], new byte[32], new byte[32]};
+        derive(key, input, t[0], t[1], t[2]);
+        return t;
+    }
+
     /**
      * Derives up to three 32-byte outputs; pass {@code null} for the ones not wanted (KDF1: t2 and t3
      * null, KDF2: t3 null).

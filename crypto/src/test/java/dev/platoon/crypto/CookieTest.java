@@ -143,5 +143,10 @@ class CookieTest {
         byte[] m4 = initiation(4);
         aliceToBob.addMacs(m4, m4.length);
         assertTrue(bobChecker.checkMac2(m4, m4.length, aliceSource));
+
+        bobChecker.close();
+        assertFalse(bobChecker.checkMac2(m4, m4.length, aliceSource), "secret wiped");
+        aliceToBob.clear();
+        assertFalse(aliceToBob.hasFreshCookie());
     }
 }

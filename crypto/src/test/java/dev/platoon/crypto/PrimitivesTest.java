@@ -115,6 +115,12 @@ class PrimitivesTest {
         assertArrayEquals(e1, t1);
         assertArrayEquals(e2, t2);
         assertArrayEquals(e3, t3);
+        assertArrayEquals(e1, Kdf.kdf1(key, input));
+        byte[][] two = Kdf.kdf2(key, input);
+        assertArrayEquals(e1, two[0]);
+        assertArrayEquals(e2, two[1]);
+        byte[][] three = Kdf.kdf3(key, input);
+        assertArrayEquals(e3, three[2]);
         // KDF1 into the key itself (ck := KDF1(ck, x)) gives the same t1.
         byte[] ck = key.clone();
         Kdf.derive(ck, input, ck, null, null);
