@@ -75,6 +75,10 @@ final class UpCommand implements Callable<Integer> {
                 .withTimings(timings())
                 .withStatusFile(files.statusFile(name));
         Daemon.createPrivateDir(files.runDir());
+        var iface = wg.iface();
+        if (!Hooks.run("PreUp", iface.preUp(), name, err)) {
+            return 1;
+        }
         Device device;
         try {
             device = Device.up(name, file, wg, options);
@@ -82,9 +86,15 @@ final class UpCommand implements Callable<Integer> {
             err.println("platoon: " + e.getMessage());
             return 1;
         }
+        if (!Hooks.run("PostUp", iface.postUp(), name, err)) {
+            device.close();
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Hooks.run("PreDown", iface.preDown(), name, err);
             device.close();
+            Hooks.run("PostDown", iface.postDown(), name, err);
             try {
                 java.nio.file.Files.deleteIfExists(files.pidFile(name));
             } catch (java.io.IOException ignored) {
