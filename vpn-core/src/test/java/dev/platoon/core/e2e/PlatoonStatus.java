@@ -1,0 +1,103 @@
+package dev.platoon.core.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One reading of the status file a running platoon rewrites once a second (what {@code platoon show}
+ * prints; format in {@code DeviceStatus}). The tests have one peer per interface, so the peer fields
+ * are those of the first peer. Ratios are printed with one decimal in the child's locale: parsed with
+ * either decimal separator.
+ */
+record PlatoonStatus(String text, long framesRead, double segmentsPerFrame, long maxSegmentsPerFrame,
+        long groBatches, double datagramsPerBatch, long maxBatch, long handshakesInitiated,
+        long handshakesCompleted, long handshakesFailed, String endpoint, Map<String, Long> drops) {
+
+    private static final String NUM = "([0-9]+(?:[.,][0-9]+)?)";
+    private static final Pattern FRAMES = Pattern.compile(
+            "frames read: ([0-9]+), segments per frame: " + NUM + " \\(max ([0-9]+)\\)");
+    private static final Pattern GRO = Pattern.compile(
+            "GRO batches: ([0-9]+), datagrams per batch: " + NUM + " \\(max ([0-9]+)\\)");
+    private static final Pattern HANDSHAKES = Pattern.compile(
+            "handshakes: ([0-9]+) initiated, ([0-9]+) completed, ([0-9]+) failed");
+    private static final Pattern ENDPOINT = Pattern.compile("^\\s*endpoint: (\\S+)$", Pattern.MULTILINE);
+    private static final Pattern DROPS = Pattern.compile("^drops: (.*)$", Pattern.MULTILINE);
+
+    static Path file(String ifname) {
+        return Path.of(System.getenv().getOrDefault("PLATOON_RUN_DIR", "/run/platoon"), ifname + ".status");
+    }
+
+    /** The current status of an interface, or null while there is none (or it is half written). */
+    static PlatoonStatus read(String ifname) throws IOException {
+        Path f = file(ifname);
+        if (!Files.exists(f)) {
+            return null;
+        }
+        String text;
+        try {
+            text = Files.readString(f);
+        } catch (IOException e) {
+            return null; // replaced while we read it
+        }
+        return parse(text);
+    }
+
+    static PlatoonStatus parse(String text) {
+        Matcher frames = FRAMES.matcher(text);
+        Matcher gro = GRO.matcher(text);
+        Matcher drops = DROPS.matcher(text);
+        if (!frames.find() || !gro.find() || !drops.find()) {
+            return null;
+        }
+        Matcher hs = HANDSHAKES.matcher(text);
+        boolean peer = hs.find();
+        Matcher ep = ENDPOINT.matcher(text);
+        Map<String, Long> dropMap = new TreeMap<>();
+        String list = drops.group(1).strip();
+        if (!list.equals("none")) {
+            for (String item : list.split(", ")) {
+                int sp = item.lastIndexOf(' ');
+                dropMap.put(item.substring(0, sp), Long.parseLong(item.substring(sp + 1)));
+            }
+        }
+        return new PlatoonStatus(text, Long.parseLong(frames.group(1)), num(frames.group(2)),
+                Long.parseLong(frames.group(3)), Long.parseLong(gro.group(1)), num(gro.group(2)),
+                Long.parseLong(gro.group(3)), peer ? Long.parseLong(hs.group(1)) : 0,
+                peer ? Long.parseLong(hs.group(2)) : 0, peer ? Long.parseLong(hs.group(3)) : 0,
+                ep.find() ? ep.group(1) : null, dropMap);
+    }
+
+    private static double num(String s) {
+        return Double.parseDouble(s.replace(',', '.'));
+    }
+
+    long drop(String reason) {
+        return drops.getOrDefault(reason, 0L);
+    }
+
+    /** Segments read from the tun (approximate: the ratio is printed rounded to 0.1). */
+    double segmentsRead() {
+        return segmentsPerFrame * framesRead;
+    }
+
+    double datagramsReceived() {
+        return datagramsPerBatch * groBatches;
+    }
+
+    /** Segments per tun frame read between an earlier reading and this one. */
+    double segmentsPerFrameSince(PlatoonStatus before) {
+        long frames = framesRead - before.framesRead;
+        return frames <= 0 ? 0 : (segmentsRead() - before.segmentsRead()) / frames;
+    }
+
+    /** Datagrams per receive batch between an earlier reading and this one. */
+    double datagramsPerBatchSince(PlatoonStatus before) {
+        long batches = groBatches - before.groBatches;
+        return batches <= 0 ? 0 : (datagramsReceived() - before.datagramsReceived()) / batches;
+    }
+}
