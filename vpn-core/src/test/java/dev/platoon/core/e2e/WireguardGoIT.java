@@ -1,0 +1,74 @@
+package dev.platoon.core.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.platoon.core.demo.TunnelBed;
+import dev.platoon.core.demo.TunnelBed.Side;
+import dev.platoon.core.demo.Waits;
+import dev.platoon.crypto.Keys;
+
+/**
+ * platoon (side a) against Debian's wireguard-go (side b), each in turn the initiator (the other has
+ * no endpoint and can only answer): pings both families and 200 MB each way with matching SHA-256;
+ * when platoon sends, its tun hands it trains.
+ */
+class WireguardGoIT {
+    private static final long BYTES = 200 * E2e.MB;
+
+    @ParameterizedTest(name = "initiator {0}")
+    @ValueSource(strings = {"platoon", "wireguard-go"})
+    void interoperates(String initiatorKind) throws Exception {
+        try (TunnelBed bed = TunnelBed.create("pt-wggo")) {
+            Side platoon = bed.a;
+            Side wgGo = bed.b;
+            boolean platoonInitiates = initiatorKind.equals("platoon");
+            Side initiator = platoonInitiates ? platoon : wgGo;
+            if (platoonInitiates) {
+                bed.startWireguardGo(wgGo, false);
+                bed.awaitUp(wgGo, E2e.UP);
+                E2e.startPlatoon(bed, platoon, true, List.of());
+            } else {
+                E2e.startPlatoon(bed, platoon, false, List.of());
+                bed.startWireguardGo(wgGo, true);
+                bed.awaitUp(wgGo, E2e.UP);
+            }
+
+            E2e.assertPing(bed, initiator, false, E2e.FIRST_PING);
+            E2e.assertPing(bed, initiator, true, E2e.PING);
+            E2e.assertPing(bed, bed.other(initiator), false, E2e.PING);
+
+            // Both ends saw the handshake; the responder learnt the initiator's endpoint from it.
+            String platoonKey = Keys.toBase64(platoon.publicKey);
+            Waits.until(Duration.ofSeconds(5), "a handshake in wireguard-go's wg show", () ->
+                    !E2e.wgShow(bed, wgGo, "latest-handshakes").equals(platoonKey + "\t0"));
+            assertEquals(platoonKey + "\t" + platoon.outerAddress + ":" + TunnelBed.LISTEN_PORT,
+                    E2e.wgShow(bed, wgGo, "endpoints"), "wireguard-go's endpoint for platoon");
+            E2e.awaitStatus(platoon, E2e.STATUS_LAG, "a completed handshake with wireguard-go's endpoint",
+                    s -> s.handshakesCompleted() >= 1
+                            && (wgGo.outerAddress + ":" + TunnelBed.LISTEN_PORT).equals(s.endpoint()));
+
+            PlatoonStatus before = E2e.status(platoon);
+            E2e.transfer(bed, platoon, wgGo, BYTES, 5201);
+            PlatoonStatus sent = E2e.awaitStatus(platoon, E2e.STATUS_LAG,
+                    "segments per tun frame > 1 while platoon sent to wireguard-go",
+                    s -> s.framesRead() > before.framesRead() && s.segmentsPerFrameSince(before) > 1.0);
+            System.out.printf("[e2e] platoon->wireguard-go: segments/frame %.1f (max %d)%n",
+                    sent.segmentsPerFrameSince(before), sent.maxSegmentsPerFrame());
+
+            PlatoonStatus before2 = E2e.status(platoon);
+            E2e.transfer(bed, wgGo, platoon, BYTES, 5202);
+            PlatoonStatus received = E2e.awaitStatus(platoon, E2e.STATUS_LAG, "the received datagrams counted",
+                    s -> s.groBatches() > before2.groBatches());
+            System.out.printf("[e2e] wireguard-go->platoon: platoon receive datagrams/batch %.1f (max %d)%n",
+                    received.datagramsPerBatchSince(before2), received.maxBatch());
+            assertTrue(platoon.process.isAlive() && wgGo.process.isAlive(), "both ends still running");
+        }
+    }
+}
