@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A userspace WireGuard endpoint that moves packets in trains.",
-        subcommands = {UpCommand.class, DownCommand.class, ShowCommand.class, DemoCommand.class, GenKeyCommand.class,
+        subcommands = {UpCommand.class, DownCommand.class, ShowCommand.class, SyncConfCommand.class, DemoCommand.class, GenKeyCommand.class,
                 PubKeyCommand.class, GenPskCommand.class, TransferCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

@@ -102,11 +102,27 @@ final class UpCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "platoon-teardown"));
+        reloadOnHangup(device, file, err);
         Daemon.writePidFile(files, name);
         err.println("platoon: " + name + " is up: " + device.describe());
         err.flush();
         stopped.await();
         return 0;
+    }
+
+    /** SIGHUP re-reads the file the interface came from and syncs the peers (sessions live on). */
+    private static void reloadOnHangup(Device device, Path file, PrintWriter err) {
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            try {
+                device.sync(SyncConfCommand.parse(file).stripped());
+                err.println("platoon: " + device.name() + ": reloaded " + file);
+            } catch (ConfigException | dev.platoon.core.device.DeviceException e) {
+                err.println("platoon: " + device.name() + ": reload refused: " + e.getMessage());
+            } catch (RuntimeException e) {
+                err.println("platoon: " + device.name() + ": reload failed: " + Main.oneLine(e));
+            }
+            err.flush();
+        });
     }
 
     private ProtocolTimings timings() {

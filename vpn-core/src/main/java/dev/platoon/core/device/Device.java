@@ -68,6 +68,7 @@ public final class Device implements AutoCloseable {
     private final int mtu;
     private volatile boolean closed;
     private UapiServer uapi;
+    private DeviceUapi control;
     private Path statusFile;
 
     private Device(Builder b) {
@@ -119,8 +120,9 @@ public final class Device implements AutoCloseable {
                 p.presharedKey().ifPresent(k -> psks.put(p.publicKey().toBase64(), k.bytes()));
             }
             try {
-                uapi = UapiServer.start(name, new DeviceUapi(this, config.iface().privateKey().get().bytes(),
-                        config.iface().fwMark(), psks));
+                control = new DeviceUapi(this, config.iface().privateKey().get().bytes(),
+                        config.iface().fwMark(), psks);
+                uapi = UapiServer.start(name, control);
             } catch (IOException e) {
                 close();
                 throw new DeviceException(name + ": control socket: " + oneLine(e), e);
@@ -130,6 +132,24 @@ public final class Device implements AutoCloseable {
         if (statusFile != null) {
             writeStatus();
             timer.scheduleAtFixedRate(this::writeStatus, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Makes the running peers match a configuration (SIGHUP, syncconf): peers updated in place keep
+     * their sessions. Throws with one line when the configuration asks for what a running device
+     * cannot change (private key, port, fwmark).
+     */
+    public void sync(WgConfig config) throws DeviceException {
+        if (control == null) {
+            throw new DeviceException(name + ": reconfiguring needs the control socket");
+        }
+        try {
+            control.apply(SyncRequest.of(config, control.snapshot()));
+        } catch (UnknownHostException e) {
+            throw new DeviceException(name + ": cannot resolve endpoint host " + e.getMessage(), e);
+        } catch (dev.platoon.core.uapi.UapiException e) {
+            throw new DeviceException(name + ": " + e.getMessage(), e);
         }
     }
 
