@@ -1,0 +1,152 @@
+package dev.platoon.core.device;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.platoon.config.Cidr;
+import dev.platoon.config.InterfaceConfig;
+import dev.platoon.config.PeerConfig;
+import dev.platoon.config.RouteTable;
+
+/**
+ * wg-quick's routes for the peers' AllowedIPs ({@code add_route}, {@code add_default}). Longest prefixes
+ * first, each {@code ip route add CIDR dev IF} unless the device already routes it; {@code Table = off}
+ * adds none, {@code Table = N} puts every route (a /0 too) into table N with no rules. With the default
+ * table a /0 becomes a full tunnel: the default route goes into a table T of its own (the FwMark, or the
+ * first free table from 51820 up), platoon's UDP sockets carry mark T, and two rules per family send
+ * everything unmarked to T while the main table still answers for anything more specific than a default
+ * route ({@code suppress_prefixlength 0}) — so the encrypted packets, marked, leave by the main table.
+ *
+ * <p>Not done: wg-quick's nftables/iptables rules that drop spoofed packets to the tunnel addresses and
+ * save the mark in conntrack (defence in depth against a LAN peer sending to our tunnel address). The
+ * routes vanish with the device; {@link #remove} deletes exactly the rules {@link #apply} added.
+ */
+public final class PolicyRouting {
+    static final long FIRST_TABLE = 51820;
+
+    private final String ifname;
+    private final Host host;
+    private final Optional<RouteTable> table;
+    private final List<Cidr> routes;
+    private final long fwmark;
+    private final Deque<List<String>> rulesAdded = new ArrayDeque<>();
+
+    private PolicyRouting(String ifname, Host host, Optional<RouteTable> table, List<Cidr> routes, long fwmark) {
+        this.ifname = ifname;
+        this.host = host;
+        this.table = table;
+        this.routes = routes;
+        this.fwmark = fwmark;
+    }
+
+    /**
+     * Decides the routes and the fwmark before anything is made: the sockets need the mark when they
+     * are bound, before the device's routes exist.
+     */
+    static PolicyRouting plan(String ifname, InterfaceConfig iface, List<PeerConfig> peers, Host host)
+            throws DeviceException {
+        Set<Cidr> unique = new LinkedHashSet<>();
+        for (PeerConfig p : peers) {
+            unique.addAll(p.allowedIps());
+        }
+        List<Cidr> routes = new ArrayList<>(unique);
+        routes.sort(Comparator.comparingInt(Cidr::prefix).reversed()); // wg-quick: sort -nr -k 2 -t /
+        long mark = Integer.toUnsignedLong(iface.fwMark());
+        boolean auto = iface.table().isEmpty() || iface.table().get().isAuto();
+        if (auto && mark == 0 && routes.stream().anyMatch(c -> c.prefix() == 0)) {
+            mark = firstFreeTable(host);
+        }
+        return new PolicyRouting(ifname, host, iface.table(), routes, mark);
+    }
+
+    /** wg-quick: the first table from 51820 up with no IPv4 or IPv6 routes in it. */
+    private static long firstFreeTable(Host host) throws DeviceException {
+        for (long t = FIRST_TABLE; t < FIRST_TABLE + 1024; t++) {
+            String id = Long.toString(t);
+            if (host.query(List.of("ip", "-4", "route", "show", "table", id)).isBlank()
+                    && host.query(List.of("ip", "-6", "route", "show", "table", id)).isBlank()) {
+                return t;
+            }
+        }
+        throw new DeviceException("no free routing table in " + FIRST_TABLE + ".." + (FIRST_TABLE + 1023)
+                + " for the full tunnel (set FwMark or Table)");
+    }
+
+    /** The SO_MARK for platoon's UDP sockets: the configured FwMark, or the full tunnel's table. */
+    public int fwmark() {
+        return (int) fwmark;
+    }
+
+    /** Adds the routes and rules; on a failure deletes the rules it added and throws one line. */
+    void apply() throws DeviceException {
+        if (table.isPresent() && table.get().isOff()) {
+            return;
+        }
+        try {
+            for (Cidr cidr : routes) {
+                addRoute(cidr);
+            }
+        } catch (DeviceException e) {
+            remove();
+            throw e;
+        }
+    }
+
+    private void addRoute(Cidr cidr) throws DeviceException {
+        String family = cidr.isIpv4() ? "-4" : "-6";
+        String c = cidr.toString();
+        if (table.isPresent() && !table.get().isAuto()) {
+            host.run(List.of("ip", family, "route", "add", c, "dev", ifname, "table", table.get().toString()), null);
+        } else if (cidr.prefix() == 0) {
+            addDefault(family, c);
+        } else if (host.query(List.of("ip", family, "route", "show", "dev", ifname, "match", c)).isBlank()) {
+            host.run(List.of("ip", family, "route", "add", c, "dev", ifname), null);
+        }
+    }
+
+    /** wg-quick's add_default, without its firewall part (see the class comment). */
+    private void addDefault(String family, String cidr) throws DeviceException {
+        String t = Long.toString(fwmark);
+        host.run(List.of("ip", family, "route", "add", cidr, "dev", ifname, "table", t), null);
+        addRule(List.of("ip", family, "rule", "add", "not", "fwmark", t, "table", t));
+        addRule(List.of("ip", family, "rule", "add", "table", "main", "suppress_prefixlength", "0"));
+        if (family.equals("-4")) {
+            // The reply to a marked packet passes the reverse-path filter only if the mark is considered.
+            host.sysctl("net.ipv4.conf.all.src_valid_mark", "1");
+        }
+    }
+
+    private void addRule(List<String> add) throws DeviceException {
+        host.run(add, null);
+        List<String> delete = new ArrayList<>(add);
+        delete.set(3, "delete");
+        rulesAdded.push(delete);
+    }
+
+    /** The rules {@link #apply} added, as the commands that delete them, newest first. */
+    List<List<String>> pendingDeletes() {
+        return List.copyOf(rulesAdded);
+    }
+
+    /**
+     * Deletes the rules this device added, newest first; a failure is logged and the rest go on.
+     * Each delete names the rule fully, so an identical rule someone else added stays (one is removed
+     * per add).
+     */
+    void remove() {
+        while (!rulesAdded.isEmpty()) {
+            List<String> delete = rulesAdded.pop();
+            try {
+                host.run(delete, null);
+            } catch (DeviceException e) {
+                host.log("platoon: " + ifname + ": " + e.getMessage());
+            }
+        }
+    }
+}

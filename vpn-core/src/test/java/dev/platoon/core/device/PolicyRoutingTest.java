@@ -1,0 +1,101 @@
+package dev.platoon.core.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.platoon.config.ConfigParser;
+import dev.platoon.config.WgConfig;
+
+class PolicyRoutingTest {
+    private static final String KEY_A = "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=";
+    private static final String KEY_B = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=";
+    private static final String KEY_C = "TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=";
+
+    private static WgConfig config(String interfaceLines, String allowedB, String allowedC) throws Exception {
+        String text = "[Interface]\nPrivateKey = " + KEY_A + "\nAddress = 100.64.0.1/24, fd00:64::1/64\n"
+                + interfaceLines + "\n[Peer]\nPublicKey = " + KEY_B + "\nAllowedIPs = " + allowedB + "\n"
+                + (allowedC == null ? "" : "[Peer]\nPublicKey = " + KEY_C + "\nAllowedIPs = " + allowedC + "\n");
+        return ConfigParser.parse(text, "wg0.conf");
+    }
+
+    private static PolicyRouting plan(WgConfig c, RecordingHost host) throws DeviceException {
+        return PolicyRouting.plan("wg0", c.iface(), c.peers(), host);
+    }
+
+    @Test
+    void fullTunnelLikeWgQuick() throws Exception {
+        RecordingHost host = new RecordingHost();
+        host.answers.put("ip -4 route show dev wg0 match 100.64.0.2/32", "100.64.0.0/24 proto kernel scope link\n");
+        PolicyRouting r = plan(config("", "0.0.0.0/0, ::/0, 100.64.0.2/32", "10.9.0.0/16"), host);
+        assertEquals(51820, r.fwmark());
+        r.apply();
+        assertEquals(List.of(
+                // longest prefix first; 100.64.0.2/32 is already routed by the address's network
+                "ip -4 route add 10.9.0.0/16 dev wg0",
+                "ip -4 route add 0.0.0.0/0 dev wg0 table 51820",
+                "ip -4 rule add not fwmark 51820 table 51820",
+                "ip -4 rule add table main suppress_prefixlength 0",
+                "sysctl -q net.ipv4.conf.all.src_valid_mark=1",
+                "ip -6 route add ::/0 dev wg0 table 51820",
+                "ip -6 rule add not fwmark 51820 table 51820",
+                "ip -6 rule add table main suppress_prefixlength 0"), host.commands);
+        host.commands.clear();
+        r.remove();
+        assertEquals(List.of(
+                "ip -6 rule delete table main suppress_prefixlength 0",
+                "ip -6 rule delete not fwmark 51820 table 51820",
+                "ip -4 rule delete table main suppress_prefixlength 0",
+                "ip -4 rule delete not fwmark 51820 table 51820"), host.commands);
+        host.commands.clear();
+        r.remove();
+        assertEquals(List.of(), host.commands, "a second remove deletes nothing");
+    }
+
+    @Test
+    void skipsTablesInUseAndHonoursFwMark() throws Exception {
+        RecordingHost host = new RecordingHost();
+        host.answers.put("ip -6 route show table 51820", "default dev other metric 1024\n");
+        host.answers.put("ip -4 route show table 51821", "default dev other\n");
+        assertEquals(51822, plan(config("", "0.0.0.0/0", null), host).fwmark());
+
+        RecordingHost marked = new RecordingHost();
+        PolicyRouting r = plan(config("FwMark = 0x1234", "0.0.0.0/0", null), marked);
+        assertEquals(0x1234, r.fwmark());
+        r.apply();
+        assertTrue(marked.commands.contains("ip -4 rule add not fwmark 4660 table 4660"), marked.commands.toString());
+    }
+
+    @Test
+    void tableOffAddsNothingAndNamedTableHasNoRules() throws Exception {
+        RecordingHost host = new RecordingHost();
+        PolicyRouting off = plan(config("Table = off", "0.0.0.0/0, 10.0.0.0/8", null), host);
+        assertEquals(0, off.fwmark());
+        off.apply();
+        assertEquals(List.of(), host.commands);
+
+        PolicyRouting t = plan(config("Table = 1234", "0.0.0.0/0, 10.0.0.0/8", null), host);
+        assertEquals(0, t.fwmark());
+        t.apply();
+        assertEquals(List.of("ip -4 route add 10.0.0.0/8 dev wg0 table 1234",
+                "ip -4 route add 0.0.0.0/0 dev wg0 table 1234"), host.commands);
+    }
+
+    @Test
+    void failureDeletesTheRulesAlreadyAdded() throws Exception {
+        RecordingHost host = new RecordingHost();
+        host.failing = "ip -6 rule add not fwmark 51820 table 51820";
+        PolicyRouting r = plan(config("", "0.0.0.0/0, ::/0", null), host);
+        DeviceException e = assertThrows(DeviceException.class, r::apply);
+        assertEquals("ip -6 rule add not fwmark 51820 table 51820: RTNETLINK answers: File exists", e.getMessage());
+        int failedAt = host.commands.indexOf(host.failing);
+        assertEquals(List.of("ip -4 rule delete table main suppress_prefixlength 0",
+                "ip -4 rule delete not fwmark 51820 table 51820"),
+                host.commands.subList(failedAt + 1, host.commands.size()));
+        assertEquals(List.of(), r.pendingDeletes());
+    }
+}

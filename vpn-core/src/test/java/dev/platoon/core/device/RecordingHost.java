@@ -1,0 +1,54 @@
+package dev.platoon.core.device;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A host that records what would run; queries answer from a map, and one command can be made to fail. */
+final class RecordingHost implements Host {
+    final List<String> commands = new ArrayList<>();
+    final List<String> stdins = new ArrayList<>();
+    final List<String> logs = new ArrayList<>();
+    final Map<String, String> answers = new HashMap<>();
+    final Map<Path, List<String>> files = new HashMap<>();
+    boolean resolvconf;
+    String failing;
+
+    @Override
+    public String run(List<String> argv, String stdin) throws DeviceException {
+        String line = String.join(" ", argv);
+        commands.add(line);
+        stdins.add(stdin);
+        if (line.equals(failing)) {
+            throw new DeviceException(line + ": RTNETLINK answers: File exists");
+        }
+        return "";
+    }
+
+    @Override
+    public String query(List<String> argv) {
+        return answers.getOrDefault(String.join(" ", argv), "");
+    }
+
+    @Override
+    public void sysctl(String key, String value) {
+        commands.add("sysctl -q " + key + "=" + value);
+    }
+
+    @Override
+    public boolean onPath(String program) {
+        return program.equals("resolvconf") && resolvconf;
+    }
+
+    @Override
+    public List<String> readLines(Path file) {
+        return files.getOrDefault(file, List.of());
+    }
+
+    @Override
+    public void log(String line) {
+        logs.add(line);
+    }
+}
