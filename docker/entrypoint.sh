@@ -1,0 +1,16 @@
+#!/bin/sh
+# Brings up the interface named by the mounted config (wg0 for /etc/platoon/wg0.conf) in the
+# foreground. Extra arguments (the container's command) go to `platoon up`, e.g. --metrics 0.0.0.0:9586.
+# exec: java becomes PID 1's process, so SIGTERM from `docker stop` reaches it and it tears down.
+set -e
+conf="${PLATOON_CONFIG:-/etc/platoon/wg0.conf}"
+if [ ! -r "$conf" ]; then
+  echo "platoon: no configuration at $conf; mount one: -v ./wg0.conf:$conf:ro" >&2
+  exit 1
+fi
+if [ ! -c /dev/net/tun ]; then
+  echo "platoon: no /dev/net/tun in the container; run it with --device /dev/net/tun --cap-add NET_ADMIN" >&2
+  exit 1
+fi
+exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow ${PLATOON_JAVA_OPTS:-} \
+  -jar /opt/platoon/platoon.jar up "$conf" --foreground "$@"
