@@ -1,0 +1,116 @@
+package dev.platoon.bench.tunnel;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The runner's command line. Bad input is one line naming the option (an IllegalArgumentException). */
+record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> contenders, Path page, Path chart,
+        boolean writeDocs, List<String> args) {
+
+    static final String USAGE = """
+            usage: ./platoon bench [--quick] [--seconds N] [--runs N] [--tests LIST] [--only LIST]
+                                   [--docs PAGE.md | --no-docs] [--chart FILE.png]
+              --seconds N   iperf3 -t per test (default 5)
+              --runs N      repetitions, alternating over the implementations (default 3)
+              --tests LIST  of tcp1,tcp4,tcpR,udp,udp64 (default all)
+              --only LIST   of raw,platoon,wireguard-go,openvpn (default all that are installed)
+              --quick       1 run of 2 s, TCP 1 stream only, docs untouched (a smoke test)
+              --docs PAGE   the page whose "Tunnel benchmark" section is rewritten (default docs/benchmarks.md)
+              --chart FILE  the PNG (default: benchmarks-tunnel.png beside the page)
+              --no-docs     print the tables only""";
+
+    static BenchOptions parse(String... argv) {
+        int seconds = 5;
+        int runs = 3;
+        List<IperfTest> tests = List.of(IperfTest.values());
+        List<String> contenders = Contenders.ALL;
+        Path page = Path.of("docs", "benchmarks.md");
+        Path chart = null;
+        Boolean docs = null;
+        boolean quick = false;
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            switch (a) {
+                case "--quick" -> quick = true;
+                case "--seconds" -> seconds = positive(a, value(argv, ++i, a));
+                case "--runs" -> runs = positive(a, value(argv, ++i, a));
+                case "--tests" -> tests = tests(value(argv, ++i, a));
+                case "--only" -> contenders = contenders(value(argv, ++i, a));
+                case "--docs" -> {
+                    page = Path.of(value(argv, ++i, a));
+                    docs = true;
+                }
+                case "--chart" -> chart = Path.of(value(argv, ++i, a));
+                case "--no-docs" -> docs = false;
+                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+            }
+        }
+        if (quick) {
+            seconds = 2;
+            runs = 1;
+            tests = List.of(IperfTest.TCP_1);
+        }
+        if (chart == null) {
+            Path dir = page.toAbsolutePath().getParent();
+            chart = dir.resolve("benchmarks-tunnel.png");
+        }
+        boolean writeDocs = docs != null ? docs : !quick;
+        return new BenchOptions(seconds, runs, tests, contenders, page, chart, writeDocs, List.of(argv));
+    }
+
+    private static String value(String[] argv, int i, String option) {
+        if (i >= argv.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return argv[i];
+    }
+
+    private static int positive(String option, String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // said below
+        }
+        throw new IllegalArgumentException(option + " needs a whole number ≥ 1, not '" + v + "'");
+    }
+
+    private static List<IperfTest> tests(String list) {
+        List<IperfTest> out = new ArrayList<>();
+        for (String name : list.split(",")) {
+            IperfTest t = null;
+            for (IperfTest c : IperfTest.values()) {
+                if (c.shortName.equalsIgnoreCase(name.strip())) {
+                    t = c;
+                }
+            }
+            if (t == null) {
+                throw new IllegalArgumentException("--tests: unknown test '" + name + "' (tcp1,tcp4,tcpR,udp,udp64)");
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    private static List<String> contenders(String list) {
+        List<String> out = new ArrayList<>();
+        for (String name : list.split(",")) {
+            String n = name.strip().toLowerCase(Locale.ROOT);
+            String c = Contenders.ALL.stream().filter(x -> x.toLowerCase(Locale.ROOT).replace(" veth", "").equals(n))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException(
+                            "--only: unknown implementation '" + name + "' (raw,platoon,wireguard-go,openvpn)"));
+            out.add(c);
+        }
+        // Keep the canonical order, so tables and charts always read the same way.
+        return Contenders.ALL.stream().filter(out::contains).toList();
+    }
+
+    /** The command that reproduces this run, for the page. */
+    String command() {
+        return ("./platoon bench " + String.join(" ", args)).strip();
+    }
+}

@@ -1,0 +1,217 @@
+package dev.platoon.bench.tunnel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import dev.platoon.core.demo.NamespacePair;
+import dev.platoon.core.demo.Shell;
+import dev.platoon.core.demo.TunnelBed;
+
+/** The implementations the benchmark compares, each a {@link Contender}. */
+final class Contenders {
+    static final String RAW = "raw veth";
+    static final String PLATOON = "platoon";
+    static final String WG_GO = "wireguard-go";
+    static final String OPENVPN = "OpenVPN";
+    static final List<String> ALL = List.of(RAW, PLATOON, WG_GO, OPENVPN);
+
+    private Contenders() {
+    }
+
+    /** A new contender by name (not yet started). */
+    static Contender create(String name) throws IOException {
+        return switch (name) {
+            case RAW -> new RawVeth();
+            case PLATOON -> new WireGuardPair(PLATOON, TunnelBed.create("pt-bench"));
+            case WG_GO -> new WireGuardPair(WG_GO, TunnelBed.create("pt-bench"));
+            case OPENVPN -> new OpenVpn();
+            default -> throw new IllegalArgumentException("unknown implementation '" + name + "'");
+        };
+    }
+
+    /** Why a contender cannot run on this machine, or empty when it can. */
+    static Optional<String> missing(String name) {
+        String program = switch (name) {
+            case WG_GO -> "wireguard-go";
+            case OPENVPN -> "openvpn";
+            default -> null;
+        };
+        if (!Shell.onPath("iperf3")) {
+            return Optional.of("iperf3 is not installed (apt-get install iperf3)");
+        }
+        if (name.equals(WG_GO) && !Shell.onPath("wg")) {
+            return Optional.of("wg is not installed (apt-get install wireguard-tools)");
+        }
+        return program == null || Shell.onPath(program) ? Optional.empty()
+                : Optional.of(program + " is not installed (apt-get install " + program + ")");
+    }
+
+    /** iperf3 straight over the veth pair: the ceiling every tunnel is measured against. */
+    static final class RawVeth extends Contender {
+        private final NamespacePair net = NamespacePair.create("pt-bench");
+
+        RawVeth() {
+            super(RAW);
+        }
+
+        @Override NamespacePair net() {
+            return net;
+        }
+
+        @Override String serverAddress() {
+            return net.addressB;
+        }
+
+        @Override Optional<ProcessHandle> endpointA() {
+            return Optional.empty();
+        }
+
+        @Override Optional<ProcessHandle> endpointB() {
+            return Optional.empty();
+        }
+
+        @Override void start() throws IOException {
+            startIperfServer(Files.createTempFile("pt-bench-iperf", ".log"));
+            awaitPing(net.addressB);
+        }
+
+        @Override String diagnose() {
+            return "(no endpoints)";
+        }
+
+        @Override public void close() {
+            net.close();
+        }
+    }
+
+    /** Two platoons, or two of Debian's wireguard-go configured with wg, on the shared test bed. */
+    static final class WireGuardPair extends Contender {
+        private final TunnelBed bed;
+
+        WireGuardPair(String name, TunnelBed bed) {
+            super(name);
+            this.bed = bed;
+        }
+
+        @Override NamespacePair net() {
+            return bed.net;
+        }
+
+        @Override String serverAddress() {
+            return bed.b.tunnel4;
+        }
+
+        @Override Optional<ProcessHandle> endpointA() {
+            return Optional.ofNullable(bed.a.process).map(Process::toHandle);
+        }
+
+        @Override Optional<ProcessHandle> endpointB() {
+            return Optional.ofNullable(bed.b.process).map(Process::toHandle);
+        }
+
+        @Override void start() throws IOException {
+            // b only answers; a knows b's endpoint and initiates with the first packet.
+            for (TunnelBed.Side side : List.of(bed.b, bed.a)) {
+                boolean withEndpoint = side == bed.a;
+                if (name.equals(PLATOON)) {
+                    bed.writeConfig(side, withEndpoint, List.of());
+                    bed.startPlatoon(side, List.of());
+                } else {
+                    bed.startWireguardGo(side, withEndpoint);
+                }
+                bed.awaitUp(side, UP);
+            }
+            awaitPing(bed.b.tunnel4);
+            startIperfServer(bed.workDir().resolve("iperf3-server.log"));
+        }
+
+        @Override String diagnose() {
+            try {
+                return "a: " + TunnelBed.lastLine(bed.a.log) + " | b: " + TunnelBed.lastLine(bed.b.log);
+            } catch (IOException e) {
+                return "(logs unreadable: " + e.getMessage() + ")";
+            }
+        }
+
+        @Override public void close() {
+            bed.close();
+        }
+    }
+
+    /**
+     * Debian's OpenVPN 2.6 as a static-key point-to-point UDP tunnel (no TLS handshake to wait for),
+     * AES-256-GCM is not available with static keys, so AES-256-CBC with HMAC-SHA256 — its fastest
+     * static-key setting with AES-NI.
+     */
+    static final class OpenVpn extends Contender {
+        private final NamespacePair net = NamespacePair.create("pt-bench");
+        private final Path dir = Files.createTempDirectory("pt-bench-ovpn");
+        private Process a;
+        private Process b;
+
+        OpenVpn() throws IOException {
+            super(OPENVPN);
+        }
+
+        @Override NamespacePair net() {
+            return net;
+        }
+
+        @Override String serverAddress() {
+            return "100.64.0.2";
+        }
+
+        @Override Optional<ProcessHandle> endpointA() {
+            return Optional.ofNullable(a).map(Process::toHandle);
+        }
+
+        @Override Optional<ProcessHandle> endpointB() {
+            return Optional.ofNullable(b).map(Process::toHandle);
+        }
+
+        @Override void start() throws IOException {
+            Path key = dir.resolve("static.key");
+            Shell.run(Duration.ofSeconds(20), "openvpn", "--genkey", "secret", key.toString()).orThrow();
+            b = net.start(net.b, command("100.64.0.2", "100.64.0.1", null, key), dir.resolve("b.log"));
+            a = net.start(net.a, command("100.64.0.1", "100.64.0.2", net.addressB, key), dir.resolve("a.log"));
+            awaitPing("100.64.0.2");
+            startIperfServer(dir.resolve("iperf3-server.log"));
+        }
+
+        private static List<String> command(String local, String remote, String peerAddress, Path key) {
+            List<String> cmd = new java.util.ArrayList<>(List.of("openvpn", "--dev", "tun", "--proto", "udp",
+                    "--port", "1194", "--ifconfig", local, remote, "--secret", key.toString(),
+                    "--cipher", "AES-256-CBC", "--auth", "SHA256", "--tun-mtu", "1420",
+                    "--allow-deprecated-insecure-static-crypto", "--verb", "1"));
+            if (peerAddress != null) {
+                cmd.addAll(List.of("--remote", peerAddress));
+            }
+            return cmd;
+        }
+
+        @Override String diagnose() {
+            try {
+                return "a: " + TunnelBed.lastLine(dir.resolve("a.log")) + " | b: "
+                        + TunnelBed.lastLine(dir.resolve("b.log"));
+            } catch (IOException e) {
+                return "(logs unreadable: " + e.getMessage() + ")";
+            }
+        }
+
+        @Override public void close() {
+            net.close();
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+                Files.deleteIfExists(dir);
+            } catch (IOException ignored) {
+                // temp files only
+            }
+        }
+    }
+}

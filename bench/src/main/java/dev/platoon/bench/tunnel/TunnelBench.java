@@ -1,0 +1,184 @@
+package dev.platoon.bench.tunnel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import dev.platoon.core.demo.Shell;
+
+/**
+ * The tunnel benchmark: raw veth, platoon, wireguard-go and (when installed) OpenVPN side by side,
+ * measured with iperf3 in alternation; prints the tables and rewrites its section of
+ * docs/benchmarks.md and the chart beside it. Needs root (namespaces). Run it with
+ * {@code ./platoon bench} (see {@link BenchOptions#USAGE}).
+ */
+public final class TunnelBench {
+    private final BenchOptions options;
+    private final List<String> notes = new ArrayList<>();
+
+    private TunnelBench(BenchOptions options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(BenchOptions.USAGE);
+            return;
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        try {
+            System.exit(new TunnelBench(options).run());
+        } catch (Exception e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private int run() throws Exception {
+        if (!"0".equals(Shell.run(java.time.Duration.ofSeconds(5), "id", "-u").stdout().strip())) {
+            throw new IllegalStateException("needs root (it creates network namespaces); run it with sudo");
+        }
+        String loadBefore = BenchPage.loadAverage();
+        String machine = BenchPage.machine();
+        say("tunnel benchmark: " + options.runs() + " run(s) × " + options.tests().size() + " test(s) × "
+                + options.seconds() + " s; " + machine + "; load average " + loadBefore);
+        List<Contender> running = new ArrayList<>();
+        try {
+            for (String name : options.contenders()) {
+                start(name).ifPresent(running::add);
+            }
+            if (running.isEmpty()) {
+                throw new IllegalStateException("nothing to measure: " + String.join("; ", notes));
+            }
+            Results results = measure(running);
+            String loadAfter = BenchPage.loadAverage();
+            System.out.println();
+            System.out.print(Results.text(results.headline()));
+            System.out.println();
+            System.out.print(Results.text(results.full()));
+            notes.forEach(n -> System.out.println("note: " + n));
+            System.out.println("load average " + loadBefore + " at the start, " + loadAfter + " at the end");
+            if (options.writeDocs()) {
+                writeDocs(results, machine, loadBefore, loadAfter);
+            }
+            return 0;
+        } finally {
+            for (Contender c : running) {
+                c.close();
+            }
+        }
+    }
+
+    private Optional<Contender> start(String name) {
+        Optional<String> missing = Contenders.missing(name);
+        if (missing.isPresent()) {
+            notes.add(name + " skipped: " + missing.get() + ".");
+            say("  " + name + ": skipped, " + missing.get());
+            return Optional.empty();
+        }
+        progress("  " + name + ": starting ...");
+        Contender c = null;
+        try {
+            c = Contenders.create(name);
+            c.start();
+            say("  " + name + ": up");
+            return Optional.of(c);
+        } catch (Exception e) {
+            notes.add(name + " skipped: it did not come up (" + e.getMessage() + ").");
+            say("  " + name + ": did not come up: " + e.getMessage());
+            if (c != null) {
+                c.close();
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Every repetition runs every test on every contender, starting each time with the next contender. */
+    private Results measure(List<Contender> contenders) {
+        Results results = new Results(options.tests(), contenders.stream().map(c -> c.name).toList());
+        int total = options.runs() * options.tests().size() * contenders.size();
+        int done = 0;
+        for (int rep = 0; rep < options.runs(); rep++) {
+            for (IperfTest test : options.tests()) {
+                for (int k = 0; k < contenders.size(); k++) {
+                    Contender c = contenders.get((k + rep) % contenders.size());
+                    done++;
+                    String where = String.format(Locale.ROOT, "[%d/%d] run %d/%d  %-13s %-28s", done, total,
+                            rep + 1, options.runs(), c.name, test.title);
+                    progress(where + " ...");
+                    try {
+                        Sample s = measureOnce(c, test);
+                        results.add(test, c.name, s);
+                        say(where + " " + Summary.fmt(s.value()) + " " + test.unit.label
+                                + (test.udp() ? ", loss " + Summary.percent(s.loss()) : "")
+                                + (c.hasEndpoints() ? ", CPU a " + Summary.percent(s.cpuA()) + " b "
+                                        + Summary.percent(s.cpuB()) : ""));
+                    } catch (RuntimeException e) {
+                        notes.add(c.name + ", " + test.title + ", run " + (rep + 1) + " failed: " + e.getMessage());
+                        say(where + " failed: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        return results;
+    }
+
+    private Sample measureOnce(Contender c, IperfTest test) {
+        if (!c.alive()) {
+            throw new IllegalStateException("the endpoints are no longer running; " + c.diagnose());
+        }
+        double a0 = cpu(c.endpointA());
+        double b0 = cpu(c.endpointB());
+        long t0 = System.nanoTime();
+        Shell.Result r = c.iperf(options.seconds(), test.args);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double a1 = cpu(c.endpointA());
+        double b1 = cpu(c.endpointB());
+        Object json;
+        try {
+            json = Json.parse(r.stdout());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("iperf3 exit " + r.exitCode() + ": "
+                    + (r.stderr().isBlank() ? r.stdout() : r.stderr()).strip().lines().findFirst().orElse(""));
+        }
+        double[] figure = test.figureAndLoss(json);
+        return new Sample(figure[0], figure[1], (a1 - a0) / wall * 100, (b1 - b0) / wall * 100);
+    }
+
+    private static double cpu(Optional<ProcessHandle> p) {
+        return p.map(CpuClock::seconds).orElse(Double.NaN);
+    }
+
+    private void writeDocs(Results results, String machine, String loadBefore, String loadAfter) throws Exception {
+        Path page = options.page();
+        Path chart = options.chart();
+        Files.createDirectories(chart.toAbsolutePath().getParent());
+        TunnelChart.write(results, options.runs() + " × " + options.seconds() + " s, medians", chart);
+        Path pageDir = page.toAbsolutePath().getParent();
+        String link = pageDir.relativize(chart.toAbsolutePath()).toString();
+        BenchPage.update(page, BenchPage.section(results, options.command(), machine, loadBefore, loadAfter, link,
+                notes));
+        say("wrote " + page + " and " + chart);
+    }
+
+    private static void say(String line) {
+        System.err.print("\r\033[K");
+        System.err.println(line);
+    }
+
+    private static void progress(String line) {
+        System.err.print("\r\033[K" + line);
+        System.err.flush();
+    }
+}

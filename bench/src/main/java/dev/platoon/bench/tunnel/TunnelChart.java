@@ -1,0 +1,76 @@
+package dev.platoon.bench.tunnel;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler.LegendPosition;
+
+/**
+ * The PNG beside the page: medians as grouped bars, one group per test and one colour per
+ * implementation — throughput (Gb/s) on the left, 64-byte packets (kpps) on the right.
+ */
+final class TunnelChart {
+    private static final int HEIGHT = 480;
+
+    private TunnelChart() {
+    }
+
+    static void write(Results results, String subtitle, Path png) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        List<IperfTest> rates = results.tests().stream().filter(t -> t.unit != IperfTest.Unit.KPPS).toList();
+        List<IperfTest> packets = results.tests().stream().filter(t -> t.unit == IperfTest.Unit.KPPS).toList();
+        List<BufferedImage> parts = new ArrayList<>();
+        if (!rates.isEmpty()) {
+            parts.add(BitmapEncoder.getBufferedImage(chart(results, rates, "Throughput — " + subtitle, "Gb/s",
+                    Math.max(640, 170 * rates.size()))));
+        }
+        if (!packets.isEmpty()) {
+            parts.add(BitmapEncoder.getBufferedImage(chart(results, packets, "Small packets", "kpps received", 420)));
+        }
+        int width = parts.stream().mapToInt(BufferedImage::getWidth).sum();
+        BufferedImage all = new BufferedImage(width, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = all.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, HEIGHT);
+        int x = 0;
+        for (BufferedImage part : parts) {
+            g.drawImage(part, x, 0, null);
+            x += part.getWidth();
+        }
+        g.dispose();
+        ImageIO.write(all, "png", png.toFile());
+    }
+
+    private static CategoryChart chart(Results results, List<IperfTest> tests, String title, String yTitle,
+            int width) {
+        CategoryChart chart = new CategoryChartBuilder().width(width).height(HEIGHT).title(title)
+                .yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setLabelsRotation(90);
+        chart.getStyler().setDecimalPattern("#,##0.##");
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        List<String> x = tests.stream().map(t -> t.shortName).toList();
+        for (String c : results.contenders()) {
+            List<Double> y = new ArrayList<>();
+            for (IperfTest t : tests) {
+                double m = results.summary(t, c).median();
+                // UDP goodput is kept in Mb/s in the tables; on the shared axis it is Gb/s.
+                double v = t.unit == IperfTest.Unit.MBPS ? m / 1000 : m;
+                y.add(Double.isNaN(v) ? 0.0 : v);
+            }
+            chart.addSeries(c, x, y);
+        }
+        return chart;
+    }
+}
