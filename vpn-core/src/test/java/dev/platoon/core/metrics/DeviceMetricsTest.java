@@ -1,0 +1,206 @@
+package dev.platoon.core.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.platoon.core.datapath.DataPathCounters;
+import dev.platoon.core.handshake.HandshakeWorker;
+import dev.platoon.core.peer.Peer;
+import dev.platoon.core.peer.PeerCounters;
+import dev.platoon.core.transport.TransportCounters;
+import dev.platoon.crypto.Keys;
+import dev.platoon.crypto.StaticIdentity;
+import dev.platoon.tun.GsoSplitter;
+
+/** Names, labels and values of the scrape, on a control plane with no tun device. */
+class DeviceMetricsTest {
+    private static final Instant NOW = Instant.parse("2025-06-01T12:00:10Z");
+
+    @TempDir
+    Path procNet;
+
+    private final byte[] privateKey = Keys.generatePrivateKey();
+    private HandshakeWorker worker;
+    private DataPathCounters counters;
+    private TransportCounters transport;
+    private DeviceMetrics metrics;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Files.writeString(procNet.resolve("snmp"), """
+                Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors
+                Udp: 100 0 7 90 5 2 0
+                """);
+        Files.writeString(procNet.resolve("snmp6"), "Udp6InErrors 1\nUdp6RcvbufErrors 3\nUdp6SndbufErrors 0\n");
+        Files.writeString(procNet.resolve("dev"), """
+                Inter-|   Receive                                                |  Transmit
+                 face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+                    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0
+                 wgm0: 1000 10 0 0 0 0 0 0 2000 20 0 42 0 0 0 0
+                """);
+        worker = new HandshakeWorker(new StaticIdentity(privateKey), (message, to) -> { });
+        counters = new DataPathCounters();
+        transport = new TransportCounters();
+        metrics = new DeviceMetrics(new MetricSources("wgm0", worker, counters, transport, List::of,
+                List.of(new GsoSplitter(false)), () -> 51820, procNet, InstantSource.fixed(NOW)));
+    }
+
+    @AfterEach
+    void tearDown() {
+        metrics.close();
+        worker.close();
+    }
+
+    @Test
+    void perPeerCountersHandshakeAgeAndEndpointFamily() {
+        Peer peer = worker.addPeer(Keys.publicKey(Keys.generatePrivateKey()), null);
+        PeerCounters c = peer.counters();
+        c.rxBytes.add(1234);
+        c.txBytes.add(4321);
+        c.rxPackets.add(3);
+        c.txPackets.add(4);
+        c.handshakesInitiated.add(2);
+        c.handshakesCompleted.increment();
+        c.handshakesFailed.increment();
+        String text = metrics.scrape();
+        String p = "interface=\"wgm0\",peer=\"" + peer.shortName() + "\"";
+        assertEquals(1234, value(text, "platoon_peer_rx_bytes_total{" + p + "}"));
+        assertEquals(4321, value(text, "platoon_peer_tx_bytes_total{" + p + "}"));
+        assertEquals(3, value(text, "platoon_peer_rx_packets_total{" + p + "}"));
+        assertEquals(4, value(text, "platoon_peer_tx_packets_total{" + p + "}"));
+        assertEquals(2, value(text, "platoon_peer_handshakes_initiated_total{" + p + "}"));
+        assertEquals(1, value(text, "platoon_peer_handshakes_completed_total{" + p + "}"));
+        assertEquals(1, value(text, "platoon_peer_handshakes_failed_total{" + p + "}"));
+        assertTrue(Double.isNaN(value(text, "platoon_peer_last_handshake_age_seconds{" + p + "}")), "never: NaN");
+        assertEquals(1, value(text, "platoon_peer_endpoint_family{family=\"none\"," + p + "}"));
+
+        c.setLastHandshake(NOW.getEpochSecond() - 5, 500_000_000);
+        peer.updateEndpoint(new InetSocketAddress("2001:db8::1", 51820));
+        text = metrics.scrape();
+        assertEquals(4.5, value(text, "platoon_peer_last_handshake_age_seconds{" + p + "}"), 1e-9);
+        assertEquals(NOW.getEpochSecond() - 4.5, value(text, "platoon_peer_last_handshake_timestamp_seconds{" + p + "}"),
+                1e-3);
+        assertEquals(1, value(text, "platoon_peer_endpoint_family{family=\"ipv6\"," + p + "}"));
+        assertEquals(0, value(text, "platoon_peer_endpoint_family{family=\"ipv4\"," + p + "}"));
+        assertEquals(0, value(text, "platoon_peer_endpoint_family{family=\"none\"," + p + "}"));
+        peer.updateEndpoint(new InetSocketAddress("192.0.2.2", 51820));
+        assertEquals(1, value(metrics.scrape(), "platoon_peer_endpoint_family{family=\"ipv4\"," + p + "}"));
+    }
+
+    @Test
+    void peersAddedAndRemovedAtRunTimeFollow() {
+        byte[] key = Keys.publicKey(Keys.generatePrivateKey());
+        assertFalse(metrics.scrape().contains("platoon_peer_rx_bytes_total{"));
+        Peer peer = worker.addPeer(key, null);
+        assertTrue(metrics.scrape().contains("peer=\"" + peer.shortName() + "\""));
+        assertEquals(1, value(metrics.scrape(), "platoon_peers{interface=\"wgm0\"}"));
+        worker.removePeer(key);
+        String text = metrics.scrape();
+        assertFalse(text.contains("peer=\"" + peer.shortName() + "\""), text);
+        assertEquals(0, value(text, "platoon_peers{interface=\"wgm0\"}"));
+    }
+
+    @Test
+    void dropsByReasonFromEverySourceKnownOnesFromTheStart() {
+        String text = metrics.scrape();
+        for (String reason : List.of("no_route", "decrypt_failed", "replayed", "tun_write_eagain",
+                "split_too_short", "invalid_mac1", "handshake_queue_full", "peer_staged_queue_full")) {
+            assertEquals(0, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"" + reason + "\"}"), reason);
+        }
+        counters.drop(DataPathCounters.Drop.NO_ROUTE, 3);
+        transport.drop(TransportCounters.Drop.TUN_WRITE_EAGAIN);
+        // one full-queue event is counted by the worker and the inbound path: exported once
+        worker.counters().drop("handshake_queue_full");
+        counters.drop(DataPathCounters.Drop.HANDSHAKE_QUEUE_FULL);
+        worker.counters().drop("no_endpoint");
+        worker.counters().drop("some_new_reason");
+        Peer peer = worker.addPeer(Keys.publicKey(Keys.generatePrivateKey()), null);
+        peer.counters().drop(PeerCounters.DROP_HANDSHAKE_GAVE_UP, 2);
+        text = metrics.scrape();
+        assertEquals(3, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"no_route\"}"));
+        assertEquals(1, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"tun_write_eagain\"}"));
+        assertEquals(1, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"handshake_queue_full\"}"));
+        assertEquals(1, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"handshake_no_endpoint\"}"));
+        assertEquals(0, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"no_endpoint\"}"));
+        assertEquals(1, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"some_new_reason\"}"));
+        assertEquals(2, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"peer_handshake_gave_up\"}"));
+    }
+
+    @Test
+    void batchSizesAsSumAndCountSummariesWithMaxima() {
+        counters.recordSplit(44);
+        counters.recordSplit(4);
+        transport.gsoTrainsSent.add(2);
+        transport.gsoSegmentsSent.add(30);
+        String text = metrics.scrape();
+        assertTrue(text.contains("# TYPE platoon_tun_frame_segments summary"), text);
+        assertEquals(2, value(text, "platoon_tun_frame_segments_count{interface=\"wgm0\"}"));
+        assertEquals(48, value(text, "platoon_tun_frame_segments_sum{interface=\"wgm0\"}"));
+        assertEquals(44, value(text, "platoon_tun_frame_segments_max{interface=\"wgm0\"}"));
+        assertEquals(2, value(text, "platoon_tun_frames_read_total{interface=\"wgm0\"}"));
+        assertEquals(2, value(text, "platoon_udp_gso_send_datagrams_count{interface=\"wgm0\"}"));
+        assertEquals(30, value(text, "platoon_udp_gso_send_datagrams_sum{interface=\"wgm0\"}"));
+        assertEquals(0, value(text, "platoon_udp_gro_batch_datagrams_count{interface=\"wgm0\"}"));
+        assertEquals(0, value(text, "platoon_tun_train_segments_count{interface=\"wgm0\"}"));
+        assertEquals(0, value(text, "platoon_handshake_queue_depth{interface=\"wgm0\"}"));
+        assertEquals(51820, value(text, "platoon_listen_port{interface=\"wgm0\"}"));
+    }
+
+    @Test
+    void kernelCountersFromTheNamespacesProcNet() {
+        String text = metrics.scrape();
+        assertEquals(42, value(text, "platoon_kernel_tun_tx_dropped_total{interface=\"wgm0\"}"));
+        assertEquals(8, value(text, "platoon_kernel_udp_rcvbuf_errors_total{interface=\"wgm0\"}"));
+        assertEquals(2, value(text, "platoon_kernel_udp_sndbuf_errors_total{interface=\"wgm0\"}"));
+        assertEquals(8, value(text, "platoon_kernel_udp_in_errors_total{interface=\"wgm0\"}"));
+    }
+
+    @Test
+    void namingUnitsJvmAndNoSecrets() {
+        worker.addPeer(Keys.publicKey(Keys.generatePrivateKey()), null);
+        String text = metrics.scrape();
+        Matcher m = Pattern.compile("(?m)^# TYPE (platoon_\\S+) (\\S+)$").matcher(text);
+        int platoon = 0;
+        while (m.find()) {
+            platoon++;
+            if (m.group(2).equals("counter")) {
+                assertTrue(m.group(1).endsWith("_total"), m.group(1));
+            } else {
+                assertFalse(m.group(1).endsWith("_total"), m.group(1));
+            }
+        }
+        assertTrue(platoon > 30, "platoon metric families: " + platoon);
+        for (String jvm : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_gc_", "process_uptime_seconds",
+                "system_cpu_count", "jvm_classes_loaded_classes")) {
+            assertTrue(text.contains(jvm), jvm);
+        }
+        String priv = Keys.toBase64(privateKey);
+        assertFalse(text.contains(priv) || text.contains(priv.substring(0, 8)), "private key in the scrape");
+    }
+
+    /** The value of the one sample line that starts with {@code series} (labels sorted as exported). */
+    static double value(String text, String series) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).strip());
+            }
+        }
+        throw new AssertionError("no sample " + series + " in:\n" + text);
+    }
+}
