@@ -11,6 +11,8 @@ import dev.platoon.config.ConfigException;
 import dev.platoon.config.WgConfig;
 import dev.platoon.core.device.Device;
 import dev.platoon.core.device.DeviceOptions;
+import dev.platoon.core.metrics.MetricsAddress;
+import dev.platoon.core.metrics.MetricsServer;
 import dev.platoon.core.peer.ProtocolTimings;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -35,6 +37,11 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--queues", description = "Tun queues and loops (default: number of CPUs).")
     Integer queues;
 
+    @Option(names = "--metrics", paramLabel = "[HOST:]PORT", description = {
+            "Serve Prometheus metrics at http://HOST:PORT/metrics (HOST defaults to 127.0.0.1).",
+            "Also from the environment variable " + MetricsAddress.ENV + ". Off unless asked."})
+    String metrics;
+
     // Hidden: the protocol's timers, shortened so tests can watch a rekey or a give-up in seconds.
     @Option(names = "--rekey-after-seconds", hidden = true)
     Integer rekeyAfterSeconds;
@@ -58,6 +65,13 @@ final class UpCommand implements Callable<Integer> {
         try {
             wg = ConfigFiles.read(file, err);
         } catch (ConfigException e) {
+            err.println("platoon: " + e.getMessage());
+            return 1;
+        }
+        MetricsAddress metricsAt;
+        try {
+            metricsAt = MetricsAddress.fromOptionOrEnv(metrics, System.getenv(MetricsAddress.ENV));
+        } catch (IllegalArgumentException e) {
             err.println("platoon: " + e.getMessage());
             return 1;
         }
@@ -86,13 +100,30 @@ final class UpCommand implements Callable<Integer> {
             err.println("platoon: " + e.getMessage());
             return 1;
         }
+        MetricsServer metricsServer = null;
+        if (metricsAt != null) {
+            try {
+                metricsServer = MetricsServer.serve(device, metricsAt);
+            } catch (java.io.IOException e) {
+                err.println("platoon: " + e.getMessage());
+                device.close();
+                return 1;
+            }
+        }
+        final MetricsServer metricsToClose = metricsServer;
         if (!Hooks.run("PostUp", iface.postUp(), name, err)) {
+            if (metricsToClose != null) {
+                metricsToClose.close();
+            }
             device.close();
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Hooks.run("PreDown", iface.preDown(), name, err);
+            if (metricsToClose != null) {
+                metricsToClose.close();
+            }
             device.close();
             Hooks.run("PostDown", iface.postDown(), name, err);
             try {
@@ -104,7 +135,8 @@ final class UpCommand implements Callable<Integer> {
         }, "platoon-teardown"));
         reloadOnHangup(device, file, err);
         Daemon.writePidFile(files, name);
-        err.println("platoon: " + name + " is up: " + device.describe());
+        err.println("platoon: " + name + " is up: " + device.describe()
+                + (metricsToClose == null ? "" : ", metrics at http://" + metricsAt + "/metrics"));
         err.flush();
         stopped.await();
         return 0;
@@ -140,6 +172,9 @@ final class UpCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>();
         if (queues != null) {
             args.add("--queues=" + queues);
+        }
+        if (metrics != null) {
+            args.add("--metrics=" + metrics);
         }
         if (rekeyAfterSeconds != null) {
             args.add("--rekey-after-seconds=" + rekeyAfterSeconds);
