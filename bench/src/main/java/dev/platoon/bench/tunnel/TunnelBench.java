@@ -16,6 +16,8 @@ import dev.platoon.core.demo.Shell;
  * {@code ./platoon bench} (see {@link BenchOptions#USAGE}).
  */
 public final class TunnelBench {
+    private static final int WARMUP_SECONDS = 2;
+
     private final BenchOptions options;
     private final List<String> notes = new ArrayList<>();
 
@@ -92,6 +94,9 @@ public final class TunnelBench {
         try {
             c = Contenders.create(name);
             c.start();
+            // One untimed transfer first, so a JIT-compiled endpoint is measured warm, not compiling.
+            progress("  " + name + ": up, warming up for " + WARMUP_SECONDS + " s ...");
+            c.iperf(WARMUP_SECONDS, List.of());
             say("  " + name + ": up");
             return Optional.of(c);
         } catch (Exception e) {
