@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Builds platoon's client packages: a jlink runtime with only the modules platoon needs, a jpackage
+# app-image (tarball) and a .deb that installs it in /opt/platoon with /usr/bin/platoon and the
+# systemd unit platoon@.service. Usually run as `./platoon package`.
+#
+#   packaging/build.sh [--no-build] [--jar FILE] [--out DIR]
+#
+#   --no-build   use the jar as it is (the packaging test does this: `mvn verify` just built it)
+#   --jar FILE   the shaded jar (default vpn-core/target/platoon.jar)
+#   --out DIR    where the tarball and the .deb go (default packaging/target)
+#   (scratch space: a fresh folder .work.* under --out, removed at the end)
+#
+# Needs a JDK 25+ with jlink and jpackage (JAVA_HOME, else /usr/lib/jvm/*), fakeroot and
+# dpkg-deb (for the .deb), tar and gzip. Prints the artifacts' paths on stdout, progress on stderr.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+ROOT="$(dirname "$HERE")"
+JAR="$ROOT/vpn-core/target/platoon.jar"
+OUT="$HERE/target"
+BUILD=1
+
+die() { echo "platoon package: $*" >&2; exit 1; }
+say() { echo "platoon package: [${SECONDS}s] $*" >&2; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) BUILD=0 ;;
+    --jar) JAR="$(readlink -f "${2:?--jar needs a file}")"; shift ;;
+    --out) OUT="${2:?--out needs a folder}"; shift ;;
+    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option '$1' (try --help)" ;;
+  esac
+  shift
+done
+
+# Modules that jdeps finds but platoon never loads (checked by running `platoon demo` on a runtime
+# without them). Each costs megabytes.
+#   java.desktop  JNA's optional AWT helpers (Native.getComponentID); platoon has no windows
+#   java.sql      Bouncy Castle's X.509/LDAP utilities; platoon uses only BC's lightweight primitives
+#   java.naming   the same Bouncy Castle X.509/LDAP code
+EXCLUDE_MODULES=(java.desktop java.sql java.naming)
+# Modules that platoon needs at run time but jdeps cannot see (reflection, service loading), or
+# that are on the way in:
+#   java.logging     Netty's fallback logger (java.util.logging) when no SLF4J/Log4j is present;
+#                    jdeps does list it, but it must stay even though java.sql (which requires it
+#                    transitively) is dropped above
+#   jdk.unsupported  sun.misc.Unsafe for Netty's direct buffers (Netty probes it by reflection)
+#   java.management  the demo's JavaCommand (RuntimeMXBean) and Micrometer's JVM binders
+#   jdk.management   com.sun.management.OperatingSystemMXBean, which Micrometer's process and CPU
+#                    metrics look up by reflection
+#   jdk.httpserver   com.sun.net.httpserver for the /metrics endpoint
+#   jdk.jfr          Netty 4.2's buffer allocator events (io.netty.buffer references jdk.jfr.Event)
+# Not needed: jdk.crypto.ec (empty since JDK 22; EC lives in java.base) — platoon's X25519 is
+# Bouncy Castle's; ChaCha20-Poly1305 and BLAKE2s come from java.base and Bouncy Castle.
+EXTRA_MODULES=(java.logging jdk.unsupported java.management jdk.management jdk.httpserver jdk.jfr)
+
+# --- a JDK 25+ with jlink and jpackage --------------------------------------------------------------
+jdk_ok() { [ -x "$1/bin/jlink" ] && [ -x "$1/bin/jpackage" ] && [ -x "$1/bin/jdeps" ] &&
+           "$1/bin/java" -version 2>&1 | grep -Eq 'version "(2[5-9]|[3-9][0-9])'; }
+JDK=""
+for c in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+  if [ -n "$c" ] && jdk_ok "$c"; then JDK="$c"; break; fi
+done
+[ -n "$JDK" ] || die "needs a JDK 25 or newer with jlink and jpackage (JAVA_HOME=${JAVA_HOME:-unset})"
+for tool in tar gzip; do command -v "$tool" >/dev/null || die "needs '$tool'"; done
+if ! command -v fakeroot >/dev/null || ! command -v dpkg-deb >/dev/null; then
+  die "the .deb needs fakeroot and dpkg-deb: apt-get install fakeroot dpkg"
+fi
+
+# --- the jar ----------------------------------------------------------------------------------------
+if [ "$BUILD" = 1 ]; then
+  JAVA_HOME="$JDK" "$ROOT/platoon" build
+fi
+[ -f "$JAR" ] || die "no jar at $JAR (run './platoon build')"
+
+mkdir -p "$OUT"
+OUT="$(readlink -f "$OUT")"
+WORK="$(mktemp -d "$OUT/.work.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+
+# The version of the jar being packaged, from Maven's pom.properties inside it (0.1.0-SNAPSHOT);
+# jpackage and dpkg want numbers only (0.1.0).
+(cd "$WORK" && "$JDK/bin/jar" --extract --file "$JAR" META-INF/maven/dev.platoon/platoon-vpn-core/pom.properties)
+MAVEN_VERSION=$(sed -n 's/^version=//p' "$WORK/META-INF/maven/dev.platoon/platoon-vpn-core/pom.properties" | tr -d '\r')
+[ -n "$MAVEN_VERSION" ] || die "no Maven version in $JAR"
+VERSION=$(echo "$MAVEN_VERSION" | sed -n 's/^\([0-9][0-9]*\(\.[0-9][0-9]*\)\{0,2\}\).*/\1/p')
+[ -n "$VERSION" ] || die "the Maven version '$MAVEN_VERSION' does not start with a number"
+
+# --- the modules ------------------------------------------------------------------------------------
+# -summary lists every module the jar uses directly; --print-module-deps would fold java.logging into
+# java.sql, which is excluded above.
+say "jdeps on $JAR ..."
+mapfile -t FOUND < <("$JDK/bin/jdeps" --ignore-missing-deps --multi-release 25 -summary "$JAR" 2>/dev/null \
+                     | awk '$2 == "->" && $3 ~ /^(java|jdk)\./ {print $3}' | sort -u)
+[ ${#FOUND[@]} -gt 0 ] || die "jdeps found no modules in $JAR"
+MODULES=$(printf '%s\n' "${FOUND[@]}" "${EXTRA_MODULES[@]}" | sort -u \
+          | grep -vxF -f <(printf '%s\n' "${EXCLUDE_MODULES[@]}") | paste -sd, -)
+say "modules: $MODULES"
+
+# --- jlink: the runtime ---------------------------------------------------------------------------
+# Temurin 25 ships no jmods; its jlink links from the JDK's own run-time image (JEP 493).
+say "jlink ..."
+"$JDK/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages \
+  --compress zip-6 --output "$WORK/runtime"
+
+# --- jpackage: the app-image ----------------------------------------------------------------------
+mkdir -p "$WORK/input"
+cp "$JAR" "$WORK/input/platoon.jar"
+say "jpackage app-image ..."
+"$JDK/bin/jpackage" --type app-image --name platoon --app-version "$VERSION" \
+  --vendor platoon --description "A userspace WireGuard endpoint that moves packets in trains." \
+  --input "$WORK/input" --main-jar platoon.jar --main-class dev.platoon.core.cli.Main \
+  --runtime-image "$WORK/runtime" \
+  --java-options --enable-native-access=ALL-UNNAMED \
+  --java-options --sun-misc-unsafe-memory-access=allow \
+  --app-content "$HERE/systemd/platoon@.service" \
+  --dest "$WORK/image"
+IMAGE="$WORK/image/platoon"
+[ -x "$IMAGE/bin/platoon" ] || die "jpackage made no $IMAGE/bin/platoon"
+
+TARBALL="$OUT/platoon-$VERSION-linux-x64.tar.gz"
+tar -C "$WORK/image" --owner=0 --group=0 -czf "$TARBALL" platoon
+echo "$TARBALL"
+
+# --- jpackage: the .deb, then the files jpackage cannot place -------------------------------------
+say "jpackage deb ..."
+"$JDK/bin/jpackage" --type deb --app-image "$IMAGE" --name platoon --app-version "$VERSION" \
+  --vendor platoon --description "A userspace WireGuard endpoint that moves packets in trains." \
+  --linux-package-name platoon --linux-app-category net --linux-deb-maintainer platoon@localhost \
+  --resource-dir "$HERE/deb" --install-dir /opt --dest "$WORK/deb"
+DEB_IN=$(ls "$WORK"/deb/*.deb)
+# jpackage installs only below --install-dir. The unit file and /usr/bin/platoon are added to the
+# package itself (not copied by a maintainer script), so that dpkg owns them: `dpkg -S`, removal and
+# purge work as for any other file.
+dpkg-deb -R "$DEB_IN" "$WORK/debroot"
+install -D -m 0644 "$HERE/systemd/platoon@.service" "$WORK/debroot/lib/systemd/system/platoon@.service"
+mkdir -p "$WORK/debroot/usr/bin"
+ln -s /opt/platoon/bin/platoon "$WORK/debroot/usr/bin/platoon"
+if [ -f "$WORK/debroot/DEBIAN/md5sums" ]; then
+  (cd "$WORK/debroot" && find lib usr -type f -exec md5sum {} + >> DEBIAN/md5sums)
+fi
+DEB="$OUT/$(basename "$DEB_IN")"
+# gzip, not xz: a minute less on a busy 2-core machine for ~10% more bytes.
+fakeroot dpkg-deb -Zgzip -z9 --build "$WORK/debroot" "$DEB" >/dev/null
+echo "$DEB"
+say "done: $(du -h "$TARBALL" | cut -f1) $(basename "$TARBALL"), $(du -h "$DEB" | cut -f1) $(basename "$DEB")"
