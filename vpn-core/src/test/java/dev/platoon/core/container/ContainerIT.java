@@ -1,0 +1,323 @@
+package dev.platoon.core.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.jar.JarFile;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.platoon.crypto.Keys;
+
+/**
+ * The server image (docker/Dockerfile) end to end with podman and no registry: a local Debian + jlink
+ * base ({@link TestBaseImage}), the image built with {@code BASE=} that base and {@code JAR_FROM=prebuilt},
+ * two containers with only {@code --cap-add NET_ADMIN --device /dev/net/tun} on a podman bridge of their
+ * own, health, pings through the tunnel both ways, then {@code podman stop} (SIGTERM) and a clean
+ * teardown. Everything it makes but the cached base is removed afterwards, also after a failure.
+ *
+ * <p>The outer network is 198.51.100.0/24 (TEST-NET-2), not the team's usual 192.0.2.0/24: the host's own
+ * uplink sits in 192.0.2.0/24 on this kind of machine and podman refuses a subnet the host already uses.
+ * The bridge is {@code --internal}: no gateway, no NAT, only container-to-container traffic.
+ */
+@Timeout(value = 12, unit = TimeUnit.MINUTES)
+class ContainerIT {
+    private static final Duration BUILD = Duration.ofMinutes(5);
+    private static final Duration SHORT = Duration.ofSeconds(60);
+    private static final Duration HEALTHY = Duration.ofSeconds(90);
+    private static final Duration FIRST_PING = Duration.ofSeconds(30);
+    private static final int STOP_SECONDS = 30;
+    private static final String SUBNET_PREFIX = "198.51.100.";
+    /** Debian packages the test needs: podman runs containers only with runc and iptables here. */
+    private static final List<String> PACKAGES = List.of("podman", "runc", "iptables", "debootstrap");
+    private static final String TORN_DOWN = "teardown: wg0 is gone";
+
+    @Test
+    void twoContainersTunnelPingAndTearDownOnSigterm() throws Exception {
+        String id = "pt-" + HexFormat.of().formatHex(SecureRandom.getSeed(3));
+        Path work = Files.createTempDirectory("platoon-container-");
+        Podman podman = Podman.withConfigIn(work);
+        installMissingPackages(podman);
+        Made made = new Made(podman, id);
+        Thread hook = new Thread(made::remove, "container-it-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            long t0 = System.nanoTime();
+            String base = TestBaseImage.ensure(podman, work);
+            long tBase = System.nanoTime();
+
+            Set<String> before = imageIds(podman);
+            Path context = buildContext(work);
+            podman.podman(BUILD, "build", "--format", "docker", "--network", "none",
+                    "--build-arg", "BASE=" + base, "--build-arg", "JAR_FROM=prebuilt",
+                    "-f", "docker/Dockerfile", "-t", made.image, context.toString()).orThrow();
+            made.intermediates.addAll(imageIds(podman));
+            made.intermediates.removeAll(before);
+            long tBuild = System.nanoTime();
+
+            podman.podman(SHORT, "network", "create", "--driver", "bridge", "--internal", "--disable-dns",
+                    "--subnet", SUBNET_PREFIX + "0/24", "--gateway", SUBNET_PREFIX + "254", made.network).orThrow();
+            made.networkCreated = true;
+            byte[] k1 = Keys.generatePrivateKey();
+            byte[] k2 = Keys.generatePrivateKey();
+            Path conf1 = writeConfig(work.resolve("c1"), k1, 1, Keys.publicKey(k2), 2);
+            Path conf2 = writeConfig(work.resolve("c2"), k2, 2, Keys.publicKey(k1), 1);
+            String c1 = made.container(1);
+            String c2 = made.container(2);
+            start(podman, made, c1, 1, conf1);
+            start(podman, made, c2, 2, conf2);
+
+            awaitHealthy(podman, c1);
+            awaitHealthy(podman, c2);
+            long tUp = System.nanoTime();
+
+            assertPings(podman, c1, "100.64.0.2", c2);
+            assertPings(podman, c2, "100.64.0.1", c1);
+            String show = podman.podman(SHORT, "exec", c1, "platoon", "show", "wg0").orThrow().stdout();
+            assertTrue(Pattern.compile("latest handshake: [0-9]").matcher(show).find(),
+                    "no handshake in 'platoon show wg0' of " + c1 + ":\n" + show);
+            long tPing = System.nanoTime();
+
+            assertCleanStop(podman, c1);
+            assertCleanStop(podman, c2);
+            System.out.printf("[container] base %d s, image build %d s, up and healthy %d s, pings %d s,"
+                    + " stop %d s%n", secs(tBase - t0), secs(tBuild - tBase), secs(tUp - tBuild),
+                    secs(tPing - tUp), secs(System.nanoTime() - tPing));
+        } finally {
+            made.remove();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            podman.run(SHORT, List.of("rm", "-rf", "--one-file-system", work.toString()));
+        }
+    }
+
+    private static void start(Podman podman, Made made, String name, int host, Path conf) {
+        made.containers.add(name);
+        podman.podman(SHORT, "run", "-d", "--name", name, "--network", made.network, "--ip", SUBNET_PREFIX + host,
+                "--cap-add", "NET_ADMIN", "--device", "/dev/net/tun",
+                "-v", conf + ":/etc/platoon/wg0.conf:ro", made.image).orThrow();
+    }
+
+    /**
+     * Runs the image's HEALTHCHECK until it passes. podman runs health checks from systemd timers, and
+     * there is no systemd here, so the test runs the check itself ({@code podman healthcheck run}).
+     */
+    private static void awaitHealthy(Podman podman, String name) {
+        poll(HEALTHY, name + " healthy (HEALTHCHECK passes)", podman, name, () -> {
+            assertTrue(running(podman, name), name + " exited before it was healthy: " + logs(podman, name));
+            return podman.podman(SHORT, "healthcheck", "run", name).ok();
+        });
+        assertEquals("healthy", podman.podman(SHORT, "inspect", "--format", "{{.State.Health.Status}}", name)
+                .orThrow().out(), "health status of " + name);
+    }
+
+    /** Pings until the tunnel answers (the first ping starts the handshake), then 3 of 3 must come back. */
+    private static void assertPings(Podman podman, String from, String to, String peer) {
+        poll(FIRST_PING, "a ping answer from " + to + " through the tunnel of " + from, podman, from + "/" + peer,
+                () -> podman.podman(SHORT, "exec", from, "ping", "-c", "1", "-W", "1", to).ok());
+        Podman.Result ping = podman.podman(SHORT, "exec", from, "ping", "-c", "3", "-W", "2", to);
+        assertTrue(ping.ok() && ping.stdout().contains("3 received"), "ping " + from + " -> " + to + ": "
+                + ping.stdout().strip() + " " + ping.stderr().strip());
+        System.out.println("[container] " + from + " -> " + to + ": " + ping.stdout().lines()
+                .filter(l -> l.startsWith("rtt")).findFirst().orElse("").strip());
+    }
+
+    /** SIGTERM via podman stop: java must tear down and exit by itself well before the kill. */
+    private static void assertCleanStop(Podman podman, String name) {
+        long t0 = System.nanoTime();
+        podman.podman(Duration.ofSeconds(STOP_SECONDS + 30), "stop", "-t", String.valueOf(STOP_SECONDS), name)
+                .orThrow();
+        long seconds = secs(System.nanoTime() - t0);
+        String exit = podman.podman(SHORT, "inspect", "--format", "{{.State.ExitCode}}", name).orThrow().out();
+        String log = logs(podman, name);
+        assertTrue(exit.equals("143") || exit.equals("0"), name + " exited with " + exit
+                + " after SIGTERM (137 = killed after " + STOP_SECONDS + " s); log: " + Podman.tail(log, 8));
+        assertTrue(seconds < STOP_SECONDS, name + " took " + seconds + " s to stop");
+        // whole lines: the hook's own "[#] ..." echo line contains both texts
+        assertTrue(log.lines().anyMatch(l -> l.strip().equals(TORN_DOWN)),
+                name + " log lacks the line '" + TORN_DOWN + "' (PostDown): " + Podman.tail(log, 8));
+        assertFalse(log.lines().anyMatch(l -> l.strip().equals("wg0 still there")),
+                name + " still had wg0 at PostDown: " + Podman.tail(log, 8));
+    }
+
+    /** A wg-quick file; the PostDown hook reports whether the device really went away. */
+    private static Path writeConfig(Path dir, byte[] privateKey, int self, byte[] peerPublic, int peer)
+            throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve("wg0.conf");
+        String text = """
+                [Interface]
+                PrivateKey = %s
+                Address = 100.64.0.%d/24
+                ListenPort = 51820
+                PostDown = if ip link show %%i >/dev/null 2>&1; then echo "%%i still there"; else echo "teardown: %%i is gone"; fi
+
+                [Peer]
+                PublicKey = %s
+                AllowedIPs = 100.64.0.%d/32
+                Endpoint = %s%d:51820
+                """.formatted(Keys.toBase64(privateKey), self, Keys.toBase64(peerPublic), peer, SUBNET_PREFIX, peer);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /**
+     * The build context: docker/, .dockerignore and a snapshot of vpn-core/target/platoon.jar (made by
+     * this build's package phase). The snapshot is checked as a jar because in a shared working tree
+     * someone else's build may be rewriting it; a torn copy is taken again.
+     */
+    private static Path buildContext(Path work) throws IOException {
+        Path root = repoRoot();
+        Path context = work.resolve("context");
+        Path jar = context.resolve("vpn-core/target/platoon.jar");
+        Files.createDirectories(jar.getParent());
+        Files.createDirectories(context.resolve("docker"));
+        try (var files = Files.list(root.resolve("docker"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, context.resolve("docker").resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        Files.copy(root.resolve(".dockerignore"), context.resolve(".dockerignore"));
+        Path source = root.resolve("vpn-core/target/platoon.jar");
+        poll(Duration.ofSeconds(120), "a complete " + source + " (run the package phase first)", null, "", () -> {
+            try {
+                Files.copy(source, jar, StandardCopyOption.REPLACE_EXISTING);
+                try (JarFile j = new JarFile(jar.toFile())) {
+                    return "dev.platoon.core.cli.Main".equals(j.getManifest().getMainAttributes().getValue("Main-Class"))
+                            && j.getEntry("dev/platoon/core/cli/Main.class") != null;
+                }
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        });
+        return context;
+    }
+
+    private static Path repoRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("docker/Dockerfile")) && Files.isRegularFile(p.resolve("mvnw"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no docker/Dockerfile above " + Path.of("").toAbsolutePath());
+    }
+
+    private static Set<String> imageIds(Podman podman) {
+        return new HashSet<>(podman.podman(SHORT, "images", "-a", "-q", "--no-trunc").orThrow().stdout().lines()
+                .map(String::strip).filter(s -> !s.isEmpty()).toList());
+    }
+
+    private static boolean running(Podman podman, String name) {
+        return podman.podman(SHORT, "inspect", "--format", "{{.State.Running}}", name).out().equals("true");
+    }
+
+    private static String logs(Podman podman, String name) {
+        Podman.Result r = podman.podman(SHORT, "logs", name);
+        return r.stdout() + r.stderr();
+    }
+
+    /** Installs the packages that are missing (the launcher's list may predate this test); never skips. */
+    private static void installMissingPackages(Podman podman) {
+        List<String> missing = PACKAGES.stream().filter(p -> !podman.run(SHORT, List.of("dpkg-query", "-W",
+                "-f=${Status}", p)).stdout().contains("install ok installed")).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        System.out.println("[container] installing " + String.join(" ", missing));
+        podman.run(Duration.ofMinutes(5), List.of("apt-get", "update", "-qq")).orThrow();
+        List<String> install = new java.util.ArrayList<>(List.of("env", "DEBIAN_FRONTEND=noninteractive",
+                "apt-get", "install", "-y", "-qq", "--no-install-recommends"));
+        install.addAll(missing);
+        podman.run(Duration.ofMinutes(10), install).orThrow();
+    }
+
+    /** Polls every 200 ms; at the deadline fails naming what was awaited and, if given, the container's log. */
+    private static void poll(Duration timeout, String what, Podman podman, String logsOf, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                StringBuilder why = new StringBuilder("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+                if (podman != null) {
+                    for (String name : logsOf.split("/")) {
+                        why.append("; log of ").append(name).append(": ").append(Podman.tail(logs(podman, name), 8));
+                    }
+                }
+                fail(why.toString());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    private static long secs(long nanos) {
+        return TimeUnit.NANOSECONDS.toSeconds(nanos);
+    }
+
+    /** What this run made, so that it is removed exactly once, also from the shutdown hook. */
+    private static final class Made {
+        final Podman podman;
+        final String image;
+        final String network;
+        final String id;
+        final List<String> containers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Set<String> intermediates = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        volatile boolean networkCreated;
+        private boolean removed;
+
+        Made(Podman podman, String id) {
+            this.podman = podman;
+            this.id = id;
+            this.image = "localhost/platoon-test:" + id;
+            this.network = id + "-net";
+        }
+
+        String container(int n) {
+            return id + "-c" + n;
+        }
+
+        synchronized void remove() {
+            if (removed) {
+                return;
+            }
+            removed = true;
+            for (String c : containers) {
+                podman.podman(SHORT, "rm", "-f", "-t", "5", c);
+            }
+            if (networkCreated) {
+                podman.podman(SHORT, "network", "rm", "-f", network);
+            }
+            podman.podman(SHORT, "rmi", "-f", image);
+            // the build's intermediate layers, newest first (children before parents); never the base
+            for (int round = 0; round < 3 && !intermediates.isEmpty(); round++) {
+                for (String img : List.copyOf(intermediates)) {
+                    Podman.Result r = podman.podman(SHORT, "rmi", "-f", img);
+                    if (r.ok() || r.stderr().contains("image not known")) {
+                        intermediates.remove(img);
+                    }
+                }
+            }
+        }
+    }
+}
