@@ -16,15 +16,15 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
               --runs N      repetitions, alternating over the implementations (default 3)
               --tests LIST  of tcp1,tcp4,tcpR,udp,udp64 (default all)
               --only LIST   of raw,platoon,wireguard-go,openvpn (default all that are installed)
-              --quick       1 run of 2 s, TCP 1 stream only, docs untouched (a smoke test)
+              --quick       defaults of 1 run, 2 s, TCP 1 stream, docs untouched (a smoke test)
               --docs PAGE   the page whose "Tunnel benchmark" section is rewritten (default docs/benchmarks.md)
               --chart FILE  the PNG (default: benchmarks-tunnel.png beside the page)
               --no-docs     print the tables only""";
 
     static BenchOptions parse(String... argv) {
-        int seconds = 5;
-        int runs = 3;
-        List<IperfTest> tests = List.of(IperfTest.values());
+        Integer seconds = null;
+        Integer runs = null;
+        List<IperfTest> tests = null;
         List<String> contenders = Contenders.ALL;
         Path page = Path.of("docs", "benchmarks.md");
         Path chart = null;
@@ -47,11 +47,10 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
-        if (quick) {
-            seconds = 2;
-            runs = 1;
-            tests = List.of(IperfTest.TCP_1);
-        }
+        // --quick changes the defaults; options given explicitly still win.
+        seconds = seconds != null ? seconds : quick ? 2 : 5;
+        runs = runs != null ? runs : quick ? 1 : 3;
+        tests = tests != null ? tests : quick ? List.of(IperfTest.TCP_1) : List.of(IperfTest.values());
         if (chart == null) {
             Path dir = page.toAbsolutePath().getParent();
             chart = dir.resolve("benchmarks-tunnel.png");

@@ -69,9 +69,13 @@ final class BenchPage {
         b.append("Run on ").append(LocalDate.now()).append(", ").append(machine).append(", load average ")
                 .append(loadBefore).append(" (1, 5, 15 min) at the start and ").append(loadAfter)
                 .append(" at the end — the machine is shared, so compare the ratios, not the absolute figures.\n\n");
-        b.append("**").append(headlineSentence(r)).append("**\n\n");
+        String headline = headlineSentence(r);
+        if (!headline.isEmpty()) {
+            b.append("**").append(headline).append("**\n\n");
+        }
         b.append(Results.markdown(r.headline())).append('\n');
         b.append("![tunnel benchmark](").append(chartFile).append(")\n\n");
+        b.append("(The chart leaves raw veth out: beside it every tunnel is a sliver.)\n\n");
         b.append("All figures:\n\n").append(Results.markdown(r.full())).append('\n');
         for (String note : notes) {
             b.append("- ").append(note).append('\n');
@@ -83,19 +87,24 @@ final class BenchPage {
         return b.toString();
     }
 
-    /** "platoon: 2.1× wireguard-go and 12 % of raw veth on TCP, 1 stream; ..." for the tests measured. */
+    /** "platoon: 2.10× wireguard-go and 12 % of raw veth on TCP, 1 stream; ..." for what was measured. */
     static String headlineSentence(Results r) {
-        StringBuilder b = new StringBuilder("platoon");
-        String sep = ": ";
+        List<String> parts = new java.util.ArrayList<>();
         for (IperfTest t : r.tests()) {
             double wg = r.ratio(t, Contenders.PLATOON, Contenders.WG_GO);
             double raw = r.ratio(t, Contenders.PLATOON, Contenders.RAW);
-            b.append(sep).append(Summary.ratioText(wg)).append(" wireguard-go and ")
-                    .append(Double.isNaN(raw) ? "n/a" : Summary.percent(raw * 100)).append(" of raw veth on ")
-                    .append(t.title);
-            sep = "; ";
+            List<String> of = new java.util.ArrayList<>();
+            if (!Double.isNaN(wg)) {
+                of.add(Summary.ratioText(wg) + " wireguard-go");
+            }
+            if (!Double.isNaN(raw)) {
+                of.add(Summary.percent(raw * 100) + " of raw veth");
+            }
+            if (!of.isEmpty()) {
+                parts.add(String.join(" and ", of) + " on " + t.title);
+            }
         }
-        return b.append('.').toString();
+        return parts.isEmpty() ? "" : "platoon: " + String.join("; ", parts) + ".";
     }
 
     /** Replaces the section between the markers, or inserts it (with its heading) before the first section. */

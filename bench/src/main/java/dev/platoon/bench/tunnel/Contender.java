@@ -82,6 +82,10 @@ abstract class Contender implements AutoCloseable {
     void awaitPing(String address) {
         long deadline = System.nanoTime() + UP.toNanos();
         while (System.nanoTime() < deadline) {
+            if (!endpointA().map(ProcessHandle::isAlive).orElse(true)
+                    || !endpointB().map(ProcessHandle::isAlive).orElse(true)) {
+                throw new IllegalStateException(name + ": an endpoint exited; " + diagnose());
+            }
             if (net().exec(net().a, Duration.ofSeconds(5), "ping", "-c", "1", "-W", "1", address).ok()) {
                 return;
             }

@@ -45,7 +45,10 @@ record Summary(double median, double min, double max, int n) {
     }
 
     static String ratioText(double r) {
-        return Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, r >= 10 ? "%.0f×" : "%.2f×", r);
+        if (Double.isNaN(r)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, r >= 10 ? "%.0f×" : r >= 0.1 ? "%.2f×" : "%.3f×", r);
     }
 
     static String percent(double v) {
