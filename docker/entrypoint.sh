@@ -1,7 +1,8 @@
 #!/bin/sh
 # Brings up the interface named by the mounted config (wg0 for /etc/platoon/wg0.conf) in the
-# foreground. Extra arguments (the container's command) go to `platoon up`, e.g. --metrics 0.0.0.0:9586.
-# exec: java becomes PID 1's process, so SIGTERM from `docker stop` reaches it and it tears down.
+# foreground. Extra arguments (the container's command) go to `platoon up`, e.g. --metrics 0.0.0.0:9586
+# (PLATOON_METRICS=0.0.0.0:9586 in the environment does the same).
+# exec: java replaces this shell as PID 1, so SIGTERM from `docker stop` reaches it and it tears down.
 set -e
 conf="${PLATOON_CONFIG:-/etc/platoon/wg0.conf}"
 if [ ! -r "$conf" ]; then

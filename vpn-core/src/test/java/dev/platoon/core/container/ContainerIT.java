@@ -45,6 +45,7 @@ class ContainerIT {
     private static final Duration HEALTHY = Duration.ofSeconds(90);
     private static final Duration FIRST_PING = Duration.ofSeconds(30);
     private static final int STOP_SECONDS = 30;
+    private static final int METRICS_PORT = 9586;
     private static final String SUBNET_PREFIX = "198.51.100.";
     /** Debian packages the test needs: podman runs containers only with runc and iptables here. */
     private static final List<String> PACKAGES = List.of("podman", "runc", "iptables", "debootstrap");
@@ -82,8 +83,8 @@ class ContainerIT {
             Path conf2 = writeConfig(work.resolve("c2"), k2, 2, Keys.publicKey(k1), 1);
             String c1 = made.container(1);
             String c2 = made.container(2);
-            start(podman, made, c1, 1, conf1);
-            start(podman, made, c2, 2, conf2);
+            start(podman, made, c1, 1, conf1, "PLATOON_METRICS=0.0.0.0:" + METRICS_PORT);
+            start(podman, made, c2, 2, conf2, null);
 
             awaitHealthy(podman, c1);
             awaitHealthy(podman, c2);
@@ -94,6 +95,7 @@ class ContainerIT {
             String show = podman.podman(SHORT, "exec", c1, "platoon", "show", "wg0").orThrow().stdout();
             assertTrue(Pattern.compile("latest handshake: [0-9]").matcher(show).find(),
                     "no handshake in 'platoon show wg0' of " + c1 + ":\n" + show);
+            assertMetricsServed(podman, c2, SUBNET_PREFIX + 1);
             long tPing = System.nanoTime();
 
             assertCleanStop(podman, c1);
@@ -108,11 +110,31 @@ class ContainerIT {
         }
     }
 
-    private static void start(Podman podman, Made made, String name, int host, Path conf) {
+    private static void start(Podman podman, Made made, String name, int host, Path conf, String env) {
         made.containers.add(name);
-        podman.podman(SHORT, "run", "-d", "--name", name, "--network", made.network, "--ip", SUBNET_PREFIX + host,
-                "--cap-add", "NET_ADMIN", "--device", "/dev/net/tun",
-                "-v", conf + ":/etc/platoon/wg0.conf:ro", made.image).orThrow();
+        List<String> args = new java.util.ArrayList<>(List.of("run", "-d", "--name", name, "--network", made.network,
+                "--ip", SUBNET_PREFIX + host, "--cap-add", "NET_ADMIN", "--device", "/dev/net/tun",
+                "-v", conf + ":/etc/platoon/wg0.conf:ro"));
+        if (env != null) {
+            args.addAll(List.of("-e", env));
+        }
+        args.add(made.image);
+        podman.podman(SHORT, args.toArray(String[]::new)).orThrow();
+    }
+
+    /**
+     * /metrics of the container started with PLATOON_METRICS=0.0.0.0:PORT, fetched from the other container
+     * over the bridge (bash's /dev/tcp: the image has no HTTP client, and needs none).
+     */
+    private static void assertMetricsServed(Podman podman, String from, String address) {
+        String get = "exec 3<>/dev/tcp/" + address + "/" + METRICS_PORT
+                + " && printf 'GET /metrics HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n' >&3 && cat <&3";
+        Podman.Result r = podman.podman(SHORT, "exec", from, "timeout", "20", "bash", "-c", get);
+        String status = r.stdout().lines().findFirst().orElse("");
+        assertTrue(r.ok() && status.matches("HTTP/1\\.[01] 200.*"), "GET http://" + address + ":" + METRICS_PORT
+                + "/metrics from " + from + ": exit " + r.exitCode() + ", " + status + " " + r.stderr().strip());
+        assertTrue(r.stdout().contains("platoon_tun_frames_read"), "no platoon_tun_frames_read in /metrics:\n"
+                + Podman.tail(r.stdout(), 10));
     }
 
     /**
