@@ -69,13 +69,25 @@ public final class PolicyRouting {
     private static long firstFreeTable(Host host) throws DeviceException {
         for (long t = FIRST_TABLE; t < FIRST_TABLE + 1024; t++) {
             String id = Long.toString(t);
-            if (host.query(List.of("ip", "-4", "route", "show", "table", id)).isBlank()
-                    && host.query(List.of("ip", "-6", "route", "show", "table", id)).isBlank()) {
+            if (quietly(host, List.of("ip", "-4", "route", "show", "table", id)).isBlank()
+                    && quietly(host, List.of("ip", "-6", "route", "show", "table", id)).isBlank()) {
                 return t;
             }
         }
         throw new DeviceException("no free routing table in " + FIRST_TABLE + ".." + (FIRST_TABLE + 1023)
                 + " for the full tunnel (set FwMark or Table)");
+    }
+
+    /**
+     * A query whose failure means "nothing there", as wg-quick's {@code 2>/dev/null}: ip fails with "FIB
+     * table does not exist" for a table never used, and with no IPv6 at all.
+     */
+    private static String quietly(Host host, List<String> argv) {
+        try {
+            return host.query(argv);
+        } catch (DeviceException e) {
+            return "";
+        }
     }
 
     /** The SO_MARK for platoon's UDP sockets: the configured FwMark, or the full tunnel's table. */
@@ -105,7 +117,7 @@ public final class PolicyRouting {
             host.run(List.of("ip", family, "route", "add", c, "dev", ifname, "table", table.get().toString()), null);
         } else if (cidr.prefix() == 0) {
             addDefault(family, c);
-        } else if (host.query(List.of("ip", family, "route", "show", "dev", ifname, "match", c)).isBlank()) {
+        } else if (quietly(host, List.of("ip", family, "route", "show", "dev", ifname, "match", c)).isBlank()) {
             host.run(List.of("ip", family, "route", "add", c, "dev", ifname), null);
         }
     }
@@ -135,9 +147,8 @@ public final class PolicyRouting {
     }
 
     /**
-     * Deletes the rules this device added, newest first; a failure is logged and the rest go on.
-     * Each delete names the rule fully, so an identical rule someone else added stays (one is removed
-     * per add).
+     * Deletes the rules this device added, newest first; a failure is logged and the rest go on. Each
+     * delete names the rule fully and removes one rule, so an identical rule added by someone else stays.
      */
     void remove() {
         while (!rulesAdded.isEmpty()) {

@@ -61,6 +61,7 @@ class PolicyRoutingTest {
         RecordingHost host = new RecordingHost();
         host.answers.put("ip -6 route show table 51820", "default dev other metric 1024\n");
         host.answers.put("ip -4 route show table 51821", "default dev other\n");
+        host.failing = "ip -4 route show table 51822"; // a table never used does not exist: free
         assertEquals(51822, plan(config("", "0.0.0.0/0", null), host).fwmark());
 
         RecordingHost marked = new RecordingHost();

@@ -28,8 +28,12 @@ final class RecordingHost implements Host {
     }
 
     @Override
-    public String query(List<String> argv) {
-        return answers.getOrDefault(String.join(" ", argv), "");
+    public String query(List<String> argv) throws DeviceException {
+        String line = String.join(" ", argv);
+        if (line.equals(failing)) {
+            throw new DeviceException(line + ": Error: ipv4: FIB table does not exist.");
+        }
+        return answers.getOrDefault(line, "");
     }
 
     @Override
