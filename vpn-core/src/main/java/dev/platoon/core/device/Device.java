@@ -66,6 +66,8 @@ public final class Device implements AutoCloseable {
     private final DataPathCounters counters;
     private final TransportCounters transportCounters;
     private final int mtu;
+    private final PolicyRouting routing;
+    private final DnsConfig dns;
     private volatile boolean closed;
     private UapiServer uapi;
     private DeviceUapi control;
@@ -87,6 +89,8 @@ public final class Device implements AutoCloseable {
         this.counters = b.counters;
         this.transportCounters = b.transportCounters;
         this.mtu = b.mtu;
+        this.routing = b.routing;
+        this.dns = b.dns;
     }
 
     /** Creates and configures the interface, then serves it. Throws with one line on any failure. */
@@ -236,6 +240,8 @@ public final class Device implements AutoCloseable {
                 // a stale status file is ignored when no process is alive for it
             }
         }
+        dns.remove(); // wg-quick's del_if order: DNS, then rules, then the link (its routes go with it)
+        routing.remove();
         for (QueueLoop q : queueLoops) {
             q.close(); // off the loop first: a closed fd number can be reused
         }
@@ -263,6 +269,8 @@ public final class Device implements AutoCloseable {
         final DataPathCounters counters = new DataPathCounters();
         final TransportCounters transportCounters = new TransportCounters();
         int mtu;
+        PolicyRouting routing;
+        DnsConfig dns;
 
         Builder(String name, Path configFile) {
             this.name = name;
@@ -308,7 +316,10 @@ public final class Device implements AutoCloseable {
             for (int i = 0; i < queues; i++) {
                 inbound.add(new InboundPath(worker.indexTable(), routes, worker, timings, counters, nanoClock));
             }
-            UdpOptions udp = UdpOptions.defaults().withFwmark(iface.fwMark());
+            Host host = Host.system();
+            routing = PolicyRouting.plan(name, iface, config.peers(), host); // the mark is needed before binding
+            dns = DnsConfig.of(name, iface, host);
+            UdpOptions udp = UdpOptions.defaults().withFwmark(routing.fwmark());
             int port = iface.listenPort().orElse(0);
             try {
                 bind = UdpBind.open(loops.loops(), null, port, udp, transportCounters, inbound::get);
@@ -330,8 +341,7 @@ public final class Device implements AutoCloseable {
                 q.start().syncUninterruptibly();
             }
 
-            configureLink(iface.addresses(), config.peers(), iface.table().isPresent()
-                    && iface.table().get().toString().equals("off"));
+            configureLink(iface.addresses());
 
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "platoon-timers-" + name);
@@ -347,8 +357,8 @@ public final class Device implements AutoCloseable {
             }, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         }
 
-        private void configureLink(List<InterfaceAddress> addresses, List<PeerConfig> peers, boolean noRoutes)
-                throws DeviceException {
+        /** wg-quick's order: addresses, MTU and up, DNS, then routes and rules (longest prefix first). */
+        private void configureLink(List<InterfaceAddress> addresses) throws DeviceException {
             LinkConfig link = new LinkConfig(name);
             try {
                 link.mtu(mtu);
@@ -356,34 +366,15 @@ public final class Device implements AutoCloseable {
                     link.addAddress(a.toString());
                 }
                 link.up();
-                if (noRoutes) {
-                    return;
-                }
-                for (PeerConfig p : peers) {
-                    for (Cidr cidr : p.allowedIps()) {
-                        if (cidr.prefix() == 0) {
-                            LOG.warning(name + ": AllowedIPs " + cidr + " is not routed (a full tunnel needs"
-                                    + " policy routing, which platoon does not set up yet)");
-                            continue;
-                        }
-                        if (!coveredByAddress(cidr, addresses)) {
-                            link.addRoute(cidr.toString());
-                        }
-                    }
-                }
             } catch (TunException e) {
                 throw new DeviceException(name + ": " + oneLine(e), e);
             }
-        }
-
-        /** The kernel already routes an interface address's own network; adding it again fails. */
-        private static boolean coveredByAddress(Cidr cidr, List<InterfaceAddress> addresses) {
-            for (InterfaceAddress a : addresses) {
-                if (a.network().equals(cidr)) {
-                    return true;
-                }
+            try {
+                dns.apply();
+                routing.apply();
+            } catch (DeviceException e) {
+                throw new DeviceException(name + ": " + e.getMessage(), e);
             }
-            return false;
         }
 
         private List<ResolvedPeer> resolvePeers(List<PeerConfig> configs) throws DeviceException {
@@ -411,6 +402,12 @@ public final class Device implements AutoCloseable {
         void undo() {
             if (timer != null) {
                 timer.shutdownNow();
+            }
+            if (dns != null) {
+                dns.remove();
+            }
+            if (routing != null) {
+                routing.remove();
             }
             for (QueueLoop q : queueLoops) {
                 q.close();
