@@ -75,6 +75,13 @@ public final class TunnelBed implements AutoCloseable {
     public Path writeConfig(Side side, boolean withEndpoint, List<String> extraInterfaceLines)
             throws IOException {
         Side peer = other(side);
+        return writeConfig(side, withEndpoint, extraInterfaceLines, peer.tunnel4 + "/32, " + peer.tunnel6 + "/128");
+    }
+
+    /** As above, with the peer's AllowedIPs given (e.g. "0.0.0.0/0, ::/0" for a full tunnel). */
+    public Path writeConfig(Side side, boolean withEndpoint, List<String> extraInterfaceLines, String peerAllowedIps)
+            throws IOException {
+        Side peer = other(side);
         List<String> lines = new ArrayList<>();
         lines.add("[Interface]");
         lines.add("PrivateKey = " + Keys.toBase64(side.privateKey));
@@ -84,7 +91,7 @@ public final class TunnelBed implements AutoCloseable {
         lines.add("");
         lines.add("[Peer]");
         lines.add("PublicKey = " + Keys.toBase64(peer.publicKey));
-        lines.add("AllowedIPs = " + peer.tunnel4 + "/32, " + peer.tunnel6 + "/128");
+        lines.add("AllowedIPs = " + peerAllowedIps);
         if (withEndpoint) {
             lines.add("Endpoint = " + peer.outerAddress + ":" + LISTEN_PORT);
         }
