@@ -96,6 +96,7 @@ class ContainerIT {
             assertTrue(Pattern.compile("latest handshake: [0-9]").matcher(show).find(),
                     "no handshake in 'platoon show wg0' of " + c1 + ":\n" + show);
             assertMetricsServed(podman, c2, SUBNET_PREFIX + 1);
+            assertReloadOnHangup(podman, c1, "100.64.0.2");
             long tPing = System.nanoTime();
 
             assertCleanStop(podman, c1);
@@ -159,6 +160,15 @@ class ContainerIT {
                 + ping.stdout().strip() + " " + ping.stderr().strip());
         System.out.println("[container] " + from + " -> " + to + ": " + ping.stdout().lines()
                 .filter(l -> l.startsWith("rtt")).findFirst().orElse("").strip());
+    }
+
+    /** docker/podman kill -s HUP reaches java as PID 1: it re-reads the mounted file; the tunnel stays up. */
+    private static void assertReloadOnHangup(Podman podman, String name, String peerTunnel) {
+        podman.podman(SHORT, "kill", "--signal", "HUP", name).orThrow();
+        poll(SHORT, name + " logging 'wg0: reloaded' after SIGHUP", podman, name,
+                () -> logs(podman, name).contains("platoon: wg0: reloaded /etc/platoon/wg0.conf"));
+        Podman.Result ping = podman.podman(SHORT, "exec", name, "ping", "-c", "2", "-W", "2", peerTunnel);
+        assertTrue(ping.ok(), "ping after the reload: " + ping.stdout().strip());
     }
 
     /** SIGTERM via podman stop: java must tear down and exit by itself well before the kill. */
