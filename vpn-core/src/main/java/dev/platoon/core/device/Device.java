@@ -125,7 +125,7 @@ public final class Device implements AutoCloseable {
             }
             try {
                 control = new DeviceUapi(this, config.iface().privateKey().get().bytes(),
-                        config.iface().fwMark(), psks);
+                        routing.fwmark(), psks); // the mark the sockets really carry (full tunnel may pick one)
                 uapi = UapiServer.start(name, control);
             } catch (IOException e) {
                 close();

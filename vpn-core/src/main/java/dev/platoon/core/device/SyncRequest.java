@@ -57,6 +57,8 @@ public final class SyncRequest {
         return new UapiSetRequest(iface.privateKey().map(k -> k.bytes()).orElse(null),
                 iface.listenPort().isPresent() && iface.listenPort().getAsInt() != 0
                         ? OptionalInt.of(iface.listenPort().getAsInt()) : OptionalInt.empty(),
-                OptionalLong.of(Integer.toUnsignedLong(iface.fwMark())), false, changes);
+                // No FwMark in the file means "leave it", as wg syncconf does (a full tunnel picks its own).
+                iface.fwMark() == 0 ? OptionalLong.empty() : OptionalLong.of(Integer.toUnsignedLong(iface.fwMark())),
+                false, changes);
     }
 }
