@@ -81,7 +81,8 @@ trap 'rm -rf "$WORK"' EXIT
 
 # The version of the jar being packaged, from Maven's pom.properties inside it (0.1.0-SNAPSHOT);
 # jpackage and dpkg want numbers only (0.1.0).
-(cd "$WORK" && "$JDK/bin/jar" --extract --file "$JAR" META-INF/maven/dev.platoon/platoon-vpn-core/pom.properties)
+(cd "$WORK" && "$JDK/bin/jar" --extract --file "$JAR" META-INF/maven/dev.platoon/platoon-vpn-core/pom.properties) \
+  2>/dev/null || die "$JAR is not a whole jar (is a build writing it right now?)"
 MAVEN_VERSION=$(sed -n 's/^version=//p' "$WORK/META-INF/maven/dev.platoon/platoon-vpn-core/pom.properties" | tr -d '\r')
 [ -n "$MAVEN_VERSION" ] || die "no Maven version in $JAR"
 VERSION=$(echo "$MAVEN_VERSION" | sed -n 's/^\([0-9][0-9]*\(\.[0-9][0-9]*\)\{0,2\}\).*/\1/p')

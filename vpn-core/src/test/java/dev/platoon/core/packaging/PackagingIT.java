@@ -1,0 +1,242 @@
+package dev.platoon.core.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The client packages ({@code packaging/build.sh}, i.e. {@code ./platoon package}) run on a machine
+ * without a JDK: the tarball unpacked and the .deb unpacked with {@code dpkg -x} (never installed on
+ * this machine) run {@code --version}, {@code genkey} and {@code pubkey} with {@code PATH=/usr/bin:/bin}
+ * (where {@code java} is an older JDK) and {@code JAVA_HOME=/nonexistent}; the tarball's platoon also
+ * brings an interface up and down in a private network namespace, which loads JNA, the tun device and
+ * Netty's epoll transport from the jlink runtime, and serves /metrics with the JVM's own metrics.
+ * Building the packages takes 2–3 minutes on a busy 2-core machine, most of it jpackage's xz
+ * compression of the .deb; the checks take ~30 s.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PackagingIT {
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(12);
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9+/]{43}=");
+
+    private final Path root = repoRoot();
+    private Path temp;
+    private Path tarball;
+    private Path deb;
+    private String version;
+
+    @BeforeAll
+    void buildPackages() throws IOException, InterruptedException {
+        temp = Files.createTempDirectory("platoon-packaging-");
+        Runtime.getRuntime().addShutdownHook(new Thread(this::removeTemp));
+        Path jar = stableCopyOfTheJar();
+        long start = System.nanoTime();
+        Proc.Result r = Proc.run(BUILD_TIMEOUT, null, Proc.env("JAVA_HOME", System.getProperty("java.home")),
+                root.resolve("packaging/build.sh").toString(), "--no-build", "--jar", jar.toString(),
+                "--out", temp.resolve("out").toString());
+        System.out.printf("PackagingIT: packaging/build.sh took %d s%n%s",
+                Duration.ofNanos(System.nanoTime() - start).toSeconds(), r.err());
+        r.assertOk("packaging/build.sh");
+        List<String> artifacts = r.out().lines().toList();
+        assertEquals(2, artifacts.size(), "two artifacts on stdout:\n" + r.out());
+        tarball = Path.of(artifacts.get(0));
+        deb = Path.of(artifacts.get(1));
+        Matcher m = Pattern.compile("platoon-(\\d+\\.\\d+\\.\\d+)-linux-x64\\.tar\\.gz").matcher(tarball.getFileName().toString());
+        assertTrue(m.matches(), "tarball name: " + tarball);
+        version = m.group(1);
+        assertEquals("platoon_" + version + "_amd64.deb", deb.getFileName().toString());
+        assertTrue(Files.size(tarball) > 10_000_000 && Files.size(tarball) < 80_000_000, "tarball size " + Files.size(tarball));
+    }
+
+    /**
+     * A copy of vpn-core's jar, so that a rebuild in the same tree cannot change it mid-way; when the jar
+     * is missing or not whole (a concurrent build in the same tree), it polls until it is, with a deadline.
+     */
+    private Path stableCopyOfTheJar() throws IOException, InterruptedException {
+        Path source = root.resolve("vpn-core/target/platoon.jar");
+        Path copy = temp.resolve("platoon.jar");
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (true) {
+            try {
+                Files.copy(source, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                try (var zip = new java.util.zip.ZipFile(copy.toFile())) {
+                    if (zip.getEntry("dev/platoon/core/cli/Main.class") != null) {
+                        return copy;
+                    }
+                }
+            } catch (java.nio.file.NoSuchFileException | java.util.zip.ZipException e) {
+                // cleaned or mid-write by a concurrent build: try again below
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(source + " is not a whole platoon jar");
+            }
+            Thread.sleep(2000);
+        }
+    }
+
+    @AfterAll
+    void removeTemp() {
+        if (temp != null) {
+            try {
+                Proc.run(Duration.ofSeconds(30), null, Proc.env(), "rm", "-rf", "--one-file-system", temp.toString());
+            } catch (IOException | InterruptedException e) {
+                System.err.println("PackagingIT: could not remove " + temp + ": " + e);
+            }
+        }
+    }
+
+    @Test
+    void theTarballRunsWithoutAJdk() throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(temp.resolve("tar"));
+        Proc.run(RUN_TIMEOUT, null, Proc.env(), "tar", "-C", dir.toString(), "-xzf", tarball.toString()).assertOk("tar");
+        Path home = dir.resolve("platoon");
+        assertTrue(Files.isRegularFile(home.resolve("lib/platoon@.service")), "the unit file is in the tarball, too");
+        assertKeyCommandsWork(home.resolve("bin/platoon"));
+        assertMinimalRuntime(home.resolve("lib/runtime"));
+    }
+
+    @Test
+    void theDebRunsWithoutAJdkAndShipsTheUnit() throws IOException, InterruptedException {
+        String contents = Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg-deb", "-c", deb.toString()).assertOk("dpkg-deb -c").out();
+        assertTrue(contents.contains(" ./lib/systemd/system/platoon@.service"), contents);
+        assertTrue(contents.contains(" ./opt/platoon/bin/platoon"), contents);
+        assertTrue(contents.contains(" ./usr/bin/platoon -> /opt/platoon/bin/platoon"), contents);
+        String info = Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg-deb", "-I", deb.toString()).assertOk("dpkg-deb -I").out();
+        assertTrue(info.contains("Package: platoon"), info);
+        assertTrue(info.contains("Version: " + version), info);
+
+        Path scratch = Files.createDirectories(temp.resolve("deb"));
+        Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg", "-x", deb.toString(), scratch.toString()).assertOk("dpkg -x");
+        assertKeyCommandsWork(scratch.resolve("opt/platoon/bin/platoon"));
+        // The /usr/bin link is absolute (it points into the real /opt once installed): check its target only.
+        assertEquals(Path.of("/opt/platoon/bin/platoon"), Files.readSymbolicLink(scratch.resolve("usr/bin/platoon")));
+
+        String unit = Files.readString(scratch.resolve("lib/systemd/system/platoon@.service"));
+        for (String line : List.of("ExecStart=/opt/platoon/bin/platoon up %i --foreground",
+                "ExecReload=/bin/kill -HUP $MAINPID", "CapabilityBoundingSet=CAP_NET_ADMIN",
+                "DeviceAllow=/dev/net/tun rw", "WantedBy=multi-user.target")) {
+            assertTrue(unit.lines().anyMatch(line::equals), "unit has '" + line + "':\n" + unit);
+        }
+    }
+
+    @Test
+    void theTarballBringsAnInterfaceUpAndDownInANamespace() throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(temp.resolve("up"));
+        Proc.run(RUN_TIMEOUT, null, Proc.env(), "tar", "-C", dir.toString(), "-xzf", tarball.toString()).assertOk("tar");
+        Path platoon = dir.resolve("platoon/bin/platoon");
+        String tag = Long.toHexString(System.nanoTime() & 0xffffff);
+        String ns = "pt-" + tag + "-pk";
+        String ifname = "ptpk" + tag;
+        Path conf = dir.resolve(ifname + ".conf");
+        Files.writeString(conf, "[Interface]\nPrivateKey = " + genkey() + "\nAddress = 100.64.0.1/24\n"
+                + "ListenPort = 51820\n\n[Peer]\nPublicKey = " + pubkey(genkey()) + "\nAllowedIPs = 100.64.0.2/32\n");
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+        var env = Proc.env("PLATOON_RUN_DIR", dir.resolve("run").toString(), "PLATOON_LOG_DIR", dir.resolve("log").toString());
+        Thread cleanup = new Thread(() -> tearDown(platoon, ns, ifname, env));
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            Proc.run(RUN_TIMEOUT, null, Proc.env(), "ip", "netns", "add", ns).assertOk("ip netns add");
+            Proc.run(RUN_TIMEOUT, null, Proc.env(), "ip", "-n", ns, "link", "set", "lo", "up").assertOk("lo up");
+            // Detached, as a laptop user runs it: the parent starts the foreground child and waits for it.
+            Proc.run(RUN_TIMEOUT, null, env, "ip", "netns", "exec", ns, platoon.toString(), "up",
+                    "--metrics", "127.0.0.1:9586", conf.toString()).assertOk("platoon up");
+            String link = Proc.run(RUN_TIMEOUT, null, Proc.env(), "ip", "-n", ns, "addr", "show", "dev", ifname).assertOk("ip addr").out();
+            assertTrue(link.contains("inet 100.64.0.1/24") && link.contains(",UP,"), link);
+            String show = Proc.run(RUN_TIMEOUT, null, env, "ip", "netns", "exec", ns, platoon.toString(), "show", ifname)
+                    .assertOk("platoon show").out();
+            assertTrue(show.contains("listening port: 51820"), show);
+            // jdk.httpserver serves it; the JVM and process metrics need java.management and jdk.management
+            // (Micrometer finds com.sun.management.OperatingSystemMXBean by reflection, which jdeps cannot see).
+            String metrics = Proc.run(RUN_TIMEOUT, null, env, "ip", "netns", "exec", ns, "curl", "-sSf", "--max-time", "30",
+                    "--retry", "20", "--retry-connrefused", "--retry-delay", "1", "http://127.0.0.1:9586/metrics")
+                    .assertOk("curl /metrics").out();
+            for (String name : List.of("jvm_memory_used_bytes", "process_cpu_usage", "jvm_gc_")) {
+                assertTrue(metrics.contains(name), name + " missing from /metrics:\n" + metrics);
+            }
+            Proc.run(RUN_TIMEOUT, null, env, "ip", "netns", "exec", ns, platoon.toString(), "down", ifname).assertOk("platoon down");
+            String after = Proc.run(RUN_TIMEOUT, null, Proc.env(), "ip", "-n", ns, "-o", "link").assertOk("ip link").out();
+            assertFalse(after.contains(ifname), after);
+        } finally {
+            tearDown(platoon, ns, ifname, env);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+    }
+
+    /** Stops a platoon left running (by its pid file) and deletes the namespace; quiet, idempotent. */
+    private static void tearDown(Path platoon, String ns, String ifname, java.util.Map<String, String> env) {
+        try {
+            Path pidFile = Path.of(env.get("PLATOON_RUN_DIR"), ifname + ".pid");
+            if (Files.isRegularFile(pidFile)) {
+                long pid = Long.parseLong(Files.readString(pidFile).strip());
+                ProcessHandle.of(pid).ifPresent(p -> {
+                    p.destroy();
+                    p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                            .exceptionally(t -> { p.destroyForcibly(); return p; }).join();
+                });
+            }
+            if (Files.exists(Path.of("/var/run/netns", ns))) {
+                Proc.run(RUN_TIMEOUT, null, Proc.env(), "ip", "netns", "del", ns);
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            System.err.println("PackagingIT: cleanup of " + ns + ": " + e);
+        }
+    }
+
+    /** --version, genkey and pubkey (against Debian's wg) with no JDK 25 on PATH or in JAVA_HOME. */
+    private void assertKeyCommandsWork(Path platoon) throws IOException, InterruptedException {
+        assertTrue(Files.isExecutable(platoon), platoon + " is not executable");
+        var env = Proc.env();
+        String v = Proc.run(RUN_TIMEOUT, null, env, platoon.toString(), "--version").assertOk("--version").out();
+        assertTrue(v.startsWith("platoon "), v);
+        String key = Proc.run(RUN_TIMEOUT, null, env, platoon.toString(), "genkey").assertOk("genkey").out().strip();
+        assertTrue(KEY.matcher(key).matches(), "genkey printed '" + key + "'");
+        String pub = Proc.run(RUN_TIMEOUT, key + "\n", env, platoon.toString(), "pubkey").assertOk("pubkey").out().strip();
+        assertEquals(pubkey(key), pub, "platoon pubkey and wg pubkey disagree on " + platoon);
+    }
+
+    /** The runtime is a jlink image with platoon's modules, not a copy of a JDK. */
+    private static void assertMinimalRuntime(Path runtime) throws IOException, InterruptedException {
+        List<String> modules = Proc.run(RUN_TIMEOUT, null, Proc.env(), runtime.resolve("bin/java").toString(),
+                "--list-modules").assertOk("java --list-modules").out().lines().map(l -> l.replaceAll("@.*", "")).toList();
+        for (String needed : List.of("java.base", "java.logging", "jdk.unsupported", "jdk.httpserver", "jdk.management")) {
+            assertTrue(modules.contains(needed), needed + " missing: " + modules);
+        }
+        for (String unwanted : List.of("java.desktop", "jdk.compiler", "jdk.jlink")) {
+            assertFalse(modules.contains(unwanted), unwanted + " linked in: " + modules);
+        }
+        assertFalse(Files.exists(runtime.resolve("bin/javac")));
+        assertFalse(Files.exists(runtime.resolve("include")), "--no-header-files");
+    }
+
+    private static String genkey() throws IOException, InterruptedException {
+        return Proc.run(RUN_TIMEOUT, null, Proc.env(), "wg", "genkey").assertOk("wg genkey").out().strip();
+    }
+
+    private static String pubkey(String key) throws IOException, InterruptedException {
+        return Proc.run(RUN_TIMEOUT, key + "\n", Proc.env(), "wg", "pubkey").assertOk("wg pubkey").out().strip();
+    }
+
+    private static Path repoRoot() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("packaging/build.sh")) && Files.isRegularFile(p.resolve("mvnw"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no packaging/build.sh above " + Path.of("").toAbsolutePath());
+    }
+}
