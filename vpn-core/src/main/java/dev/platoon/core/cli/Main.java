@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code platoon} command line. Each subcommand lives in its own class in this package. */
 @Command(name = "platoon",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // --help on every subcommand too
         versionProvider = Main.Version.class,
         description = "A userspace WireGuard endpoint that moves packets in trains.",
         subcommands = {UpCommand.class, DownCommand.class, ShowCommand.class, SyncConfCommand.class, DemoCommand.class, GenKeyCommand.class,
