@@ -53,6 +53,7 @@ final class Contenders {
     /** iperf3 straight over the veth pair: the ceiling every tunnel is measured against. */
     static final class RawVeth extends Contender {
         private final NamespacePair net = NamespacePair.create("pt-bench");
+        private Path log;
 
         RawVeth() {
             super(RAW);
@@ -75,7 +76,8 @@ final class Contenders {
         }
 
         @Override void start() throws IOException {
-            startIperfServer(Files.createTempFile("pt-bench-iperf", ".log"));
+            log = Files.createTempFile("pt-bench-iperf", ".log");
+            startIperfServer(log);
             awaitPing(net.addressB);
         }
 
@@ -85,6 +87,13 @@ final class Contenders {
 
         @Override public void close() {
             net.close();
+            try {
+                if (log != null) {
+                    Files.deleteIfExists(log);
+                }
+            } catch (IOException ignored) {
+                // a temp file
+            }
         }
     }
 
