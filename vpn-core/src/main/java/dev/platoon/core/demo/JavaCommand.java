@@ -12,7 +12,11 @@ public final class JavaCommand {
     /** {@code java <this JVM's flags> -cp <class path> dev.platoon.core.cli.Main args...}. */
     public static List<String> platoon(List<String> args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        // java.home's java when there is one; a jpackage runtime may have none, and then the process's
+        // own command (the jpackage launcher, which accepts JVM options before the arguments) serves.
+        java.nio.file.Path java = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java");
+        cmd.add(java.nio.file.Files.isExecutable(java) ? java.toString()
+                : ProcessHandle.current().info().command().orElse("java"));
         for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // Debug agents and JDWP ports would clash between two children; leave them out.
             if (!flag.startsWith("-agentlib") && !flag.startsWith("-javaagent") && !flag.startsWith("-Xrunjdwp")) {
