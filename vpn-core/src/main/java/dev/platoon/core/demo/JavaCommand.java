@@ -14,8 +14,8 @@ public final class JavaCommand {
         List<String> cmd = new ArrayList<>();
         // java.home's java when there is one; a jpackage runtime may have none, and then the process's
         // own command (the jpackage launcher, which accepts JVM options before the arguments) serves.
-        java.nio.file.Path java = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java");
-        cmd.add(java.nio.file.Files.isExecutable(java) ? java.toString()
+        java.nio.file.Path launcher = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java");
+        cmd.add(java.nio.file.Files.isExecutable(launcher) ? launcher.toString()
                 : ProcessHandle.current().info().command().orElse("java"));
         for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // Debug agents and JDWP ports would clash between two children; leave them out.
