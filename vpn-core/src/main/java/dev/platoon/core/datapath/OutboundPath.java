@@ -41,6 +41,12 @@ public final class OutboundPath implements TunFrameSink {
     private final DataPathCounters counters;
     private final LongSupplier nanoClock;
     private final int mtu;
+    // The run of single packets being gathered for one UDP_SEGMENT write (see appendSingle).
+    private ByteBuf pending;
+    private ByteBuffer pendingNio;
+    private InetSocketAddress pendingTo;
+    private int pendingStride;
+    private int pendingCount;
 
     public OutboundPath(AllowedIps<Peer> routes, TrainSender sender, ByteBufAllocator alloc, int mtu,
                         DataPathCounters counters, LongSupplier nanoClock) {
@@ -72,6 +78,16 @@ public final class OutboundPath implements TunFrameSink {
             counters.drop(DataPathCounters.Drop.TRAIN_TOO_LARGE);
             return;
         }
+        long now = nanoClock.getAsLong();
+        if (segments == 1) {
+            TransportKeypair kp = peer.sendKeypair(now);
+            InetSocketAddress to = peer.endpoint();
+            if (kp != null && to != null) {
+                appendSingle(buf, offset, length, ip, peer, kp, to, stride, now);
+                return;
+            }
+        }
+        flushPending(); // keep the order: what is pending left the tun before this frame
         ByteBuf train = alloc.directBuffer(segments * stride + stride);
         try {
             ByteBuffer nio = train.internalNioBuffer(0, train.capacity());
@@ -86,7 +102,6 @@ public final class OutboundPath implements TunFrameSink {
                 nio.put(layout.offset(0), buf, ip, split.length(0));
             }
             counters.recordSplit(count);
-            long now = nanoClock.getAsLong();
             TransportKeypair kp = peer.sendKeypair(now);
             if (kp == null) {
                 stage(peer, nio, count, now);
@@ -103,6 +118,90 @@ public final class OutboundPath implements TunFrameSink {
         }
     }
 
+    /**
+     * A frame that is one packet (no GSO: UDP flows, ACKs, pings) is sealed into the pending run of its
+     * endpoint when it has the same sealed size, so that a read batch of equal-sized packets still
+     * leaves as one UDP_SEGMENT train — the batching wireguard-go does across reads. The run is sent
+     * when it is full, when something else must go first, and at the end of the read batch.
+     */
+    private void appendSingle(ByteBuffer buf, int offset, int length, int ip, Peer peer, TransportKeypair kp,
+                              InetSocketAddress to, int stride, long now) {
+        int maxPerSend = Math.min(TrainSender.MAX_SEGMENTS, TrainSender.maxTrainBytes(to) / stride);
+        if (pending != null && (pendingStride != stride || !to.equals(pendingTo) || pendingCount >= maxPerSend)) {
+            flushPending();
+        }
+        if (pending == null) {
+            pending = alloc.directBuffer(maxPerSend * stride);
+            pendingNio = pending.internalNioBuffer(0, pending.capacity());
+            pendingTo = to;
+            pendingStride = stride;
+            pendingCount = 0;
+        }
+        int o = pendingNio.position() + pendingCount * stride;
+        layout.reset(pendingNio, o, stride, 1);
+        if (!splitter.split(buf, offset, length, layout, split)) {
+            counters.drop(DataPathCounters.Drop.MALFORMED_FRAME);
+            return;
+        }
+        if (split.inPlace()) {
+            pendingNio.put(layout.offset(0), buf, ip, split.length(0));
+        }
+        counters.recordSplit(1);
+        int message = seal(kp, pendingNio, o, split.length(0));
+        if (message < 0) {
+            counters.drop(DataPathCounters.Drop.COUNTER_EXHAUSTED);
+            peer.requestHandshake(now);
+            return;
+        }
+        pendingCount++;
+        peer.onDataSent(now, 1, message);
+        if (pendingCount == maxPerSend) {
+            flushPending();
+        }
+    }
+
+    /** Hands the pending run of single packets to the sender (one UDP_SEGMENT write). */
+    private void flushPending() {
+        ByteBuf run = pending;
+        if (run == null) {
+            return;
+        }
+        pending = null;
+        pendingNio = null;
+        if (pendingCount == 0) {
+            run.release();
+            return;
+        }
+        run.writerIndex(pendingCount * pendingStride);
+        sender.sendTrain(run, pendingStride, pendingTo);
+    }
+
+    /**
+     * Writes the transport header in front of the packet at {@code o + 16}, pads it and seals it in
+     * place; returns the message length, or -1 when the keypair's nonces are spent.
+     */
+    private int seal(TransportKeypair kp, ByteBuffer nio, int o, int len) {
+        int padded = Padding.paddedLength(len, Math.max(mtu, len));
+        long counter = kp.nextSendCounter();
+        if (counter < 0) {
+            return -1;
+        }
+        for (int z = o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + len;
+             z < o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + padded; z++) {
+            nio.put(z, (byte) 0);
+        }
+        // The header is little endian; ByteBuffer's absolute puts are big endian.
+        nio.putInt(o, Integer.reverseBytes(Protocol.MESSAGE_TRANSPORT));
+        nio.putInt(o + 4, Integer.reverseBytes(kp.remoteIndex()));
+        nio.putLong(o + 8, Long.reverseBytes(counter));
+        int sealed = cipher.seal(kp, counter, nio, o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE, padded);
+        if (sealed < 0) {
+            return -1;
+        }
+        counters.packetsSealed.increment();
+        return Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + sealed;
+    }
+
     private void sealAndSend(Peer peer, TransportKeypair kp, ByteBuf train, ByteBuffer nio, int count, int stride,
                              InetSocketAddress to, long now) {
         int base = nio.position();
@@ -114,29 +213,12 @@ public final class OutboundPath implements TunFrameSink {
         for (int i = 0; i < count; i++) {
             int rel = i * stride;
             int o = base + rel;
-            int len = split.length(i);
-            int padded = Padding.paddedLength(len, Math.max(mtu, len));
-            long counter = kp.nextSendCounter();
-            if (counter < 0) {
+            int message = seal(kp, nio, o, split.length(i));
+            if (message < 0) {
                 counters.drop(DataPathCounters.Drop.COUNTER_EXHAUSTED, count - i);
                 peer.requestHandshake(now);
                 break;
             }
-            for (int z = o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + len;
-                 z < o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + padded; z++) {
-                nio.put(z, (byte) 0);
-            }
-            // The header is little endian; ByteBuffer's absolute puts are big endian.
-            nio.putInt(o, Integer.reverseBytes(Protocol.MESSAGE_TRANSPORT));
-            nio.putInt(o + 4, Integer.reverseBytes(kp.remoteIndex()));
-            nio.putLong(o + 8, Long.reverseBytes(counter));
-            int sealed = cipher.seal(kp, counter, nio, o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE, padded);
-            if (sealed < 0) {
-                counters.drop(DataPathCounters.Drop.COUNTER_EXHAUSTED, count - i);
-                break;
-            }
-            int message = Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + sealed;
-            counters.packetsSealed.increment();
             sealedBytes += message;
             sent++;
             runSegments++;
@@ -177,6 +259,7 @@ public final class OutboundPath implements TunFrameSink {
     @Override
     public void batchEnd() {
         // The queue loop flushes the sender after this: one sendmmsg for the whole read batch.
+        flushPending();
     }
 
     public GsoSplitter splitter() {
