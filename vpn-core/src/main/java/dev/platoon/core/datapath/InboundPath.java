@@ -39,6 +39,12 @@ public final class InboundPath implements InboundSink {
     private final LongSupplier nanoClock;
     private final List<ByteBuf> held = new ArrayList<>(128);
     private GroCoalescer coalescer;
+    // The receive buffer the last datagram came in, and one ByteBuffer over all of it (see view()).
+    private ByteBuf viewOf;
+    private ByteBuffer view;
+    private long viewAddress;
+    private int viewCapacity;
+    private int viewOffset;
 
     public InboundPath(IndexTable<IndexEntry> indices, AllowedIps<Peer> routes, HandshakeWorker handshakes,
                        ProtocolTimings timings, DataPathCounters counters, LongSupplier nanoClock) {
@@ -89,8 +95,8 @@ public final class InboundPath implements InboundSink {
             return;
         }
         long counter = content.getLongLE(ri + 8);
-        ByteBuffer nio = content.nioBuffer(ri, len);
-        int base = nio.position();
+        ByteBuffer nio = view(content, ri, len);
+        int base = viewOffset;
         int plain = base + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE;
         int n = cipher.open(kp, counter, nio, plain, len - Protocol.MESSAGE_TRANSPORT_HEADER_SIZE);
         if (n < 0) {
@@ -130,6 +136,42 @@ public final class InboundPath implements InboundSink {
         coalescer.add(nio, plain, ipLength);
     }
 
+    /**
+     * A ByteBuffer over the datagram at {@code [ri, ri+len)} of {@code content}; its absolute index is
+     * left in {@link #viewOffset}. {@code ByteBuf.nioBuffer} makes a new ByteBuffer object per call
+     * (and a sliced ByteBuf's internalNioBuffer is the same call), which was the one per-packet
+     * allocation of this path. All datagrams of a GRO read are slices of one receive buffer, so one
+     * view of that buffer serves them all: the datagram's offset in it is the difference of the
+     * memory addresses. The view is only ever read and written at absolute indices, never moved, so
+     * the coalescer may keep several packets of it at once. Without memory addresses (no Unsafe), a
+     * view per datagram as before.
+     */
+    private ByteBuffer view(ByteBuf content, int ri, int len) {
+        ByteBuf whole = content.unwrap() != null ? content.unwrap() : content;
+        if (!content.hasMemoryAddress() || !whole.hasMemoryAddress()) {
+            ByteBuffer nio = content.nioBuffer(ri, len);
+            viewOffset = nio.position();
+            return nio;
+        }
+        long address = whole.memoryAddress();
+        int capacity = whole.capacity();
+        // Same object, same memory: a recycled receive buffer elsewhere gets a new view.
+        if (whole != viewOf || address != viewAddress || capacity != viewCapacity) {
+            view = whole.nioBuffer(0, capacity);
+            viewOf = whole;
+            viewAddress = address;
+            viewCapacity = capacity;
+        }
+        long offset = content.memoryAddress() + ri - address;
+        if (offset < 0 || offset + len > capacity) { // not inside it after all: be safe
+            ByteBuffer nio = content.nioBuffer(ri, len);
+            viewOffset = nio.position();
+            return nio;
+        }
+        viewOffset = (int) offset;
+        return view;
+    }
+
     /** The IP packet's own length (the plaintext may carry padding), or -1 if it is not IP. */
     static int innerLength(ByteBuffer b, int off, int n) {
         int version = (b.get(off) & 0xff) >>> 4;
@@ -158,6 +200,9 @@ public final class InboundPath implements InboundSink {
                 held.get(i).release();
             }
             held.clear();
+            // The batch's receive buffers may be recycled now; never hold one past its batch.
+            viewOf = null;
+            view = null;
         }
     }
 
