@@ -20,6 +20,7 @@ public final class Main {
 
     /** Runs the command line and returns the exit code (for tests). */
     public static int run(String... args) {
+        OneLineLogging.install();
         CommandLine cli = new CommandLine(new Main());
         // Errors reach the user as one line, never a stack trace.
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -35,6 +36,15 @@ public final class Main {
     }
 
     static String oneLine(Throwable ex) {
+        if (ex instanceof java.nio.file.AccessDeniedException e) {
+            return e.getFile() + ": permission denied (platoon up needs root or CAP_NET_ADMIN)";
+        }
+        if (ex instanceof java.nio.file.NoSuchFileException e) {
+            return e.getFile() + ": no such file or directory";
+        }
+        if (ex instanceof java.nio.file.FileSystemException e) {
+            return e.getFile() + ": " + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason());
+        }
         String message = ex.getMessage();
         if (message == null || message.isBlank()) {
             message = ex.getClass().getSimpleName();

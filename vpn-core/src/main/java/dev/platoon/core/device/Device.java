@@ -288,6 +288,7 @@ public final class Device implements AutoCloseable {
             identity = new StaticIdentity(iface.privateKey().get().bytes());
             List<ResolvedPeer> peers = resolvePeers(config.peers());
 
+            requirePortFree(iface.listenPort().orElse(0)); // before anything is made
             QueueLoops.ensureEpoll();
             int queues = options.queues();
             try {
@@ -358,6 +359,30 @@ public final class Device implements AutoCloseable {
         }
 
         /** wg-quick's order: addresses, MTU and up, DNS, then routes and rules (longest prefix first). */
+        /**
+         * Our sockets bind with SO_REUSEPORT (one per loop), and so would another process's: the kernel
+         * would then let two interfaces share a port and split its traffic. A plain bind first (closed
+         * at once) fails with "address in use" when anyone holds the port.
+         */
+        private void requirePortFree(int port) throws DeviceException {
+            if (port == 0) {
+                return;
+            }
+            java.net.StandardProtocolFamily family = java.net.StandardProtocolFamily.INET6;
+            try {
+                java.nio.channels.DatagramChannel.open(family).close();
+            } catch (UnsupportedOperationException | IOException noIpv6) {
+                family = java.net.StandardProtocolFamily.INET;
+            }
+            try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open(family)) {
+                probe.bind(new InetSocketAddress(port)); // [::]:port is dual-stack: covers IPv4 too
+            } catch (java.net.BindException e) {
+                throw new DeviceException(name + ": UDP port " + port + " is already in use");
+            } catch (IOException e) {
+                throw new DeviceException(name + ": cannot check UDP port " + port + ": " + oneLine(e), e);
+            }
+        }
+
         private void configureLink(List<InterfaceAddress> addresses) throws DeviceException {
             LinkConfig link = new LinkConfig(name);
             try {
