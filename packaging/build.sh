@@ -115,6 +115,7 @@ say "jpackage app-image ..."
   --runtime-image "$WORK/runtime" \
   --java-options --enable-native-access=ALL-UNNAMED \
   --java-options --sun-misc-unsafe-memory-access=allow \
+  --java-options -Xmx96m \
   --app-content "$HERE/systemd/platoon@.service" \
   --dest "$WORK/image"
 IMAGE="$WORK/image/platoon"
