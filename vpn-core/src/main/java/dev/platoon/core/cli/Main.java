@@ -15,6 +15,11 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        // Netty's leak detector wraps a sample of buffers in another class: the hot path's call sites
+        // turn polymorphic and C2 keeps deoptimising them. Tests (which call run) keep it on.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         System.exit(run(args));
     }
 
