@@ -77,7 +77,9 @@ public final class DeviceStatus {
                 + ", GSO fallbacks: " + t.gsoFallbackTrains.sum());
         Map<String, Long> drops = new TreeMap<>();
         for (DataPathCounters.Drop r : DataPathCounters.Drop.values()) {
-            drops.merge(r.label(), c.drops(r), Long::sum);
+            if (r != DataPathCounters.Drop.HANDSHAKE_QUEUE_FULL) { // the worker counts the same event
+                drops.merge(r.label(), c.drops(r), Long::sum);
+            }
         }
         for (TransportCounters.Drop r : TransportCounters.Drop.values()) {
             drops.merge(r.label(), t.drops(r), Long::sum);
