@@ -125,14 +125,31 @@ final class DemoCommand implements Callable<Integer> {
                 "--address", bed.b.tunnel4)), bed.workDir().resolve("recv.log"));
         dev.platoon.core.demo.Waits.until(Duration.ofSeconds(15), "transfer receiver",
                 () -> bed.net.exec(bed.b.namespace, Duration.ofSeconds(5), "ss", "-ltn").stdout().contains(":5201"));
-        Shell.Result send = bed.net.exec(bed.a.namespace, Duration.ofSeconds(120),
-                JavaCommand.platoon(List.of("transfer", "send", "--address", bed.b.tunnel4,
-                        "--bytes", String.valueOf(bytes))).toArray(String[]::new));
+        Process send = new ProcessBuilder(Shell.inNamespace(bed.a.namespace, JavaCommand.platoon(List.of(
+                "transfer", "send", "--address", bed.b.tunnel4, "--bytes", String.valueOf(bytes), "--progress"))))
+                .start();
+        String result = "?";
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(send.getErrorStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("progress ")) {
+                    out.print("\r      " + line.substring(9) + "   ");
+                    out.flush();
+                }
+            }
+        }
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(send.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            result = r.lines().filter(l -> l.startsWith("bytes=")).findFirst().orElse("?");
+        }
+        boolean ok = send.waitFor(120, TimeUnit.SECONDS) && send.exitValue() == 0;
+        out.println();
         recv.waitFor(30, TimeUnit.SECONDS);
         String received = java.nio.file.Files.readString(bed.workDir().resolve("recv.log"));
-        say("      sent:     " + send.stdout().strip());
+        say("      sent:     " + result);
         say("      received: " + received.lines().filter(l -> l.startsWith("bytes=")).findFirst().orElse("?"));
-        return send.ok();
+        return ok;
     }
 
     private void say(String line) {

@@ -45,6 +45,9 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "120", description = "seconds before giving up")
     int timeoutSeconds;
 
+    @Option(names = "--progress", description = "send: a line on stderr every second (bytes so far, Gb/s)")
+    boolean progress;
+
     @Override
     public Integer call() throws IOException, NoSuchAlgorithmException {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -91,6 +94,8 @@ final class TransferCommand implements Callable<Integer> {
             socket.setSoTimeout(timeoutSeconds * 1000);
             OutputStream out = socket.getOutputStream();
             SplittableRandom random = new SplittableRandom(seed);
+            long start = System.nanoTime();
+            long nextReport = start + 1_000_000_000L;
             byte[] buf = new byte[CHUNK];
             long left = bytes;
             while (left > 0) {
@@ -104,6 +109,12 @@ final class TransferCommand implements Callable<Integer> {
                 out.write(buf, 0, n);
                 sha.update(buf, 0, n);
                 left -= n;
+                long now = System.nanoTime();
+                if (progress && now >= nextReport) {
+                    long done = bytes - left;
+                    System.err.printf("progress bytes=%d gbps=%.3f%n", done, done * 8 / ((now - start) / 1e9) / 1e9);
+                    nextReport = now + 1_000_000_000L;
+                }
             }
             socket.shutdownOutput();
             // Wait for the receiver to close, so "done" means it has everything.
