@@ -1,8 +1,8 @@
 package dev.platoon.core.datapath;
 
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+
+import dev.platoon.core.transport.DropCounts;
 
 /**
  * Counters of the per-packet paths, shared by the queue loops of one device (LongAdder: loops do not
@@ -40,7 +40,7 @@ public final class DataPathCounters {
         }
     }
 
-    private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+    private final DropCounts<Drop> drops = new DropCounts<>(Drop.class);
 
     /** Frames read from the tun device and the IP packets they split into. */
     public final LongAdder framesRead = new LongAdder();
@@ -51,27 +51,18 @@ public final class DataPathCounters {
     public final LongAdder packetsSealed = new LongAdder();
     public final LongAdder packetsOpened = new LongAdder();
     public final LongAdder keepalivesReceived = new LongAdder();
-    /** Frames written to the tun device, of them coalesced trains, and the segments inside trains. */
-    public final LongAdder framesWritten = new LongAdder();
-    public final LongAdder trainsWritten = new LongAdder();
-    public final LongAdder segmentsInTrains = new LongAdder();
-
-    public DataPathCounters() {
-        for (Drop d : Drop.values()) {
-            drops.put(d, new LongAdder());
-        }
-    }
+    // Frames and trains written to the tun are counted by each loop's GroCoalescer (tun-io).
 
     public void drop(Drop reason) {
-        drops.get(reason).increment();
+        drops.add(reason, 1);
     }
 
     public void drop(Drop reason, int packets) {
-        drops.get(reason).add(packets);
+        drops.add(reason, packets);
     }
 
     public long drops(Drop reason) {
-        return drops.get(reason).sum();
+        return drops.sum(reason);
     }
 
     public void recordSplit(int segments) {

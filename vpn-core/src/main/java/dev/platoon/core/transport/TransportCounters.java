@@ -1,7 +1,5 @@
 package dev.platoon.core.transport;
 
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -41,7 +39,7 @@ public final class TransportCounters {
         }
     }
 
-    private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+    private final DropCounts<Drop> drops = new DropCounts<>(Drop.class);
 
     /** Trains whose GSO send failed as "unsupported" and were re-sent as single datagrams. */
     public final LongAdder gsoFallbackTrains = new LongAdder();
@@ -65,22 +63,16 @@ public final class TransportCounters {
     /** Times a queue loop stopped reading its tun queue because its UDP channel became unwritable. */
     public final LongAdder tunReadPauses = new LongAdder();
 
-    public TransportCounters() {
-        for (Drop d : Drop.values()) {
-            drops.put(d, new LongAdder());
-        }
-    }
-
     public void drop(Drop reason) {
-        drops.get(reason).increment();
+        drops.add(reason, 1);
     }
 
     public void drop(Drop reason, int packets) {
-        drops.get(reason).add(packets);
+        drops.add(reason, packets);
     }
 
     public long drops(Drop reason) {
-        return drops.get(reason).sum();
+        return drops.sum(reason);
     }
 
     /** Records one receive batch of {@code datagrams} datagrams (called by the loop thread). */
