@@ -6,24 +6,25 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Strict IPv4/IPv6 literal parsing and RFC 5952 formatting.
+ * Strict IPv4/IPv6 literal parsing and RFC 5952 formatting. {@link #parse}, {@link #of} and
+ * {@link #format} are public: vpn-core reads and prints addresses (routes, the control socket) with them.
  *
  * <p>WHY our own: {@code InetAddress.getByName} falls back to a DNS lookup for anything that is not
  * a literal, and the configuration model must never resolve names (that is the caller's job, and a
  * parser that blocks on DNS is a parser that hangs). Like inet_pton, IPv4 octets are plain decimal
  * without leading zeros, and IPv6 allows one "::" and a trailing dotted IPv4 part.
  */
-final class IpLiteral {
+public final class IpLiteral {
     private IpLiteral() {}
 
     /** Parses an IPv4 or IPv6 literal, or returns null when {@code text} is not one. */
-    static InetAddress parse(String text) {
+    public static InetAddress parse(String text) {
         byte[] bytes = text.indexOf(':') >= 0 ? parse6(text) : parse4(text);
         return bytes == null ? null : of(bytes);
     }
 
     /** An address from 4 or 16 bytes; 16 bytes stay IPv6 even when IPv4-mapped. */
-    static InetAddress of(byte[] bytes) {
+    public static InetAddress of(byte[] bytes) {
         try {
             // Inet6Address.getByAddress keeps an IPv4-mapped address as IPv6 (InetAddress.getByAddress would not).
             return bytes.length == 4 ? InetAddress.getByAddress(bytes) : Inet6Address.getByAddress(null, bytes, -1);
@@ -159,7 +160,7 @@ final class IpLiteral {
     }
 
     /** The canonical text of an address: dotted quad, or RFC 5952 (lowercase, longest zero run as "::"). */
-    static String format(InetAddress address) {
+    public static String format(InetAddress address) {
         if (address instanceof Inet4Address) {
             return address.getHostAddress();
         }

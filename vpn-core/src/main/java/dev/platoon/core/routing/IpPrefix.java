@@ -1,8 +1,9 @@
 package dev.platoon.core.routing;
 
+import dev.platoon.config.IpLiteral;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
  * An IPv4 or IPv6 prefix ("CIDR"), canonical: host bits past {@code bits} are always zero, so two
@@ -30,14 +31,9 @@ public record IpPrefix(boolean ipv6, long hi, long lo, int bits) {
         String t = text.strip();
         int slash = t.indexOf('/');
         String addr = slash < 0 ? t : t.substring(0, slash);
-        if (addr.isEmpty() || !(addr.indexOf(':') >= 0 || addr.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
-            // Refuse names: InetAddress would otherwise do a DNS lookup.
-            throw new IllegalArgumentException("not an IP address: '" + addr + "'");
-        }
-        InetAddress ia;
-        try {
-            ia = InetAddress.getByName(addr);
-        } catch (UnknownHostException e) {
+        // Never InetAddress.getByName: it resolves names, and it turns ::ffff:a.b.c.d into IPv4.
+        InetAddress ia = IpLiteral.parse(addr);
+        if (ia == null) {
             throw new IllegalArgumentException("not an IP address: '" + addr + "'");
         }
         int max = ia instanceof Inet6Address ? 128 : 32;
@@ -81,11 +77,7 @@ public record IpPrefix(boolean ipv6, long hi, long lo, int bits) {
         for (int i = 0; i < b.length; i++) {
             b[i] = (byte) (i < 8 ? hi >>> (56 - 8 * i) : lo >>> (56 - 8 * (i - 8)));
         }
-        try {
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e); // cannot happen for 4 or 16 bytes
-        }
+        return IpLiteral.of(b); // an IPv4-mapped prefix stays IPv6 (InetAddress.getByAddress would not)
     }
 
     /** True if {@code address} (4 or 16 bytes) lies inside this prefix. */
@@ -107,33 +99,7 @@ public record IpPrefix(boolean ipv6, long hi, long lo, int bits) {
 
     @Override
     public String toString() {
-        return (ipv6 ? formatV6() : address().getHostAddress()) + "/" + bits;
+        return IpLiteral.format(address()) + "/" + bits; // RFC 5952, as wg show prints it
     }
 
-    /** RFC 5952 text (longest run of zero groups as "::"), as {@code wg show} prints it. */
-    private String formatV6() {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = (int) ((i < 4 ? hi >>> (48 - 16 * i) : lo >>> (48 - 16 * (i - 4))) & 0xffff);
-        }
-        int bestStart = -1, bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) { i++; continue; }
-            int j = i;
-            while (j < 8 && g[j] == 0) j++;
-            if (j - i > bestLen) { bestStart = i; bestLen = j - i; }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
-    }
 }

@@ -1,5 +1,7 @@
 package dev.platoon.core.uapi;
 
+import dev.platoon.config.IpLiteral;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -169,51 +171,16 @@ public final class UapiValues {
 
     /** Dotted quad, or RFC 5952 IPv6 (lowercase, longest zero run as {@code ::}), plus {@code %zone}. */
     public static String formatAddress(InetAddress a) {
-        byte[] b = a.getAddress();
-        if (b.length == 4) {
-            return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
+        String text = IpLiteral.format(a);
+        if (!(a instanceof Inet6Address v6)) {
+            return text;
         }
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 1; // a single zero group is not shortened (RFC 5952 4.2.2)
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder(40);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        Inet6Address v6 = (Inet6Address) a;
         if (v6.getScopedInterface() != null) {
-            sb.append('%').append(v6.getScopedInterface().getName());
-        } else if (v6.getScopeId() != 0) {
-            sb.append('%').append(v6.getScopeId());
+            return text + '%' + v6.getScopedInterface().getName();
         }
-        return sb.toString();
+        return v6.getScopeId() != 0 ? text + '%' + v6.getScopeId() : text;
     }
+
 
     /** A value quoted for an error message: printable ASCII only, at most 64 characters. */
     static String quote(String value) {
