@@ -1,9 +1,9 @@
 package dev.platoon.core.handshake;
 
+import dev.platoon.core.peer.NamedDropCounts;
+
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.platoon.crypto.HandshakeException;
@@ -29,10 +29,10 @@ public final class HandshakeCounters {
     public final LongAdder cookieRepliesSent = new LongAdder();
     public final LongAdder cookiesReceived = new LongAdder();
 
-    private final ConcurrentHashMap<String, LongAdder> drops = new ConcurrentHashMap<>();
+    private final NamedDropCounts drops = new NamedDropCounts();
 
     public void drop(String reason) {
-        drops.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        drops.add(reason, 1);
     }
 
     /** A message crypto refused: counted as "handshake_" + the reason in lower case. */
@@ -41,13 +41,10 @@ public final class HandshakeCounters {
     }
 
     public long drops(String reason) {
-        LongAdder a = drops.get(reason);
-        return a == null ? 0 : a.sum();
+        return drops.sum(reason);
     }
 
     public Map<String, Long> dropsSnapshot() {
-        Map<String, Long> out = new TreeMap<>();
-        drops.forEach((k, v) -> out.put(k, v.sum()));
-        return out;
+        return drops.snapshot();
     }
 }

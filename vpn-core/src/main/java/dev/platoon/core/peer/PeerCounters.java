@@ -1,8 +1,6 @@
 package dev.platoon.core.peer;
 
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -31,7 +29,7 @@ public final class PeerCounters {
     /** Handshake attempts abandoned after REKEY_ATTEMPT_TIME. */
     public final LongAdder handshakesFailed = new LongAdder();
 
-    private final ConcurrentHashMap<String, LongAdder> drops = new ConcurrentHashMap<>();
+    private final NamedDropCounts drops = new NamedDropCounts();
 
     // Wall-clock time of the last completed handshake, for wg's last_handshake_time_sec/nsec (0/0 = never).
     private volatile long lastHandshakeEpochSecond;
@@ -39,27 +37,20 @@ public final class PeerCounters {
 
     /** Counts {@code n} dropped packets; allocation-free once the reason has been seen. */
     public void drop(String reason, long n) {
-        LongAdder a = drops.get(reason);
-        if (a == null) {
-            a = drops.computeIfAbsent(reason, r -> new LongAdder());
-        }
-        a.add(n);
+        drops.add(reason, n);
     }
 
     public void drop(String reason) {
-        drop(reason, 1);
+        drops.add(reason, 1);
     }
 
     public long drops(String reason) {
-        LongAdder a = drops.get(reason);
-        return a == null ? 0 : a.sum();
+        return drops.sum(reason);
     }
 
     /** Reason → count, sorted by reason. */
     public Map<String, Long> dropsSnapshot() {
-        Map<String, Long> out = new TreeMap<>();
-        drops.forEach((k, v) -> out.put(k, v.sum()));
-        return out;
+        return drops.snapshot();
     }
 
     public synchronized void setLastHandshake(long epochSecond, int nano) {
