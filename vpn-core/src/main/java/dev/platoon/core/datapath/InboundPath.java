@@ -110,9 +110,7 @@ public final class InboundPath implements InboundSink {
         Peer peer = entry.peer();
         counters.packetsOpened.increment();
         peer.onTransportKeypairUsedForReceive(kp, now);
-        if (!sender.equals(peer.endpoint())) {
-            peer.updateEndpoint(sender); // roaming: the source of the last authenticated packet
-        }
+        peer.updateEndpoint(sender); // roaming: the source of the last authenticated packet (a no-op when unchanged)
         if (n == 0) {
             counters.keepalivesReceived.increment();
             peer.onAuthenticatedPacketReceived(now, 1, len, true);
