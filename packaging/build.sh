@@ -115,6 +115,8 @@ say "jpackage app-image ..."
   --runtime-image "$WORK/runtime" \
   --java-options --enable-native-access=ALL-UNNAMED \
   --java-options --sun-misc-unsafe-memory-access=allow \
+  --java-options --add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED \
+  --java-options --add-opens=java.base/sun.security.util.math=ALL-UNNAMED \
   --java-options -Xmx96m \
   --app-content "$HERE/systemd/platoon@.service" \
   --dest "$WORK/image"

@@ -16,6 +16,7 @@ import javax.crypto.SecretKey;
  */
 final class ChaChaKey implements SecretKey {
     private final byte[] key;
+    private final int[] words = new int[8]; // the key as ChaCha20 state words, for ChaCha20Poly1305InPlace
     private volatile boolean destroyed;
 
     ChaChaKey(byte[] key) {
@@ -23,6 +24,23 @@ final class ChaChaKey implements SecretKey {
             throw new IllegalArgumentException("a ChaCha20 key has 32 bytes");
         }
         this.key = key.clone();
+        for (int i = 0; i < 8; i++) {
+            words[i] = Protocol.readIntLE(key, 4 * i);
+        }
+    }
+
+    /**
+     * Copies the key's eight state words into {@code state[at..at+8)}; false (and the words wiped) when
+     * the key was destroyed, before or during the copy — the same seqlock as {@link #getEncoded()}.
+     */
+    boolean loadWords(int[] state, int at) {
+        System.arraycopy(words, 0, state, at, 8);
+        VarHandle.acquireFence();
+        if (destroyed) {
+            Arrays.fill(state, at, at + 8, 0);
+            return false;
+        }
+        return true;
     }
 
     @Override
@@ -56,6 +74,7 @@ final class ChaChaKey implements SecretKey {
         destroyed = true;
         VarHandle.fullFence();
         Arrays.fill(key, (byte) 0);
+        Arrays.fill(words, 0);
     }
 
     @Override

@@ -11,16 +11,17 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.IvParameterSpec;
 
 /**
- * Seals and opens transport data IN PLACE with the JDK's ChaCha20-Poly1305 (HotSpot intrinsics).
- * One instance per thread (it holds two reusable Ciphers and a scratch array); it works for any
- * keypair. Nonce: 4 zero bytes || 64-bit little-endian counter; no associated data.
+ * Seals and opens transport data IN PLACE with ChaCha20-Poly1305. One instance per thread (it holds
+ * its engine's state and a scratch array); it works for any keypair. Nonce: 4 zero bytes || 64-bit
+ * little-endian counter; no associated data.
  *
- * <p>Allocation: each call must {@code Cipher.init} (the nonce changes), and the JDK allocates
- * there (a 1 KB key-stream block for the Poly1305 key, the Poly1305 state, key and nonce copies:
- * ~2.2 KB per call measured, whatever the packet size); beyond that nothing is allocated. Heap
- * buffers and arrays are processed in place. Direct buffers are copied into a per-instance
- * scratch array and back, because the JDK's direct-buffer path allocates a packet-sized array
- * per call (see docs/benchmarks.md, "crypto (JMH)").
+ * <p>Engine: {@link ChaCha20Poly1305InPlace} on the JDK's own ChaCha20 and Poly1305 stubs when
+ * {@link JdkChaChaIntrinsics#AVAILABLE} (nothing allocated per call; ~2× the JDK {@code Cipher} at
+ * 1400 B, ~4× at 64 B — docs/benchmarks.md), else the public {@code Cipher} API, which must be
+ * re-initialised per packet and allocates ~2.2 KB there. {@link #engine()} says which, and why.
+ * Heap buffers and arrays are processed in place. Direct buffers are copied into a per-instance
+ * scratch array and back: both engines work on arrays (the JDK's direct-buffer path allocates a
+ * packet-sized array per call, and the Poly1305 stub reads arrays only).
  *
  * <p>Padding the plaintext to a multiple of 16 ({@link Protocol#PADDING_MULTIPLE}) is the caller's
  * job, as is writing the 16-byte header and checking/recording the counter
@@ -30,13 +31,25 @@ public final class TransportCipher {
     /** Returned by open/seal when the packet must be dropped. */
     public static final int FAILED = -1;
 
+    private final ChaCha20Poly1305InPlace inPlace; // null: the Cipher API below does the work
     private final Cipher sealer;
     private final Cipher opener;
+    private ChaChaKey lastSealKey; // the previous seal's key and counter: a repeat is refused, as the JDK does
+    private long lastSealCounter;
     private final CounterNonce sealNonce = new CounterNonce();
     private final CounterNonce openNonce = new CounterNonce();
     private byte[] scratch = new byte[2048];
 
     public TransportCipher() {
+        this(JdkChaChaIntrinsics.AVAILABLE);
+    }
+
+    /** Tests run one suite on both engines; {@code true} needs {@link JdkChaChaIntrinsics#AVAILABLE}. */
+    TransportCipher(boolean inPlaceEngine) {
+        if (inPlaceEngine && !JdkChaChaIntrinsics.AVAILABLE) {
+            throw new IllegalStateException(JdkChaChaIntrinsics.UNAVAILABLE_REASON);
+        }
+        inPlace = inPlaceEngine ? new ChaCha20Poly1305InPlace() : null;
         try {
             sealer = Cipher.getInstance(Aead.TRANSFORMATION);
             opener = Cipher.getInstance(Aead.TRANSFORMATION);
@@ -92,6 +105,15 @@ public final class TransportCipher {
     /** Array form of {@link #seal(TransportKeypair, long, ByteBuffer, int, int)}. */
     public int seal(TransportKeypair kp, long counter, byte[] buf, int off, int len) {
         Objects.checkFromIndexSize(off, len + Protocol.TAG_LENGTH, buf.length);
+        if (inPlace != null) {
+            ChaChaKey key = kp.sendKey();
+            if (key == lastSealKey && counter == lastSealCounter) {
+                throw new IllegalStateException("seal: same key and counter as this cipher's previous seal");
+            }
+            lastSealKey = key;
+            lastSealCounter = counter;
+            return inPlace.seal(key, counter, buf, off, len);
+        }
         try {
             sealer.init(Cipher.ENCRYPT_MODE, kp.sendKey(), sealNonce.set(counter));
             return sealer.doFinal(buf, off, len, buf, off);
@@ -110,6 +132,9 @@ public final class TransportCipher {
         if (len < Protocol.TAG_LENGTH) {
             return FAILED;
         }
+        if (inPlace != null) {
+            return inPlace.open(kp.receiveKey(), counter, buf, off, len);
+        }
         return openWith(kp.receiveKey(), counter, buf, off, len);
     }
 
@@ -124,6 +149,12 @@ public final class TransportCipher {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("open: " + e.getMessage(), e);
         }
+    }
+
+    /** Which engine this JVM uses, in one line: for the log at start-up and for benchmarks. */
+    public static String engine() {
+        return JdkChaChaIntrinsics.AVAILABLE ? "in place on the JDK's ChaCha20 and Poly1305 stubs"
+                : "the JDK's Cipher API (" + JdkChaChaIntrinsics.UNAVAILABLE_REASON + ")";
     }
 
     private byte[] scratch(int n) {

@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TransportCipherTest {
     final Random rnd = new Random(11);
@@ -17,15 +19,16 @@ class TransportCipherTest {
     final TransportKeypair a = new TransportKeypair(k1, k2, 1, 2, true);
     final TransportKeypair b = new TransportKeypair(k2, k1, 2, 1, false);
 
-    @Test
-    void sealMatchesTheAeadWithTheWireGuardNonce() {
+    @ParameterizedTest(name = "in place on the JDK stubs: {0}")
+    @ValueSource(booleans = {true, false})
+    void sealMatchesTheAeadWithTheWireGuardNonce(boolean inPlace) {
         byte[] plain = new byte[1400];
         rnd.nextBytes(plain);
         long counter = 0x0123456789abcdefL;
         byte[] expected = new byte[plain.length + 16];
         Aead.seal(k1, counter, plain, 0, plain.length, null, expected, 0);
         for (int kind = 0; kind < 3; kind++) {
-            TransportCipher c = new TransportCipher();
+            TransportCipher c = new TransportCipher(inPlace);
             byte[] got = new byte[plain.length + 16];
             int off = 16;
             if (kind == 0) {
@@ -46,10 +49,11 @@ class TransportCipherTest {
         }
     }
 
-    @Test
-    void roundTripsAtEverySizeInHeapDirectAndSlicedBuffers() {
-        TransportCipher cs = new TransportCipher();
-        TransportCipher cr = new TransportCipher();
+    @ParameterizedTest(name = "in place on the JDK stubs: {0}")
+    @ValueSource(booleans = {true, false})
+    void roundTripsAtEverySizeInHeapDirectAndSlicedBuffers(boolean inPlace) {
+        TransportCipher cs = new TransportCipher(inPlace);
+        TransportCipher cr = new TransportCipher(inPlace);
         long counter = 0;
         for (int len : new int[] {0, 16, 64, 1392, 1400, 9000, 65535}) {
             for (int kind = 0; kind < 3; kind++) {
@@ -71,23 +75,25 @@ class TransportCipherTest {
         }
     }
 
-    @Test
-    void sameKeyAndCounterTwiceOnOneCipherIsAnError() {
-        TransportCipher c = new TransportCipher();
+    @ParameterizedTest(name = "in place on the JDK stubs: {0}")
+    @ValueSource(booleans = {true, false})
+    void sameKeyAndCounterTwiceOnOneCipherIsAnError(boolean inPlace) {
+        TransportCipher c = new TransportCipher(inPlace);
         c.seal(a, 5, new byte[32], 0, 16);
         assertThrows(IllegalStateException.class, () -> c.seal(a, 5, new byte[32], 0, 16));
         // Another counter, or another cipher instance, is fine; opening twice is fine.
         assertEquals(32, c.seal(a, 6, new byte[32], 0, 16));
         byte[] x = new byte[32];
-        assertEquals(32, new TransportCipher().seal(a, 7, x, 0, 16));
-        TransportCipher r = new TransportCipher();
+        assertEquals(32, new TransportCipher(inPlace).seal(a, 7, x, 0, 16));
+        TransportCipher r = new TransportCipher(inPlace);
         assertEquals(16, r.open(b, 7, x.clone(), 0, 32));
         assertEquals(16, r.open(b, 7, x.clone(), 0, 32));
     }
 
-    @Test
-    void closedKeypairFailsCleanly() {
-        TransportCipher c = new TransportCipher();
+    @ParameterizedTest(name = "in place on the JDK stubs: {0}")
+    @ValueSource(booleans = {true, false})
+    void closedKeypairFailsCleanly(boolean inPlace) {
+        TransportCipher c = new TransportCipher(inPlace);
         byte[] x = new byte[48];
         assertEquals(48, c.seal(a, 0, x, 0, 32));
         a.close();
@@ -98,9 +104,10 @@ class TransportCipherTest {
         assertArrayEquals(new byte[32], a.sendKey().raw(), "key wiped");
     }
 
-    @Test
-    void noRoomForTheTagIsAProgrammingError() {
-        TransportCipher c = new TransportCipher();
+    @ParameterizedTest(name = "in place on the JDK stubs: {0}")
+    @ValueSource(booleans = {true, false})
+    void noRoomForTheTagIsAProgrammingError(boolean inPlace) {
+        TransportCipher c = new TransportCipher(inPlace);
         assertThrows(IndexOutOfBoundsException.class, () -> c.seal(a, 0, new byte[40], 0, 32));
         assertThrows(IndexOutOfBoundsException.class, () -> c.seal(a, 0, ByteBuffer.allocateDirect(40), 0, 32));
         assertThrows(IndexOutOfBoundsException.class, () -> c.seal(a, 0, ByteBuffer.allocate(64).limit(40), 0, 32));

@@ -169,10 +169,11 @@ public final class Device implements AutoCloseable {
         }
     }
 
-    /** One line for the log: queues, offloads, port. */
+    /** One line for the log: queues, offloads, port, and how transport data is encrypted. */
     public String describe() {
         return tun.describe() + ", UDP port " + bind.localPort() + ", MTU " + mtu + ", "
-                + worker.peers().size() + (worker.peers().size() == 1 ? " peer" : " peers");
+                + worker.peers().size() + (worker.peers().size() == 1 ? " peer" : " peers")
+                + "; ChaCha20-Poly1305 " + dev.platoon.crypto.TransportCipher.engine();
     }
 
     public String name() {
