@@ -10,7 +10,9 @@ import java.nio.ByteBuffer;
  * PSH only on the last; adjacent sequence numbers; all but the last segment of gso_size bytes.
  * With USO, consecutive UDP datagrams of one flow merge when equal in size (a shorter one ends the
  * train). Both checksums of a segment are verified before it merges, because the train goes out
- * with NEEDS_CSUM and the kernel would otherwise bless a corrupted segment.
+ * with NEEDS_CSUM and the kernel would otherwise bless a corrupted segment — unless the coalescer was
+ * made with {@link #trustingChecksums}, for packets whose bytes something stronger already vouched
+ * for (see there).
  *
  * <p>Only the packet just before can be joined, so nothing is ever reordered: what cannot merge is
  * written as it came, in order. Contract: a packet passed to {@link #add} must stay unchanged until
@@ -30,6 +32,7 @@ public final class GroCoalescer {
 
     private final FrameWriter out;
     private final boolean udpEnabled;
+    private final boolean trustL4Checksums;
     private final ByteBuffer train = ByteBuffer.allocateDirect(VirtioNetHdr.SIZE + MAX_TRAIN_LENGTH + 64);
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(VirtioNetHdr.SIZE + MAX_TRAIN_LENGTH + 64);
     private final VirtioNetHdr vnet = new VirtioNetHdr();
@@ -52,10 +55,42 @@ public final class GroCoalescer {
 
     private long packetsIn, framesOut, trainsOut, segmentsInTrains, checksumRefusals, oversize;
 
-    /** @param udpEnabled true when USO was negotiated (the kernel accepts GSO_UDP_L4 writes) */
+    /**
+     * A coalescer that verifies the TCP/UDP checksum of every segment before it merges (a full pass
+     * over the data): for packets nothing has authenticated.
+     *
+     * @param udpEnabled true when USO was negotiated (the kernel accepts GSO_UDP_L4 writes)
+     */
     public GroCoalescer(boolean udpEnabled, FrameWriter out) {
+        this(udpEnabled, out, false);
+    }
+
+    /**
+     * A coalescer that does not verify TCP/UDP checksums, for packets that were just decrypted and
+     * authenticated by the WireGuard AEAD: the Poly1305 tag already proves these are the bytes the
+     * peer sealed, so a checksum pass over them can find nothing a transmission error could have
+     * caused. Linux's WireGuard marks such packets CHECKSUM_UNNECESSARY for the same reason
+     * (drivers/net/wireguard/receive.c), and, like it, this still checks the 20-byte IPv4 header
+     * checksum (the kernel's ip_rcv does). Everything else is as in the verifying coalescer: the
+     * same headers must match to merge, and a train goes out with NEEDS_CSUM and the pseudo-header
+     * sum, so the kernel computes fresh checksums if the train is forwarded. What the peer itself
+     * sealed with a wrong L4 checksum is then accepted here, as the kernel accepts it.
+     *
+     * @param udpEnabled true when USO was negotiated (the kernel accepts GSO_UDP_L4 writes)
+     */
+    public static GroCoalescer trustingChecksums(boolean udpEnabled, FrameWriter out) {
+        return new GroCoalescer(udpEnabled, out, true);
+    }
+
+    private GroCoalescer(boolean udpEnabled, FrameWriter out, boolean trustL4Checksums) {
         this.udpEnabled = udpEnabled;
         this.out = out;
+        this.trustL4Checksums = trustL4Checksums;
+    }
+
+    /** True when made by {@link #trustingChecksums}: TCP/UDP checksums are not verified. */
+    public boolean trustsChecksums() {
+        return trustL4Checksums;
     }
 
     /** Offers one IP packet at {@code [off, off+len)}; it is written now or at the latest by {@link #flush()}. */
@@ -192,6 +227,9 @@ public final class GroCoalescer {
             checksumRefusals++;
             return false;
         }
+        if (trustL4Checksums) {
+            return true;
+        }
         int proto = (k == TCP4 || k == TCP6) ? TcpHeader.PROTOCOL : UdpHeader.PROTOCOL;
         long pseudo = InetChecksum.pseudoHeader(b, off + (v4 ? Ipv4Header.SRC : Ipv6Header.SRC),
                 v4 ? Ipv4Header.ADDR_LEN : Ipv6Header.ADDR_LEN, proto, len - iphl);
@@ -277,7 +315,10 @@ public final class GroCoalescer {
     public long framesOut() { return framesOut; }
     public long trainsOut() { return trainsOut; }
     public long segmentsInTrains() { return segmentsInTrains; }
-    /** Segments that would have merged but carried a bad checksum (written as they came). */
+    /**
+     * Segments that would have merged but carried a bad checksum (written as they came); in a
+     * {@link #trustingChecksums} coalescer only bad IPv4 header checksums.
+     */
     public long checksumRefusals() { return checksumRefusals; }
     /** Packets over 64 KiB with no headroom, dropped. */
     public long oversize() { return oversize; }

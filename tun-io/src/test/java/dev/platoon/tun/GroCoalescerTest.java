@@ -8,9 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** What must not merge is written as it came, in order. */
+/** What must not merge is written as it came, in order; in both modes but where they differ. */
+@ParameterizedClass
+@EnumSource(CoalescerMode.class)
 class GroCoalescerTest {
+    @Parameter
+    CoalescerMode mode;
+
     private final List<byte[]> written = new ArrayList<>();
     private final GsoSplitter splitter = new GsoSplitter(false);
     private final SegmentSlots slots = new SegmentSlots(64, 2000);
@@ -18,7 +26,9 @@ class GroCoalescerTest {
     private final Random r = new Random(7);
 
     private GroCoalescer coalescer(boolean udp) {
-        return new GroCoalescer(udp, (buf, off, len) -> written.add(Packets.bytes(buf, off, len)));
+        GroCoalescer c = mode.make(udp, (buf, off, len) -> written.add(Packets.bytes(buf, off, len)));
+        assertEquals(mode == CoalescerMode.TRUSTING, c.trustsChecksums());
+        return c;
     }
 
     /** Splits a train into slots and returns the segment count. */
@@ -114,16 +124,50 @@ class GroCoalescerTest {
         assertEquals(2000 + 40, written.get(1).length - 12);
     }
 
+    /** The one difference: a wrong TCP/UDP checksum stops a merge only when checksums are verified. */
     @Test
-    void badChecksumIsNotMergedButPassedOn() {
+    void badL4ChecksumIsMergedOnlyWhenTrusted() {
+        for (boolean v4 : new boolean[] {true, false}) {
+            for (int proto : new int[] {Packets.TCP, Packets.UDP}) {
+                written.clear();
+                GroCoalescer c = coalescer(true);
+                segments(v4, proto, 1000, 3000, TcpHeader.ACK);
+                byte[][] s = {seg(0), seg(1), seg(2)};
+                s[1][100] ^= 0x55;
+                for (byte[] p : s) {
+                    add(c, p);
+                }
+                c.flush();
+                String what = (v4 ? "IPv4 " : "IPv6 ") + proto;
+                if (mode == CoalescerMode.VERIFYING) {
+                    assertEquals(3, written.size(), what);
+                    assertArrayEquals(plain(s[1]), written.get(1), what);
+                    assertEquals(1, c.checksumRefusals(), what);
+                } else {
+                    assertEquals(1, written.size(), what);
+                    assertEquals(3, c.segmentsInTrains(), what);
+                    assertEquals(0, c.checksumRefusals(), what);
+                    byte[] t = written.get(0);
+                    assertEquals(VirtioNetHdr.F_NEEDS_CSUM, t[0], what);
+                    // The corrupted byte went into the train unchanged, where segment 1's payload is.
+                    int hdr = s[0].length - 1000;
+                    assertEquals(s[1][100], t[VirtioNetHdr.SIZE + hdr + 1000 + (100 - hdr)], what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void badIpv4HeaderChecksumIsNeverMerged() {
         GroCoalescer c = coalescer(true);
         segments(true, Packets.TCP, 1000, 3000, TcpHeader.ACK);
         byte[][] s = {seg(0), seg(1), seg(2)};
-        s[1][100] ^= 0x55;
+        s[1][11] ^= 0x01; // the header checksum itself: every field merging compares still matches
         for (byte[] p : s) {
             add(c, p);
         }
         c.flush();
+        // s1 is refused and ends s0's train; s2 has nothing left to join.
         assertEquals(3, written.size());
         assertArrayEquals(plain(s[1]), written.get(1));
         assertEquals(1, c.checksumRefusals());

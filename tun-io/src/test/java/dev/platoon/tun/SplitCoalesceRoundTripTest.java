@@ -10,18 +10,26 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Split a random train, check every segment independently, coalesce, and get the train back. */
+@ParameterizedClass
+@EnumSource(CoalescerMode.class)
 class SplitCoalesceRoundTripTest {
+    @Parameter
+    CoalescerMode mode;
+
     private final GsoSplitter splitter = new GsoSplitter(false);
     private final SegmentSlots slots = new SegmentSlots(128, 9000);
     private final SplitResult result = new SplitResult(128);
     private final List<byte[]> written = new ArrayList<>();
-    private final GroCoalescer coalescer = new GroCoalescer(true,
-            (buf, off, len) -> written.add(Packets.bytes(buf, off, len)));
+    private GroCoalescer coalescer;
 
     @RepeatedTest(300)
     void randomTrainsSurviveSplitThenCoalesce(RepetitionInfo info) {
+        coalescer = mode.make(true, (buf, off, len) -> written.add(Packets.bytes(buf, off, len)));
         Random r = new Random(0x5eed0000L + info.getCurrentRepetition());
         boolean v4 = r.nextBoolean();
         int proto = r.nextInt(3) == 0 ? Packets.UDP : Packets.TCP;
