@@ -1,5 +1,6 @@
 package dev.platoon.core.transport;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelException;
 import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -110,6 +111,10 @@ public final class UdpBind implements AutoCloseable {
         c.setUdpGro(o.udpGro());
         c.setMaxDatagramPayloadSize(0);              // netty#17492: >0 switches to recvmmsg and loses gso_size
         c.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(UdpOptions.RECEIVE_BUFFER_BYTES));
+        // Netty 4.2's default (adaptive) allocator does not pool a 65 KiB buffer: every recvmsg then got a
+        // fresh direct buffer, zeroed and freed by a Cleaner (5 % of the receiver's CPU in a profile).
+        // The pooled allocator serves that size from its arenas.
+        c.setAllocator(PooledByteBufAllocator.DEFAULT);
         c.setWriteBufferWaterMark(new WriteBufferWaterMark(o.writeLowWaterMark(), o.writeHighWaterMark()));
         boolean forced = true;
         if (o.socketBufferBytes() > 0) {

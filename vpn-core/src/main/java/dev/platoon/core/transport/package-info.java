@@ -18,7 +18,8 @@
  *       drops the GRO segment size (netty#17492). With 0, one recvmsg returns one GRO batch that Netty splits
  *       into per-segment DatagramPackets, ending with channelReadComplete = {@link
  *       dev.platoon.core.transport.InboundSink#batchEnd()}.</li>
- *   <li><b>Receive buffers of 64 KiB + 1 KiB</b> (FixedRecvByteBufAllocator): a GRO batch carries up to
+ *   <li><b>Receive buffers of 64 KiB + 1 KiB</b> (FixedRecvByteBufAllocator, from the pooled allocator: the
+ *       adaptive default does not pool that size): a GRO batch carries up to
  *       64 KiB of payload; a smaller buffer would truncate it without an error.</li>
  *   <li><b>8 MiB socket buffers</b>, via SO_RCVBUFFORCE/SO_SNDBUFFORCE (Netty's IntegerUnixChannelOption,
  *       no JNA) when CAP_NET_ADMIN allows, else SO_RCVBUF/SO_SNDBUF capped at rmem_max/wmem_max. The
