@@ -36,6 +36,8 @@ public final class InetChecksum {
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle BUFFER_LONGS =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BUFFER_INTS =
+            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long LOW32 = 0xffffffffL;
 
     /*
@@ -79,7 +81,11 @@ public final class InetChecksum {
             acc0 += (w >>> 32) + (w & LOW32);
             i += 8;
         }
-        // At most 7 bytes; an even distance from off is the low byte of a little-endian word.
+        if (len - i >= 4) { // the last 4 of an IPv4 header, of a 52-byte ACK
+            acc1 += (int) BUFFER_INTS.get(b, off + i) & LOW32;
+            i += 4;
+        }
+        // At most 3 bytes; an even distance from off is the low byte of a little-endian word.
         for (; i < len; i++) {
             acc1 += (long) (b.get(off + i) & 0xff) << ((i & 1) << 3);
         }
