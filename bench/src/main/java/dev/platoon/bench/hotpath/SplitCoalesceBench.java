@@ -23,7 +23,8 @@ import dev.platoon.tun.VirtioNetHdr;
  * and TCP checksums, as {@code OutboundPath} does before sealing; {@code coalesce} feeds those 47
  * decrypted segments back through {@link GroCoalescer} and flushes the one train into a writer that
  * only checks it, as {@code InboundPath} does per GRO batch. ns/op is per train: divide by 47 for
- * the cost per packet. Both must allocate nothing ({@code -prof gc}: gc.alloc.rate.norm ~ 0).
+ * the cost per packet. {@code coalesceTrusting} is the same through
+ * {@link GroCoalescer#trustingChecksums}, which skips the per-segment checksum pass. All must allocate nothing ({@code -prof gc}: gc.alloc.rate.norm ~ 0).
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -jar bench/target/benchmarks.jar hotpath
  * -f 1 -wi 2 -i 3 -w 1s -r 2s -prof gc}.
@@ -42,6 +43,7 @@ public class SplitCoalesceBench {
     SegmentSlots slots;
     SplitResult result;
     GroCoalescer coalescer;
+    GroCoalescer trusting;
     int lastWritten;
 
     @Setup
@@ -52,6 +54,7 @@ public class SplitCoalesceBench {
         slots = new SegmentSlots(64, MTU);
         result = new SplitResult(64);
         coalescer = new GroCoalescer(true, (buf, off, len) -> lastWritten = len);
+        trusting = GroCoalescer.trustingChecksums(true, (buf, off, len) -> lastWritten = len);
         if (!splitter.split(frame, 0, frameLength, slots, result) || result.count() != SEGMENTS) {
             throw new IllegalStateException("train not split: " + result.dropReason() + ", " + result.count());
         }
@@ -61,10 +64,12 @@ public class SplitCoalesceBench {
             }
         }
         // The segments in the slots stay as split: coalesce reads them and never changes them.
-        coalesce();
-        if (coalescer.trainsOut() != 1 || coalescer.segmentsInTrains() != SEGMENTS || lastWritten != frameLength) {
-            throw new IllegalStateException("segments did not coalesce back into one train: trains "
-                    + coalescer.trainsOut() + ", segments " + coalescer.segmentsInTrains() + ", " + lastWritten + " B");
+        for (GroCoalescer c : new GroCoalescer[] {coalescer, trusting}) {
+            coalesce(c);
+            if (c.trainsOut() != 1 || c.segmentsInTrains() != SEGMENTS || lastWritten != frameLength) {
+                throw new IllegalStateException("segments did not coalesce back into one train: trains "
+                        + c.trainsOut() + ", segments " + c.segmentsInTrains() + ", " + lastWritten + " B");
+            }
         }
     }
 
@@ -76,10 +81,19 @@ public class SplitCoalesceBench {
 
     @Benchmark
     public int coalesce() {
+        return coalesce(coalescer);
+    }
+
+    @Benchmark
+    public int coalesceTrusting() {
+        return coalesce(trusting);
+    }
+
+    private int coalesce(GroCoalescer c) {
         for (int i = 0; i < SEGMENTS; i++) {
-            coalescer.add(slots.buffer(i), slots.offset(i), MTU);
+            c.add(slots.buffer(i), slots.offset(i), MTU);
         }
-        coalescer.flush();
+        c.flush();
         return lastWritten;
     }
 }
