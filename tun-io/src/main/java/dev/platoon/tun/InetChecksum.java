@@ -36,8 +36,6 @@ public final class InetChecksum {
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle BUFFER_LONGS =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle BUFFER_INTS =
-            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long LOW32 = 0xffffffffL;
 
     /*
@@ -45,11 +43,11 @@ public final class InetChecksum {
      * 2^31 bytes could not overflow it. They are counted int loops over a VarHandle view so that C2
      * hoists the bounds checks (the old `end - i >= 32` loop over ByteBuffer.getLong kept a
      * Buffer.checkIndex per word: 6 % of the sender's CPU in the issue 5 profile). Measured with
-     * bench's ChecksumBench (1400 bytes): the array loop with one accumulator is vectorized by C2,
-     * a second accumulator would stop that; the off-heap loop is not vectorized, and two
-     * accumulators there let two words be in flight. A MemorySegment.ofBuffer view was rejected:
-     * it was no faster at 1400 bytes and allocated 72 B per call at 64 KiB when escape analysis
-     * gave up.
+     * bench's ChecksumBench (1400 bytes): the array loop is vectorized by C2; the off-heap loop is
+     * not, and more accumulators there were no faster. Each access site inlines a long chain
+     * (bounds, session, Unsafe), so the off-heap loop has one: with four, GsoSplitter ran out of
+     * C2's inlining budget and its loads became calls. A MemorySegment.ofBuffer view was rejected:
+     * no faster at 1400 bytes, and it allocated 72 B per call at 64 KiB when escape analysis gave up.
      */
 
     private static long sumArray(byte[] a, int off, int len) {
@@ -66,30 +64,17 @@ public final class InetChecksum {
     }
 
     private static long sumBuffer(ByteBuffer b, int off, int len) {
-        int n = len >>> 4;
-        long acc0 = 0, acc1 = 0;
+        int n = len >>> 3;
+        long acc = 0;
         for (int k = 0; k < n; k++) {
-            int p = off + (k << 4);
-            long w0 = (long) BUFFER_LONGS.get(b, p);
-            long w1 = (long) BUFFER_LONGS.get(b, p + 8);
-            acc0 += (w0 >>> 32) + (w0 & LOW32);
-            acc1 += (w1 >>> 32) + (w1 & LOW32);
+            long w = (long) BUFFER_LONGS.get(b, off + (k << 3));
+            acc += (w >>> 32) + (w & LOW32);
         }
-        int i = n << 4;
-        if (len - i >= 8) {
-            long w = (long) BUFFER_LONGS.get(b, off + i);
-            acc0 += (w >>> 32) + (w & LOW32);
-            i += 8;
+        // At most 7 bytes; an even distance from off is the low byte of a little-endian word.
+        for (int i = n << 3; i < len; i++) {
+            acc += (long) (b.get(off + i) & 0xff) << ((i & 1) << 3);
         }
-        if (len - i >= 4) { // the last 4 of an IPv4 header, of a 52-byte ACK
-            acc1 += (int) BUFFER_INTS.get(b, off + i) & LOW32;
-            i += 4;
-        }
-        // At most 3 bytes; an even distance from off is the low byte of a little-endian word.
-        for (; i < len; i++) {
-            acc1 += (long) (b.get(off + i) & 0xff) << ((i & 1) << 3);
-        }
-        return acc0 + acc1;
+        return acc;
     }
 
     /** Folds carries into 16 bits (not complemented). */
