@@ -26,6 +26,11 @@ public final class GsoSplitter {
     private final TcpHeader tcp = new TcpHeader();
     private final UdpHeader udp = new UdpHeader();
 
+    // The train being cut, as split() found it (see cut()).
+    private boolean v4, isTcp;
+    private int proto, l4Rel, headerLength, gsoSize, segments, ipId, tcpFlags;
+    private long addrSum, seq;
+
     /** @param tap true for a tap device: packets start with a 14-byte Ethernet header */
     public GsoSplitter(boolean tap) {
         this.linkHeaderLength = tap ? EthernetHeader.LENGTH : 0;
@@ -134,16 +139,30 @@ public final class GsoSplitter {
             }
         }
         int addrLen = v4 ? Ipv4Header.ADDR_LEN : Ipv6Header.ADDR_LEN;
-        long addrSum = InetChecksum.sum(in, l3 + (v4 ? Ipv4Header.SRC : Ipv6Header.SRC), 2 * addrLen, 0);
-        int ipId = v4 ? ip4.id() : 0;
-        int l3Length = l4 - l3;
-        int l4Rel = l4 - pkt;
-        long seq = 0;
-        int tcpFlags = 0;
-        if (isTcp) {
-            seq = tcp.sequence();
-            tcpFlags = tcp.flags();
-        }
+        this.addrSum = InetChecksum.sum(in, l3 + (v4 ? Ipv4Header.SRC : Ipv6Header.SRC), 2 * addrLen, 0);
+        this.v4 = v4;
+        this.isTcp = isTcp;
+        this.proto = proto;
+        this.l4Rel = l4 - pkt;
+        this.headerLength = headerLength;
+        this.gsoSize = gsoSize;
+        this.segments = segments;
+        this.ipId = v4 ? ip4.id() : 0;
+        this.seq = isTcp ? tcp.sequence() : 0;
+        this.tcpFlags = isTcp ? tcp.flags() : 0;
+        cut(in, pkt, end, out, result);
+        return true;
+    }
+
+    /**
+     * Writes the segments of the train {@link #split} has checked. A method of its own, and too big
+     * for C2 to inline (over 325 bytes of bytecode), on purpose: compiled alone it has the whole
+     * inlining budget for the checksum loops. All in split, the budget (NodeCountInliningCutoff)
+     * ran out in this loop, the last code parsed: with a checksum loop of four access sites the L4
+     * checksum's word loads became calls (2.5x the time per train in SplitCoalesceBench), and every
+     * branch real traffic takes that the benchmark does not (UDP, IPv6) would move that edge.
+     */
+    private void cut(ByteBuffer in, int pkt, int end, SegmentSink out, SplitResult result) {
         int dataAt = pkt + headerLength;
         for (int i = 0; i < segments; i++) {
             int segPayload = Math.min(gsoSize, end - dataAt);
@@ -179,7 +198,6 @@ public final class GsoSplitter {
             }
             result.add(segLength);
         }
-        return true;
     }
 
     /** GSO_NONE: one packet, left where it is; a NEEDS_CSUM partial checksum is completed. */
