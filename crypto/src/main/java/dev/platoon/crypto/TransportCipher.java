@@ -50,6 +50,11 @@ public final class TransportCipher {
             throw new IllegalStateException(JdkChaChaIntrinsics.UNAVAILABLE_REASON);
         }
         inPlace = inPlaceEngine ? new ChaCha20Poly1305InPlace() : null;
+        if (inPlaceEngine) {
+            sealer = null;
+            opener = null;
+            return;
+        }
         try {
             sealer = Cipher.getInstance(Aead.TRANSFORMATION);
             opener = Cipher.getInstance(Aead.TRANSFORMATION);
