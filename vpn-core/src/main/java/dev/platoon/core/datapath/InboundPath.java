@@ -36,6 +36,7 @@ public final class InboundPath implements InboundSink {
     private final ProtocolTimings timings;
     private final TransportCipher cipher = new TransportCipher();
     private final DataPathCounters counters;
+    private final DataPathCounters.LoopTally tally; // this loop's per-packet counts, published per batch
     private final LongSupplier nanoClock;
     private final List<ByteBuf> held = new ArrayList<>(128);
     private GroCoalescer coalescer;
@@ -53,6 +54,7 @@ public final class InboundPath implements InboundSink {
         this.handshakes = handshakes;
         this.timings = timings;
         this.counters = counters;
+        this.tally = counters.newLoopTally();
         this.nanoClock = nanoClock;
     }
 
@@ -110,11 +112,11 @@ public final class InboundPath implements InboundSink {
             return;
         }
         Peer peer = entry.peer();
-        counters.packetsOpened.increment();
+        tally.opened();
         peer.onTransportKeypairUsedForReceive(kp, now);
         peer.updateEndpoint(sender); // roaming: the source of the last authenticated packet (a no-op when unchanged)
         if (n == 0) {
-            counters.keepalivesReceived.increment();
+            tally.keepalive();
             peer.onAuthenticatedPacketReceived(now, 1, len, true);
             return;
         }
@@ -191,6 +193,7 @@ public final class InboundPath implements InboundSink {
 
     @Override
     public void batchEnd() {
+        tally.publish();
         try {
             if (coalescer != null) {
                 coalescer.flush();

@@ -39,6 +39,7 @@ public final class OutboundPath implements TunFrameSink {
     private final TrainLayout layout = new TrainLayout();
     private final ByteBufAllocator alloc;
     private final DataPathCounters counters;
+    private final DataPathCounters.LoopTally tally; // this loop's per-packet counts, published per batch
     private final LongSupplier nanoClock;
     private final int mtu;
     // The run of single packets being gathered for one UDP_SEGMENT write (see appendSingle).
@@ -55,6 +56,7 @@ public final class OutboundPath implements TunFrameSink {
         this.alloc = alloc;
         this.mtu = mtu;
         this.counters = counters;
+        this.tally = counters.newLoopTally();
         this.nanoClock = nanoClock;
     }
 
@@ -101,7 +103,7 @@ public final class OutboundPath implements TunFrameSink {
                 // A single packet: copy it behind its header room (the read buffer is reused).
                 nio.put(layout.offset(0), buf, ip, split.length(0));
             }
-            counters.recordSplit(count);
+            tally.split(count);
             TransportKeypair kp = peer.sendKeypair(now);
             if (kp == null) {
                 stage(peer, nio, count, now);
@@ -146,7 +148,7 @@ public final class OutboundPath implements TunFrameSink {
         if (split.inPlace()) {
             pendingNio.put(layout.offset(0), buf, ip, split.length(0));
         }
-        counters.recordSplit(1);
+        tally.split(1);
         int message = seal(kp, pendingNio, o, split.length(0));
         if (message < 0) {
             counters.drop(DataPathCounters.Drop.COUNTER_EXHAUSTED);
@@ -198,7 +200,7 @@ public final class OutboundPath implements TunFrameSink {
         if (sealed < 0) {
             return -1;
         }
-        counters.packetsSealed.increment();
+        tally.sealed();
         return Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + sealed;
     }
 
@@ -260,6 +262,7 @@ public final class OutboundPath implements TunFrameSink {
     public void batchEnd() {
         // The queue loop flushes the sender after this: one sendmmsg for the whole read batch.
         flushPending();
+        tally.publish();
     }
 
     public GsoSplitter splitter() {
