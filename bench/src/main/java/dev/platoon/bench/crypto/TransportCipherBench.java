@@ -26,7 +26,9 @@ import dev.platoon.crypto.TransportKeypair;
  * doFinal), in heap and direct buffers. Open benchmarks first restore the ciphertext with one copy
  * (decrypting in place destroys it); {@code copyBaseline} measures that copy alone.
  *
- * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -jar bench/target/benchmarks.jar crypto
+ * <p>Run (the two --add-opens let platoon use the JDK stubs, see JdkChaChaIntrinsics): {@code java
+ * --enable-native-access=ALL-UNNAMED --add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED
+ * --add-opens=java.base/sun.security.util.math=ALL-UNNAMED -jar bench/target/benchmarks.jar crypto
  * -f 1 -wi 2 -i 3 -w 1s -r 2s -prof gc}. MB/s = ops/s x size / 1e6.
  */
 @State(Scope.Thread)
