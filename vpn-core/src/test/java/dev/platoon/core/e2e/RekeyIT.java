@@ -10,13 +10,18 @@ import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
 
 /**
- * A TCP transfer that outlives the session key: the initiator rekeys every 3 s (hidden
+ * A TCP transfer that outlives the session key: the initiator rekeys every 2 s (hidden
  * {@code --rekey-after-seconds}), the stream must carry on across the key changes with nothing lost
  * or reset, and the new handshakes must show in the status.
+ *
+ * <p>REKEY_TIMEOUT is shortened too ({@code --rekey-timeout-ms}): a peer sends at most one initiation
+ * per REKEY_TIMEOUT (5 s by default), so with the default the first rekey could not start before 5 s
+ * after the first handshake — and once the data path got faster, the whole transfer was over by then.
  */
 class RekeyIT {
-    private static final int REKEY_AFTER_SECONDS = 3;
-    private static final long BYTES = 300 * E2e.MB;
+    private static final int REKEY_AFTER_SECONDS = 2;
+    private static final int REKEY_TIMEOUT_MS = 1000;
+    private static final long BYTES = 500 * E2e.MB;
 
     @Test
     void transferSurvivesRekeys() throws Exception {
@@ -24,7 +29,8 @@ class RekeyIT {
             Side initiator = bed.a;
             Side responder = bed.b;
             E2e.startPlatoon(bed, responder, false, List.of());
-            E2e.startPlatoon(bed, initiator, true, List.of("--rekey-after-seconds=" + REKEY_AFTER_SECONDS));
+            E2e.startPlatoon(bed, initiator, true, List.of("--rekey-after-seconds=" + REKEY_AFTER_SECONDS,
+                    "--rekey-timeout-ms=" + REKEY_TIMEOUT_MS));
             E2e.assertPing(bed, initiator, false, E2e.FIRST_PING);
             PlatoonStatus before = E2e.awaitStatus(initiator, E2e.STATUS_LAG, "the first completed handshake",
                     s -> s.handshakesCompleted() >= 1);
