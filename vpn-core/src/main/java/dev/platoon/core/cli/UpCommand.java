@@ -134,10 +134,12 @@ final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         }, "platoon-teardown"));
         reloadOnHangup(device, file, err);
-        Daemon.writePidFile(files, name);
+        // The line first, then the pid file that the detaching parent waits for: whoever sees the pid
+        // file also finds the "is up" line (and the cipher it names) in the log.
         err.println("platoon: " + name + " is up: " + device.describe()
                 + (metricsToClose == null ? "" : ", metrics at http://" + metricsAt + "/metrics"));
         err.flush();
+        Daemon.writePidFile(files, name);
         stopped.await();
         return 0;
     }
