@@ -76,10 +76,7 @@ final class ChaCha20Poly1305InPlace {
     /** Sets up the state for (key, counter), derives the Poly1305 key from block 0. */
     private boolean start(ChaChaKey key, long counter) {
         int[] st = state;
-        st[0] = 0x61707865;
-        st[1] = 0x3320646e;
-        st[2] = 0x79622d32;
-        st[3] = 0x6b206574;
+        ChaCha20State.putConstants(st);
         if (!key.loadWords(st, 4)) {
             return false;
         }

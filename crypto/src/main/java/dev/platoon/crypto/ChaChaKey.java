@@ -24,9 +24,7 @@ final class ChaChaKey implements SecretKey {
             throw new IllegalArgumentException("a ChaCha20 key has 32 bytes");
         }
         this.key = key.clone();
-        for (int i = 0; i < 8; i++) {
-            words[i] = Protocol.readIntLE(key, 4 * i);
-        }
+        ChaCha20State.putKey(key, words, 0);
     }
 
     /**

@@ -11,7 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The two HotSpot stubs behind the JDK's ChaCha20-Poly1305, called directly: the ChaCha20 block
  * function ({@code ChaCha20Cipher.implChaCha20Block}, AVX-512: 16 blocks per call) and the Poly1305
- * block loop ({@code Poly1305.processMultipleBlocks}, AVX-512 IFMA / AVX2).
+ * block loop ({@code Poly1305.processMultipleBlocks}, AVX-512 IFMA; measured here without AVX-512
+ * ({@code -XX:UseAVX=2}) it runs the JDK's Java body, as the JDK's own Cipher then does).
  *
  * <p>Why: the JDK's {@code Cipher} must be re-initialised for every packet (the nonce changes), and
  * that init costs more than encrypting a 1400-byte packet — it computes a 1 KB key stream up front,
@@ -27,7 +28,7 @@ import javax.crypto.spec.SecretKeySpec;
  * it does for the JDK's own callers; before C2, the JDK's pure-Java bodies run, with the same results.
  */
 final class JdkChaChaIntrinsics {
-    /** True when both stubs were found and passed a self-test against the JDK's own Cipher. */
+    /** True when both stubs were found and {@link ChaCha20Poly1305InPlace#selfTest()} passed on them. */
     static final boolean AVAILABLE;
     /** Why {@link #AVAILABLE} is false (one line), or null. */
     static final String UNAVAILABLE_REASON;

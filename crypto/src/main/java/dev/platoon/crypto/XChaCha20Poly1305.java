@@ -47,13 +47,8 @@ public final class XChaCha20Poly1305 {
             throw new IllegalArgumentException("HChaCha20 needs a 32-byte key and a 16-byte nonce");
         }
         int[] s = new int[16];
-        s[0] = 0x61707865;
-        s[1] = 0x3320646e;
-        s[2] = 0x79622d32;
-        s[3] = 0x6b206574;
-        for (int i = 0; i < 8; i++) {
-            s[4 + i] = Protocol.readIntLE(key, 4 * i);
-        }
+        ChaCha20State.putConstants(s);
+        ChaCha20State.putKey(key, s, 4);
         for (int i = 0; i < 4; i++) {
             s[12 + i] = Protocol.readIntLE(nonce, 4 * i);
         }
