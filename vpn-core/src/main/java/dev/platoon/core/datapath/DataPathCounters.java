@@ -131,10 +131,6 @@ public final class DataPathCounters {
         }
     }
 
-    public void recordSplit(int segments) {
-        recordSplits(1, segments, segments);
-    }
-
     private void recordSplits(long frames, long segments, long largest) {
         framesRead.add(frames);
         segmentsFromFrames.add(segments);

@@ -144,8 +144,10 @@ class DeviceMetricsTest {
 
     @Test
     void batchSizesAsSumAndCountSummariesWithMaxima() {
-        counters.recordSplit(44);
-        counters.recordSplit(4);
+        DataPathCounters.LoopTally tally = counters.newLoopTally();
+        tally.split(44);
+        tally.split(4);
+        tally.publish();
         transport.gsoTrainsSent.add(2);
         transport.gsoSegmentsSent.add(30);
         String text = metrics.scrape();
