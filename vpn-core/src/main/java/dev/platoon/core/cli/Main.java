@@ -22,10 +22,11 @@ public final class Main {
         }
         // Netty names channels after a MAC address it searches the interfaces for; in a namespace with
         // only lo (containers, tests) it finds none and logs a WARNING at the user. Channel ids only need
-        // to differ between processes, so a random machine id does, and skips the search.
+        // to differ between processes, so a random machine id does, and skips the search. Not a secret:
+        // ThreadLocalRandom, so that every command (genkey, show, ...) does not set up a SecureRandom for it.
         if (System.getProperty("io.netty.machineId") == null) {
             byte[] id = new byte[8];
-            new java.security.SecureRandom().nextBytes(id);
+            java.util.concurrent.ThreadLocalRandom.current().nextBytes(id);
             id[0] |= 0x02; // locally administered, as a made-up MAC should be
             id[0] &= (byte) 0xfe; // unicast
             System.setProperty("io.netty.machineId", java.util.HexFormat.ofDelimiter(":").formatHex(id));
