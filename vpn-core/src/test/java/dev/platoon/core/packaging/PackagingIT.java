@@ -210,6 +210,22 @@ class PackagingIT {
         assertTrue(KEY.matcher(key).matches(), "genkey printed '" + key + "'");
         String pub = Proc.run(RUN_TIMEOUT, key + "\n", env, platoon.toString(), "pubkey").assertOk("pubkey").out().strip();
         assertEquals(pubkey(key), pub, "platoon pubkey and wg pubkey disagree on " + platoon);
+        assertStartUpCacheIsUsed(platoon);
+    }
+
+    /**
+     * The package's start-up cache (packaging/aot-train.sh) serves this copy of the app, moved away from
+     * where it was trained: platoon's own classes come from the cache ("shared objects file"), not the jar.
+     * The JVM drops a cache that does not fit (another jar time, other options) without a word, so only a
+     * class-load log shows it.
+     */
+    private void assertStartUpCacheIsUsed(Path platoon) throws IOException, InterruptedException {
+        Path log = Files.createTempFile(temp, "class-load-", ".txt");
+        var env = Proc.env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
+        Proc.run(RUN_TIMEOUT, null, env, platoon.toString(), "--version").assertOk("--version with a class-load log");
+        String main = Files.readAllLines(log).stream().filter(l -> l.contains(" dev.platoon.core.cli.Main "))
+                .findFirst().orElse("(not loaded)");
+        assertTrue(main.endsWith("source: shared objects file"), platoon + ": Main did not come from the start-up cache: " + main);
     }
 
     /** The runtime is a jlink image with platoon's modules, not a copy of a JDK. */
