@@ -6,37 +6,32 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import dev.platoon.core.demo.JavaCommand;
 import dev.platoon.core.demo.Shell;
 import dev.platoon.core.demo.TunnelBed;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+/** {@code platoon demo}: two namespaces, two platoons, pings and a transfer, then everything removed. */
+final class DemoCommand implements CliCommand {
+    static final CommandSpec SPEC = CommandSpec.of("demo",
+                    "Run a WireGuard tunnel between two network namespaces, end to end, and remove everything after.")
+            .details("Two platoons, a handshake, pings (IPv4 and IPv6), a bounded TCP transfer, and the train counters.")
+            .option(OptionSpec.number("--seconds", "N", 1, 30, "Length of the TCP transfer, 1-30 s (default: 5)."));
 
-@Command(name = "demo", description = {
-        "Run a WireGuard tunnel between two network namespaces, end to end, and remove everything after:",
-        "two platoons, a handshake, pings (IPv4 and IPv6), a bounded TCP transfer, and the train counters."})
-final class DemoCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--seconds", defaultValue = "5", description = "Length of the TCP transfer (1-30 s).")
-    int seconds;
-
+    private int seconds;
     private PrintWriter out;
+    private PrintWriter err;
 
     @Override
-    public Integer call() throws Exception {
-        out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (seconds < 1 || seconds > 30) {
-            err.println("platoon demo: --seconds must be 1..30");
-            return 2;
-        }
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws Exception {
+        this.seconds = args.integer("--seconds", 5);
+        this.out = out;
+        this.err = err;
         if (!Shell.run(Duration.ofSeconds(5), "id", "-u").stdout().strip().equals("0")) {
             err.println("platoon demo: needs root (it creates network namespaces and tun devices)");
             return 1;
@@ -111,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
         server.waitFor(10, TimeUnit.SECONDS);
         out.println();
         if (summary == null) {
-            spec.commandLine().getErr().println("platoon demo: iperf3 through the tunnel gave no result");
+            err.println("platoon demo: iperf3 through the tunnel gave no result");
             return false;
         }
         say("      result: " + summary.strip().replaceAll("\\s+", " "));

@@ -1,32 +1,31 @@
 package dev.platoon.core.cli;
 
+import java.io.PrintWriter;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+/** {@code platoon down NAME|CONFIG}: SIGTERM to the interface's process, then wait for it to finish. */
+final class DownCommand implements CliCommand {
+    static final CommandSpec SPEC = CommandSpec.of("down",
+                    "Tear down an interface brought up by 'platoon up', like 'wg-quick down'.")
+            .param("NAME|CONFIG", true, null);
 
-@Command(name = "down", description = "Tear down an interface brought up by 'platoon up', like 'wg-quick down'.")
-final class DownCommand implements Callable<Integer> {
     private static final long GRACE_SECONDS = 15;
 
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "NAME|CONFIG")
-    String nameOrConfig;
+    @Override
+    public CommandSpec spec() {
+        return SPEC;
+    }
 
     @Override
-    public Integer call() throws Exception {
+    public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws Exception {
+        String nameOrConfig = args.param(0);
         String name = nameOrConfig.endsWith(".conf")
                 ? InterfaceFiles.interfaceName(java.nio.file.Path.of(nameOrConfig)) : nameOrConfig;
         InterfaceFiles.requireValidName(name);
         Optional<ProcessHandle> process = Daemon.running(InterfaceFiles.system(), name);
         if (process.isEmpty()) {
-            spec.commandLine().getErr().println("platoon: " + name + " is not up (no running platoon for it)");
+            err.println("platoon: " + name + " is not up (no running platoon for it)");
             return 1;
         }
         // SIGTERM: the process tears down its routes, addresses and device, runs PreDown/PostDown.
@@ -35,11 +34,11 @@ final class DownCommand implements Callable<Integer> {
         try {
             p.onExit().get(GRACE_SECONDS, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            spec.commandLine().getErr().println("platoon: " + name + " (pid " + p.pid()
+            err.println("platoon: " + name + " (pid " + p.pid()
                     + ") did not stop within " + GRACE_SECONDS + " s");
             return 1;
         }
-        spec.commandLine().getOut().println("platoon: " + name + " is down");
+        out.println("platoon: " + name + " is down");
         return 0;
     }
 }

@@ -1,21 +1,22 @@
 package dev.platoon.core.cli;
 
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 
 import dev.platoon.crypto.Keys;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-@Command(name = "genkey", description = "Print a new private key (base64), like 'wg genkey'.")
-final class GenKeyCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+/** {@code platoon genkey}. */
+final class GenKeyCommand implements CliCommand {
+    static final CommandSpec SPEC = CommandSpec.of("genkey", "Print a new private key (base64), like 'wg genkey'.");
 
     @Override
-    public Integer call() {
-        spec.commandLine().getOut().println(Keys.toBase64(Keys.generatePrivateKey()));
-        spec.commandLine().getOut().flush();
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(ParsedArgs args, PrintWriter out, PrintWriter err) {
+        out.println(Keys.toBase64(Keys.generatePrivateKey()));
+        out.flush();
         return 0;
     }
 }

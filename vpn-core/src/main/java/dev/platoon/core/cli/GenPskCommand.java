@@ -1,21 +1,22 @@
 package dev.platoon.core.cli;
 
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 
 import dev.platoon.crypto.Keys;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-@Command(name = "genpsk", description = "Print a new preshared key (base64), like 'wg genpsk'.")
-final class GenPskCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+/** {@code platoon genpsk}. */
+final class GenPskCommand implements CliCommand {
+    static final CommandSpec SPEC = CommandSpec.of("genpsk", "Print a new preshared key (base64), like 'wg genpsk'.");
 
     @Override
-    public Integer call() {
-        spec.commandLine().getOut().println(Keys.toBase64(Keys.generatePresharedKey()));
-        spec.commandLine().getOut().flush();
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(ParsedArgs args, PrintWriter out, PrintWriter err) {
+        out.println(Keys.toBase64(Keys.generatePresharedKey()));
+        out.flush();
         return 0;
     }
 }

@@ -1,29 +1,28 @@
 package dev.platoon.core.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
-@Command(name = "show", description = {
-        "Show running interfaces like 'wg show' (peers, endpoints, latest handshake, transfer),",
-        "plus the train counters (segments per frame, datagrams per GSO send and GRO batch) and drops."})
-final class ShowCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME")
-    String name;
+/** {@code platoon show [NAME]}: prints the status files the running interfaces rewrite every second. */
+final class ShowCommand implements CliCommand {
+    static final CommandSpec SPEC = CommandSpec.of("show",
+                    "Show running interfaces like 'wg show', plus the train counters and drops.")
+            .details("Peers, endpoints, latest handshake and transfer as 'wg show' prints them; then the train"
+                    + " counters (segments per frame, datagrams per GSO send and GRO batch) and the drops by reason.")
+            .param("NAME", false, "The interface to show (default: every running one).");
 
     @Override
-    public Integer call() throws IOException {
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws IOException {
+        String name = args.param(0);
         InterfaceFiles files = InterfaceFiles.system();
         List<String> names = new ArrayList<>();
         if (name != null) {
@@ -41,18 +40,18 @@ final class ShowCommand implements Callable<Integer> {
             Path status = files.statusFile(n);
             if (Daemon.running(files, n).isEmpty() || !Files.exists(status)) {
                 if (name != null) {
-                    spec.commandLine().getErr().println("platoon: " + n + " is not up");
+                    err.println("platoon: " + n + " is not up");
                 }
                 missing++;
                 continue;
             }
             if (!first) {
-                spec.commandLine().getOut().println();
+                out.println();
             }
             first = false;
-            spec.commandLine().getOut().print(Files.readString(status));
+            out.print(Files.readString(status));
         }
-        spec.commandLine().getOut().flush();
+        out.flush();
         return name != null && missing > 0 ? 1 : 0;
     }
 }

@@ -3,6 +3,7 @@ package dev.platoon.core.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,58 +12,60 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * A bounded TCP transfer whose both ends print the SHA-256 of the bytes they saw, so a test can prove
  * that what went into the tunnel came out unchanged. Used by {@code platoon demo} when iperf3 is
  * missing, and by the end-to-end tests. Hidden: a tool, not a feature.
  */
-@Command(name = "transfer", hidden = true,
-        description = "Send or receive a bounded TCP stream and print bytes, seconds and SHA-256.")
-final class TransferCommand implements Callable<Integer> {
+final class TransferCommand implements CliCommand {
+    static final CommandSpec SPEC = CommandSpec.of("transfer",
+                    "Send or receive a bounded TCP stream and print bytes, seconds and SHA-256.")
+            .param("MODE", true, "send or recv")
+            .option(OptionSpec.text("--address", "ADDRESS", "recv: address to listen on; send: peer").required())
+            .option(OptionSpec.number("--port", "N", 1, 65535, "TCP port (default: 5201)"))
+            .option(OptionSpec.number("--bytes", "N", 0, Long.MAX_VALUE, "send: how many bytes (default: 100 MiB)"))
+            .option(OptionSpec.number("--seed", "N", Long.MIN_VALUE, Long.MAX_VALUE, "send: seed of the bytes (default: 1)"))
+            // seconds, and at most what fits an int of milliseconds for the socket timeouts
+            .option(OptionSpec.number("--timeout", "SECONDS", 1, Integer.MAX_VALUE / 1000,
+                    "seconds before giving up (default: 120)"))
+            .option(OptionSpec.flag("--progress", "send: a line on stderr every second (bytes so far, Gb/s)"))
+            .hidden();
+
     private static final int CHUNK = 64 * 1024;
 
-    @Parameters(index = "0", description = "send or recv")
-    String mode;
-
-    @Option(names = "--address", required = true, description = "recv: address to listen on; send: peer")
-    String address;
-
-    @Option(names = "--port", defaultValue = "5201")
-    int port;
-
-    @Option(names = "--bytes", defaultValue = "104857600", description = "send: how many bytes")
-    long bytes;
-
-    @Option(names = "--seed", defaultValue = "1")
-    long seed;
-
-    @Option(names = "--timeout", defaultValue = "120", description = "seconds before giving up")
-    int timeoutSeconds;
-
-    @Option(names = "--progress", description = "send: a line on stderr every second (bytes so far, Gb/s)")
-    boolean progress;
+    private String address;
+    private int port;
+    private long bytes;
+    private long seed;
+    private int timeoutSeconds;
+    private boolean progress;
+    private PrintWriter err;
 
     @Override
-    public Integer call() throws IOException, NoSuchAlgorithmException {
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(ParsedArgs args, PrintWriter out, PrintWriter err)
+            throws IOException, NoSuchAlgorithmException, UsageException {
+        String mode = args.param(0);
+        if (!mode.equals("recv") && !mode.equals("send")) {
+            throw new UsageException(SPEC, "MODE must be send or recv, not '" + mode + "'");
+        }
+        address = args.text("--address");
+        port = args.integer("--port", 5201);
+        bytes = args.longValue("--bytes", 104857600L);
+        seed = args.longValue("--seed", 1);
+        timeoutSeconds = args.integer("--timeout", 120);
+        progress = args.flag("--progress");
+        this.err = err;
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         long start = System.nanoTime();
-        long moved;
-        if (mode.equals("recv")) {
-            moved = receive(sha);
-        } else if (mode.equals("send")) {
-            moved = send(sha);
-        } else {
-            System.err.println("platoon transfer: mode must be send or recv, not '" + mode + "'");
-            return 2;
-        }
+        long moved = mode.equals("recv") ? receive(sha) : send(sha);
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("bytes=%d seconds=%.3f gbps=%.3f sha256=%s%n", moved, seconds,
+        out.printf("bytes=%d seconds=%.3f gbps=%.3f sha256=%s%n", moved, seconds,
                 moved * 8 / seconds / 1e9, HexFormat.of().formatHex(sha.digest()));
         return 0;
     }
@@ -72,7 +75,7 @@ final class TransferCommand implements Callable<Integer> {
             server.setReuseAddress(true);
             server.setSoTimeout(timeoutSeconds * 1000);
             server.bind(new InetSocketAddress(InetAddress.getByName(address), port));
-            System.err.println("listening on " + address + ":" + port);
+            err.println("listening on " + address + ":" + port);
             try (Socket socket = server.accept()) {
                 socket.setSoTimeout(timeoutSeconds * 1000);
                 InputStream in = socket.getInputStream();
@@ -112,7 +115,7 @@ final class TransferCommand implements Callable<Integer> {
                 long now = System.nanoTime();
                 if (progress && now >= nextReport) {
                     long done = bytes - left;
-                    System.err.printf("progress bytes=%d gbps=%.3f%n", done, done * 8 / ((now - start) / 1e9) / 1e9);
+                    err.printf("progress bytes=%d gbps=%.3f%n", done, done * 8 / ((now - start) / 1e9) / 1e9);
                     nextReport = now + 1_000_000_000L;
                 }
             }

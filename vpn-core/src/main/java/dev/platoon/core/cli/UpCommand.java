@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import dev.platoon.config.ConfigException;
@@ -15,50 +14,31 @@ import dev.platoon.core.metrics.MetricsAddress;
 import dev.platoon.core.metrics.MetricsServer;
 import dev.platoon.core.peer.ProtocolTimings;
 import java.time.Duration;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-@Command(name = "up", description = {
-        "Bring up an interface from a wg-quick file, like 'wg-quick up'.",
-        "CONFIG is a path to NAME.conf, or a NAME looked up in /etc/platoon then /etc/wireguard."})
-final class UpCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "CONFIG")
-    String config;
-
-    @Option(names = "--foreground", description = "Stay attached, log to stderr, tear down on SIGTERM/SIGINT.")
-    boolean foreground;
-
-    @Option(names = "--queues", description = "Tun queues and loops (default: number of CPUs).")
-    Integer queues;
-
-    @Option(names = "--metrics", paramLabel = "[HOST:]PORT", description = {
-            "Serve Prometheus metrics at http://HOST:PORT/metrics (HOST defaults to 127.0.0.1).",
-            "Also from the environment variable " + MetricsAddress.ENV + ". Off unless asked."})
-    String metrics;
-
-    // Hidden: the protocol's timers, shortened so tests can watch a rekey or a give-up in seconds.
-    @Option(names = "--rekey-after-seconds", hidden = true)
-    Integer rekeyAfterSeconds;
-
-    @Option(names = "--rekey-timeout-ms", hidden = true)
-    Integer rekeyTimeoutMs;
-
-    @Option(names = "--rekey-attempt-seconds", hidden = true)
-    Integer rekeyAttemptSeconds;
-
-    @Option(names = "--keepalive-seconds", hidden = true)
-    Integer keepaliveSeconds;
+/** {@code platoon up CONFIG}: detaches (a child with --foreground does the work) unless --foreground. */
+final class UpCommand implements CliCommand {
+    static final CommandSpec SPEC = CommandSpec.of("up", "Bring up an interface from a wg-quick file, like 'wg-quick up'.")
+            .param("CONFIG", true, "A path to NAME.conf, or a NAME looked up in /etc/platoon then /etc/wireguard.")
+            .option(OptionSpec.flag("--foreground", "Stay attached, log to stderr, tear down on SIGTERM/SIGINT."))
+            .option(OptionSpec.number("--queues", "N", 1, 64, "Tun queues and loops, 1-64 (default: number of CPUs)."))
+            .option(OptionSpec.text("--metrics", "[HOST:]PORT",
+                    "Serve Prometheus metrics at http://HOST:PORT/metrics (HOST defaults to 127.0.0.1)."
+                            + " Also from the environment variable " + MetricsAddress.ENV + ". Off unless asked."))
+            // Hidden: the protocol's timers, shortened so tests can watch a rekey or a give-up in seconds.
+            .option(OptionSpec.number("--rekey-after-seconds", "N", 1, Integer.MAX_VALUE, null).hidden())
+            .option(OptionSpec.number("--rekey-timeout-ms", "N", 1, Integer.MAX_VALUE, null).hidden())
+            .option(OptionSpec.number("--rekey-attempt-seconds", "N", 1, Integer.MAX_VALUE, null).hidden())
+            .option(OptionSpec.number("--keepalive-seconds", "N", 1, Integer.MAX_VALUE, null).hidden());
 
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+    public CommandSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws Exception {
+        String config = args.param(0);
+        Integer queues = args.integer("--queues");
         Path file = InterfaceFiles.resolveConfig(config);
         String name = InterfaceFiles.interfaceName(file);
         WgConfig wg;
@@ -70,7 +50,7 @@ final class UpCommand implements Callable<Integer> {
         }
         MetricsAddress metricsAt;
         try {
-            metricsAt = MetricsAddress.fromOptionOrEnv(metrics, System.getenv(MetricsAddress.ENV));
+            metricsAt = MetricsAddress.fromOptionOrEnv(args.text("--metrics"), System.getenv(MetricsAddress.ENV));
         } catch (IllegalArgumentException e) {
             err.println("platoon: " + e.getMessage());
             return 1;
@@ -81,12 +61,12 @@ final class UpCommand implements Callable<Integer> {
             err.println("platoon: " + name + " is already up (pid " + running.get().pid() + ")");
             return 1;
         }
-        if (!foreground) {
-            return Daemon.detach(files, name, file, passThroughArgs(), out, err);
+        if (!args.flag("--foreground")) {
+            return Daemon.detach(files, name, file, passThroughArgs(args), out, err);
         }
         DeviceOptions options = DeviceOptions.defaults()
                 .withQueues(queues == null ? Runtime.getRuntime().availableProcessors() : queues)
-                .withTimings(timings())
+                .withTimings(timings(args))
                 .withStatusFile(files.statusFile(name));
         Daemon.createPrivateDir(files.runDir());
         var iface = wg.iface();
@@ -159,7 +139,11 @@ final class UpCommand implements Callable<Integer> {
         });
     }
 
-    private ProtocolTimings timings() {
+    private static ProtocolTimings timings(ParsedArgs args) {
+        Integer rekeyAfterSeconds = args.integer("--rekey-after-seconds");
+        Integer rekeyTimeoutMs = args.integer("--rekey-timeout-ms");
+        Integer rekeyAttemptSeconds = args.integer("--rekey-attempt-seconds");
+        Integer keepaliveSeconds = args.integer("--keepalive-seconds");
         ProtocolTimings d = rekeyAfterSeconds == null ? ProtocolTimings.DEFAULT
                 : ProtocolTimings.withRekeyAfter(Duration.ofSeconds(rekeyAfterSeconds));
         return new ProtocolTimings(d.rekeyAfterTimeNanos(), d.rejectAfterTimeNanos(),
@@ -170,26 +154,15 @@ final class UpCommand implements Callable<Integer> {
                 d.rekeyAfterMessages(), d.rejectAfterMessages());
     }
 
-    private List<String> passThroughArgs() {
-        List<String> args = new ArrayList<>();
-        if (queues != null) {
-            args.add("--queues=" + queues);
+    /** Every option with a value that was given, as --name=value, for the --foreground child. */
+    static List<String> passThroughArgs(ParsedArgs args) {
+        List<String> pass = new ArrayList<>();
+        for (OptionSpec o : SPEC.options) {
+            String value = args.text(o.name);
+            if (o.takesValue() && value != null) {
+                pass.add(o.name + "=" + value);
+            }
         }
-        if (metrics != null) {
-            args.add("--metrics=" + metrics);
-        }
-        if (rekeyAfterSeconds != null) {
-            args.add("--rekey-after-seconds=" + rekeyAfterSeconds);
-        }
-        if (rekeyTimeoutMs != null) {
-            args.add("--rekey-timeout-ms=" + rekeyTimeoutMs);
-        }
-        if (rekeyAttemptSeconds != null) {
-            args.add("--rekey-attempt-seconds=" + rekeyAttemptSeconds);
-        }
-        if (keepaliveSeconds != null) {
-            args.add("--keepalive-seconds=" + keepaliveSeconds);
-        }
-        return args;
+        return pass;
     }
 }

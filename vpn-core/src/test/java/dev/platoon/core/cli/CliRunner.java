@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Runs {@link Main#run} in this JVM with a given standard input, capturing standard output and error.
- * It swaps System.in/out/err for the call (picocli and PubKeyCommand pick them up when Main.run builds
- * the command line), so calls are serialised.
+ * It swaps System.in/out/err for the call (Main.run wraps System.out/err and PubKeyCommand takes
+ * System.in when Main.run builds the commands), so calls are serialised.
  */
 final class CliRunner {
     private static final Object LOCK = new Object();
