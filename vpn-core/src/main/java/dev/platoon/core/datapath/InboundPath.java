@@ -37,7 +37,8 @@ public final class InboundPath implements InboundSink {
     private final TransportCipher cipher = new TransportCipher();
     private final DataPathCounters counters;
     private final DataPathCounters.LoopTally tally; // this loop's per-packet counts, published per batch
-    private final LongSupplier nanoClock;
+    private final BatchClock clock;
+    private final PeerRun received = new PeerRun(PeerRun.Direction.RECEIVED);
     private final List<ByteBuf> held = new ArrayList<>(128);
     private GroCoalescer coalescer;
     // The receive buffer the last datagram came in, and one ByteBuffer over all of it (see view()).
@@ -55,7 +56,7 @@ public final class InboundPath implements InboundSink {
         this.timings = timings;
         this.counters = counters;
         this.tally = counters.newLoopTally();
-        this.nanoClock = nanoClock;
+        this.clock = new BatchClock(nanoClock);
     }
 
     /** Binds the tun side once the queue loop exists (the loop needs this sink first). */
@@ -93,7 +94,7 @@ public final class InboundPath implements InboundSink {
         }
         IndexEntry entry = indices.lookup(content.getIntLE(ri + 4));
         TransportKeypair kp = entry == null ? null : entry.keypair();
-        long now = nanoClock.getAsLong();
+        long now = clock.now();
         if (kp == null || entry.expired(now, timings)) {
             counters.drop(DataPathCounters.Drop.UNKNOWN_RECEIVER);
             return;
@@ -117,7 +118,7 @@ public final class InboundPath implements InboundSink {
         peer.updateEndpoint(sender); // roaming: the source of the last authenticated packet (a no-op when unchanged)
         if (n == 0) {
             tally.keepalive();
-            peer.onAuthenticatedPacketReceived(now, 1, len, true);
+            received.add(peer, now, 1, len, false);
             return;
         }
         int ipLength = innerLength(nio, plain, n);
@@ -129,7 +130,7 @@ public final class InboundPath implements InboundSink {
             counters.drop(DataPathCounters.Drop.SOURCE_NOT_ALLOWED);
             return;
         }
-        peer.onAuthenticatedPacketReceived(now, 1, len, false);
+        received.add(peer, now, 1, len, true);
         if (coalescer == null) {
             counters.drop(DataPathCounters.Drop.TUN_NOT_READY);
             return;
@@ -193,6 +194,8 @@ public final class InboundPath implements InboundSink {
 
     @Override
     public void batchEnd() {
+        received.flush();
+        clock.batchEnd();
         tally.publish();
         try {
             if (coalescer != null) {

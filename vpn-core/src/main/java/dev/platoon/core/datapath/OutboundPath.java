@@ -40,7 +40,8 @@ public final class OutboundPath implements TunFrameSink {
     private final ByteBufAllocator alloc;
     private final DataPathCounters counters;
     private final DataPathCounters.LoopTally tally; // this loop's per-packet counts, published per batch
-    private final LongSupplier nanoClock;
+    private final BatchClock clock;
+    private final PeerRun sentRun = new PeerRun(PeerRun.Direction.SENT);
     private final int mtu;
     // The run of single packets being gathered for one UDP_SEGMENT write (see appendSingle).
     private ByteBuf pending;
@@ -57,7 +58,7 @@ public final class OutboundPath implements TunFrameSink {
         this.mtu = mtu;
         this.counters = counters;
         this.tally = counters.newLoopTally();
-        this.nanoClock = nanoClock;
+        this.clock = new BatchClock(nanoClock);
     }
 
     @Override
@@ -80,7 +81,7 @@ public final class OutboundPath implements TunFrameSink {
             counters.drop(DataPathCounters.Drop.TRAIN_TOO_LARGE);
             return;
         }
-        long now = nanoClock.getAsLong();
+        long now = clock.now();
         if (segments == 1) {
             TransportKeypair kp = peer.sendKeypair(now);
             InetSocketAddress to = peer.endpoint();
@@ -156,7 +157,7 @@ public final class OutboundPath implements TunFrameSink {
             return;
         }
         pendingCount++;
-        peer.onDataSent(now, 1, message);
+        sentRun.add(peer, now, 1, message, true);
         if (pendingCount == maxPerSend) {
             flushPending();
         }
@@ -239,7 +240,7 @@ public final class OutboundPath implements TunFrameSink {
             sender.sendTrain(train.retainedSlice(runStart, end - runStart), stride, to);
         }
         if (sent > 0) {
-            peer.onDataSent(now, sent, sealedBytes);
+            sentRun.add(peer, now, sent, sealedBytes, true);
         }
         if (Long.compareUnsigned(kp.sentMessages(), Protocol.REKEY_AFTER_MESSAGES) >= 0) {
             peer.requestHandshake(now);
@@ -262,6 +263,8 @@ public final class OutboundPath implements TunFrameSink {
     public void batchEnd() {
         // The queue loop flushes the sender after this: one sendmmsg for the whole read batch.
         flushPending();
+        sentRun.flush();
+        clock.batchEnd();
         tally.publish();
     }
 
