@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import dev.platoon.core.demo.JavaCommand;
 
@@ -18,6 +19,8 @@ import dev.platoon.core.demo.JavaCommand;
  */
 final class Daemon {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /** How often the parent looks for the child's pid file: a stat, cheap next to a JVM start. */
+    private static final Duration POLL = Duration.ofMillis(10);
 
     private Daemon() {
     }
@@ -64,7 +67,7 @@ final class Daemon {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
+        while (true) {
             Optional<ProcessHandle> up = running(files, name);
             if (up.isPresent() && up.get().pid() == child.pid()) {
                 out.println("platoon: " + name + " is up (pid " + child.pid() + ", log " + log + ")");
@@ -74,8 +77,14 @@ final class Daemon {
                 err.println(lastError(log, name));
                 return 1;
             }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            // Every start-up millisecond counts: look at the pid file every POLL, and at once when the
+            // child dies (waitFor returns then; its one-line error is in the log).
             try {
-                Thread.sleep(50);
+                child.waitFor(Math.min(left, POLL.toNanos()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

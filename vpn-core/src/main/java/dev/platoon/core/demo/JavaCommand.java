@@ -1,11 +1,17 @@
 package dev.platoon.core.demo;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** The command line that starts this same program again (same java, same flags, same class path). */
 public final class JavaCommand {
+    /** The java launcher's options whose value is the next argument (libjli's IsWhiteSpaceOption). */
+    private static final Set<String> TAKES_VALUE = Set.of("-cp", "-classpath", "--class-path", "-p",
+            "--module-path", "--upgrade-module-path", "--add-modules", "--enable-native-access", "--limit-modules",
+            "--add-exports", "--add-opens", "--add-reads", "--patch-module", "-d", "--describe-module", "--source");
+    private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
+
     private JavaCommand() {
     }
 
@@ -17,13 +23,15 @@ public final class JavaCommand {
         java.nio.file.Path launcher = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java");
         cmd.add(java.nio.file.Files.isExecutable(launcher) ? launcher.toString()
                 : ProcessHandle.current().info().command().orElse("java"));
-        for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        boolean nativeAccess = false;
+        for (String flag : jvmFlags()) {
             // Debug agents and JDWP ports would clash between two children; leave them out.
             if (!flag.startsWith("-agentlib") && !flag.startsWith("-javaagent") && !flag.startsWith("-Xrunjdwp")) {
                 cmd.add(flag);
+                nativeAccess |= flag.startsWith("--enable-native-access");
             }
         }
-        if (cmd.stream().noneMatch(f -> f.startsWith("--enable-native-access"))) {
+        if (!nativeAccess) {
             cmd.add("--enable-native-access=ALL-UNNAMED");
         }
         cmd.add("-cp");
@@ -31,5 +39,54 @@ public final class JavaCommand {
         cmd.add("dev.platoon.core.cli.Main");
         cmd.addAll(args);
         return cmd;
+    }
+
+    /**
+     * This JVM's flags. From the process's own command line when the java launcher started it: that
+     * costs a read of /proc/self/cmdline, where the RuntimeMXBean loads and starts java.management
+     * (15-40 ms of a detaching {@code platoon up}). Other launchers (jpackage's takes its flags from a
+     * file) and argument files hide flags from the command line; then the MXBean says.
+     */
+    static List<String> jvmFlags() {
+        String[] argv = ProcessHandle.current().info().arguments().orElse(null);
+        String javaCommand = System.getProperty("sun.java.command");
+        List<String> flags = argv == null || javaCommand == null ? null : launcherFlags(argv, javaCommand);
+        return flags != null ? flags : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+    }
+
+    /**
+     * The JVM flags at the front of a java launcher's arguments (argv without argv[0]), without the class
+     * path (the child gets its own -cp); or null when they cannot be told apart for sure. The launcher
+     * sets {@code sun.java.command} to what follows the flags (the main class or the -jar's file, then
+     * the program's arguments, joined by spaces): the split is only trusted when the two agree.
+     */
+    public static List<String> launcherFlags(String[] argv, String javaCommand) {
+        List<String> flags = new ArrayList<>();
+        int i = 0;
+        while (i < argv.length) {
+            String a = argv[i];
+            if (a.startsWith("@")) {
+                return null; // an argument file: what it holds is not on the command line
+            }
+            if (!a.startsWith("-") || a.equals("-jar")) {
+                break; // the main class, or -jar FILE
+            }
+            if (a.equals("-m") || a.equals("--module") || a.startsWith("--module=")) {
+                return null; // a module's main class: not how platoon runs, so not worth guessing
+            }
+            boolean pair = TAKES_VALUE.contains(a) && i + 1 < argv.length;
+            if (!CLASS_PATH.contains(a) && !a.startsWith("--class-path=")) {
+                flags.add(a);
+                if (pair) {
+                    flags.add(argv[i + 1]);
+                }
+            }
+            i += pair ? 2 : 1;
+        }
+        int main = i < argv.length && argv[i].equals("-jar") ? i + 1 : i;
+        if (main >= argv.length || !String.join(" ", List.of(argv).subList(main, argv.length)).equals(javaCommand)) {
+            return null;
+        }
+        return flags;
     }
 }
