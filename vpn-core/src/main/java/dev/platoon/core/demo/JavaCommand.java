@@ -11,6 +11,7 @@ public final class JavaCommand {
             "--module-path", "--upgrade-module-path", "--add-modules", "--enable-native-access", "--limit-modules",
             "--add-exports", "--add-opens", "--add-reads", "--patch-module", "-d", "--describe-module", "--source");
     private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
+    private static final String JPACKAGE_MARK = "_JPACKAGE_LAUNCHER";
 
     private JavaCommand() {
     }
@@ -30,7 +31,11 @@ public final class JavaCommand {
             // The packaged binary: its launcher reads the JVM options (and the start-up cache) from its own
             // file, lib/app/platoon.cfg, for the child exactly as for this process; JAVA_TOOL_OPTIONS is
             // inherited. Reading them back here would need the RuntimeMXBean, whose java.management is
-            // not in the start-up cache: 30-50 ms of a detaching `platoon up`.
+            // not in the start-up cache: 30-50 ms of a detaching `platoon up`. The launcher marks its own
+            // environment with _JPACKAGE_LAUNCHER for the re-execution it does itself; a child that
+            // inherits the mark skips the options file and takes its arguments for java's ("Could not
+            // find or load main class up"), so the child runs without it.
+            cmd.addAll(List.of("env", "-u", JPACKAGE_MARK));
             cmd.add(jpackageLauncher);
             cmd.addAll(args);
             return cmd;

@@ -58,7 +58,7 @@ class JavaCommandTest {
         java.nio.file.Path launcher = java.nio.file.Files.createTempFile("platoon-launcher-", "");
         try {
             launcher.toFile().setExecutable(true);
-            assertEquals(List.of(launcher.toString(), "up", "--foreground", "wg0.conf"),
+            assertEquals(List.of("env", "-u", "_JPACKAGE_LAUNCHER", launcher.toString(), "up", "--foreground", "wg0.conf"),
                     JavaCommand.platoon(List.of("up", "--foreground", "wg0.conf"), launcher.toString()));
             launcher.toFile().setExecutable(false);
             List<String> notALauncher = JavaCommand.platoon(List.of("show"), launcher.toString());
