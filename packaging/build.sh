@@ -113,29 +113,23 @@ say "jpackage app-image ..."
   --vendor platoon --description "A userspace WireGuard endpoint that moves packets in trains." \
   --input "$WORK/input" --main-jar platoon.jar --main-class dev.platoon.core.cli.Main \
   --runtime-image "$WORK/runtime" \
-  --java-options --enable-native-access=ALL-UNNAMED \
-  --java-options --sun-misc-unsafe-memory-access=allow \
-  --java-options --add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED \
-  --java-options --add-opens=java.base/sun.security.util.math=ALL-UNNAMED \
-  --java-options -Xmx96m \
   --app-content "$HERE/systemd/platoon@.service" \
   --dest "$WORK/image"
 IMAGE="$WORK/image/platoon"
 [ -x "$IMAGE/bin/platoon" ] || die "jpackage made no $IMAGE/bin/platoon"
+# Our own launcher instead of jpackage's native one (packaging/launcher.sh says why); the options file
+# that only the native launcher read goes with it, so the JVM options live in one place.
+install -m 0755 "$HERE/launcher.sh" "$IMAGE/bin/platoon"
+rm -f "$IMAGE/lib/libapplauncher.so" "$IMAGE/lib/app/platoon.cfg"
 
 # --- the start-up cache ---------------------------------------------------------------------------
 # One real `platoon up`, trained with the image's own launcher and runtime (a cache serves only the
-# JVM, options and jar it was made with), then named in the launcher's options, so every command and
-# the detached `up` child map it. $APPDIR keeps it relocatable: the JVM accepts the app in another
-# folder (/opt/platoon, a tarball unpacked anywhere) as long as the jar is the same file, same size
-# and modification time. Without root (the training needs a namespace) the package has no cache and
+# JVM, options and jar it was made with); the launcher passes it when it is there, so every command
+# and the detached `up` child map it. The JVM accepts the app in another folder (/opt/platoon, a
+# tarball unpacked anywhere) as long as the jar is the same file, same size and modification time. Without root (the training needs a namespace) the package has no cache and
 # `platoon up` starts slower; nothing else changes.
 say "start-up cache: training one 'platoon up' in a throwaway namespace ..."
 if "$HERE/aot-train.sh" "$IMAGE/lib/app/platoon.aot" "$IMAGE/bin/platoon"; then
-  grep -q '^\[JavaOptions\]' "$IMAGE/lib/app/platoon.cfg" || die "no [JavaOptions] in $IMAGE/lib/app/platoon.cfg"
-  [ "$(grep '^\[' "$IMAGE/lib/app/platoon.cfg" | tail -1)" = "[JavaOptions]" ] \
-    || die "[JavaOptions] is not the last section of $IMAGE/lib/app/platoon.cfg"
-  echo 'java-options=-XX:AOTCache=$APPDIR/platoon.aot' >> "$IMAGE/lib/app/platoon.cfg"
   say "start-up cache: $(du -h "$IMAGE/lib/app/platoon.aot" | cut -f1)"
 else
   say "start-up cache: none in this build ('platoon up' starts slower)"

@@ -11,35 +11,13 @@ public final class JavaCommand {
             "--module-path", "--upgrade-module-path", "--add-modules", "--enable-native-access", "--limit-modules",
             "--add-exports", "--add-opens", "--add-reads", "--patch-module", "-d", "--describe-module", "--source");
     private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
-    private static final String JPACKAGE_MARK = "_JPACKAGE_LAUNCHER";
 
     private JavaCommand() {
     }
 
-    /**
-     * {@code java <this JVM's flags> -cp <class path> dev.platoon.core.cli.Main args...}; under jpackage's
-     * launcher, that launcher again with {@code args}.
-     */
+    /** {@code java <this JVM's flags> -cp <class path> dev.platoon.core.cli.Main args...}. */
     public static List<String> platoon(List<String> args) {
-        return platoon(args, System.getProperty("jpackage.app-path"));
-    }
-
-    /** {@link #platoon(List)} with the jpackage launcher's path (its property) given. */
-    public static List<String> platoon(List<String> args, String jpackageLauncher) {
         List<String> cmd = new ArrayList<>();
-        if (jpackageLauncher != null && java.nio.file.Files.isExecutable(java.nio.file.Path.of(jpackageLauncher))) {
-            // The packaged binary: its launcher reads the JVM options (and the start-up cache) from its own
-            // file, lib/app/platoon.cfg, for the child exactly as for this process; JAVA_TOOL_OPTIONS is
-            // inherited. Reading them back here would need the RuntimeMXBean, whose java.management is
-            // not in the start-up cache: 30-50 ms of a detaching `platoon up`. The launcher marks its own
-            // environment with _JPACKAGE_LAUNCHER for the re-execution it does itself; a child that
-            // inherits the mark skips the options file and takes its arguments for java's ("Could not
-            // find or load main class up"), so the child runs without it.
-            cmd.addAll(List.of("env", "-u", JPACKAGE_MARK));
-            cmd.add(jpackageLauncher);
-            cmd.addAll(args);
-            return cmd;
-        }
         // java.home's java when there is one, else the process's own command.
         java.nio.file.Path launcher = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java");
         cmd.add(java.nio.file.Files.isExecutable(launcher) ? launcher.toString()

@@ -53,22 +53,6 @@ class JavaCommandTest {
         assertNull(flags("x", "-Xmx1m", "-jar"), "-jar without its file");
     }
 
-    @Test
-    void underJpackagesLauncherTheLauncherAgainWithOnlyTheArguments() throws java.io.IOException {
-        java.nio.file.Path launcher = java.nio.file.Files.createTempFile("platoon-launcher-", "");
-        try {
-            launcher.toFile().setExecutable(true);
-            assertEquals(List.of("env", "-u", "_JPACKAGE_LAUNCHER", launcher.toString(), "up", "--foreground", "wg0.conf"),
-                    JavaCommand.platoon(List.of("up", "--foreground", "wg0.conf"), launcher.toString()));
-            launcher.toFile().setExecutable(false);
-            List<String> notALauncher = JavaCommand.platoon(List.of("show"), launcher.toString());
-            assertEquals(List.of("-cp", System.getProperty("java.class.path"), "dev.platoon.core.cli.Main", "show"),
-                    notALauncher.subList(notALauncher.indexOf("-cp"), notALauncher.size()), "not executable: java as before");
-        } finally {
-            java.nio.file.Files.delete(launcher);
-        }
-    }
-
     /** In this JVM (surefire started it with the java launcher): the command line gives what the MXBean does. */
     @Test
     void thisJvmsFlagsAreTheMxBeansFlags() {
