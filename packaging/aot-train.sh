@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Trains platoon's start-up cache: a JDK 25 AOT cache (JEP 483/514/515) holding the classes that
-# `platoon up` loads, already parsed, verified and linked, plus their early method profiles. With it,
-# `platoon up` reaches "is up" in about half the time (docs/benchmarks.md, "Start-up").
+# Trains platoon's start-up cache: a JDK 25 AOT cache (JEP 483/514) holding the classes that
+# `platoon up` loads, already parsed, verified and linked. With it, `platoon up` reaches "is up" in
+# about a third of the time (docs/benchmarks.md, "`platoon up` to handshake-ready").
 #
 #   packaging/aot-train.sh CACHE COMMAND...
 #
@@ -78,7 +78,10 @@ EOF
 chmod 600 "$WORK/$NAME.conf"
 
 rm -f "$CACHE"
-JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=$CACHE" \
+# Classes only, no method profiles (-AOTRecordTraining): with profiles the JIT compiles the trained
+# methods early at every start, and on 2 CPUs that competes with `up` itself — the detaching `up`
+# took 0.88 s with them and 0.79 s without (docs/benchmarks.md). The data path warms up as it did.
+JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=$CACHE -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining" \
   ip netns exec "$NS" "$@" up --foreground "$WORK/$NAME.conf" > "$WORK/train.log" 2>&1 &
 TRAINEE=$!
 wait_for "grep -q 'is up' '$WORK/train.log' || ! kill -0 $TRAINEE 2>/dev/null" 60 || fail "no 'is up' within 60 s"
