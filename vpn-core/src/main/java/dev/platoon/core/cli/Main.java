@@ -25,6 +25,13 @@ public final class Main {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             System.setProperty("io.netty.leakDetection.level", "disabled");
         }
+        // Netty 4.2's pooled allocator emits JFR events, and the first chunk it allocates registers them:
+        // that starts JFR's whole metadata repository (~0.1 s of CPU) on the first packet a fresh device
+        // sends, in the middle of its first handshake. The JVM's own JFR events stay; -Dio.netty.jfr.enabled=true
+        // (PLATOON_JAVA_OPTS) brings Netty's back for a profiling session.
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         // Netty names channels after a MAC address it searches the interfaces for; in a namespace with
         // only lo (containers, tests) it finds none and logs a WARNING at the user. Channel ids only need
         // to differ between processes, so a random machine id does, and skips the search. Not a secret:
