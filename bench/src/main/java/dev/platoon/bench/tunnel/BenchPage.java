@@ -56,9 +56,10 @@ final class BenchPage {
                 network namespaces joined by a veth pair (192.0.2.1 ↔ 192.0.2.2; tunnels 100.64.0.1 ↔ 100.64.0.2,
                 MTU 1420) and runs iperf3 from namespace a to b through it: raw veth (no tunnel), platoon ↔
                 platoon, Debian's wireguard-go ↔ wireguard-go (configured with `wg`), and Debian's OpenVPN
-                (static-key UDP) when installed. All stay up for the whole run and are measured in alternation:
-                every repetition runs each test once on each implementation, so machine noise is spread over
-                all of them. Figures are medians over the repetitions, with min–max; Gb/s and Mb/s are what
+                (static-key UDP) when installed. All stay up for the whole run, get 8 s of TCP and 3 s of UDP
+                untimed first (a JIT-compiled endpoint is measured warm, not compiling), and are measured in
+                alternation: every repetition runs each test once on each implementation, so machine noise is
+                spread over all of them. Figures are medians over the repetitions, with min–max; Gb/s and Mb/s are what
                 the receiver got, kpps the 64-byte datagrams received per second. UDP sends at unlimited rate
                 (`-b 0`), 1392-byte datagrams (the largest that fit the 1420 MTU unfragmented). CPU is
                 utime + stime of each endpoint's processes during the test, in % of one core (a = client
