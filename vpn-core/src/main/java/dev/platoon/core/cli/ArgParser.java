@@ -122,15 +122,15 @@ final class ArgParser {
     }
 
     private static void checkNumber(OptionSpec o, CommandSpec errorsFor, String value) throws UsageException {
-        long n;
         try {
-            n = Long.parseLong(value);
+            long n = Long.parseLong(value);
+            if (n >= o.min && n <= o.max) {
+                return;
+            }
         } catch (NumberFormatException e) {
-            throw new UsageException(errorsFor, o.name + " must be " + range(o) + ", not '" + value + "'");
+            // not a number at all: the same message as out of range
         }
-        if (n < o.min || n > o.max) {
-            throw new UsageException(errorsFor, o.name + " must be " + range(o) + ", not '" + value + "'");
-        }
+        throw new UsageException(errorsFor, o.name + " must be " + range(o) + ", not '" + value + "'");
     }
 
     private static String range(OptionSpec o) {

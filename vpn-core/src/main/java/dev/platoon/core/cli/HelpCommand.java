@@ -28,11 +28,7 @@ final class HelpCommand implements CliCommand {
             Help.main(top, commands, out);
             return 0;
         }
-        CliCommand command = Main.find(commands, name);
-        if (command == null) {
-            throw new UsageException(null, "unknown command '" + name + "'");
-        }
-        Help.command(command.spec(), out);
+        Help.command(Main.command(commands, name).spec(), out);
         return 0;
     }
 }

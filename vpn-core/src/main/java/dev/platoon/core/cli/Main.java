@@ -76,13 +76,14 @@ public final class Main {
         return commands;
     }
 
-    static CliCommand find(List<CliCommand> commands, String name) {
+    /** The command called {@code name}; an unknown name is a usage error of the top level. */
+    static CliCommand command(List<CliCommand> commands, String name) throws UsageException {
         for (CliCommand c : commands) {
             if (c.spec().name.equals(name)) {
                 return c;
             }
         }
-        return null;
+        throw new UsageException(null, "unknown command '" + name + "'");
     }
 
     /** Usage errors: two lines on stderr, exit 2. Failures: one line, exit 1. Never a stack trace. */
@@ -97,10 +98,7 @@ public final class Main {
                 out.println(version());
                 return 0;
             }
-            CliCommand command = find(commands, top.param(0));
-            if (command == null) {
-                throw new UsageException(null, "unknown command '" + top.param(0) + "'");
-            }
+            CliCommand command = command(commands, top.param(0));
             ParsedArgs parsed = ArgParser.parse(command.spec(), args, top.end());
             if (parsed.helpRequested()) {
                 Help.command(command.spec(), out);

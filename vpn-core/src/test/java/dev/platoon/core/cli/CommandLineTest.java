@@ -122,10 +122,10 @@ class CommandLineTest {
     }
 
     @Test
-    void everyCommandIsFoundByItsName() {
+    void everyCommandIsFoundByItsName() throws UsageException {
         List<CliCommand> commands = Main.commands();
         for (CliCommand c : commands) {
-            assertSame(c, Main.find(commands, c.spec().name));
+            assertSame(c, Main.command(commands, c.spec().name));
             assertNotNull(c.spec().summary);
         }
         assertEquals("help", commands.getLast().spec().name);
