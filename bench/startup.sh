@@ -28,7 +28,7 @@ ms() { echo $(( ($2 - $1) / 1000000 )); }
 
 # One round for one launcher: prints "DETACHED_MS FOREGROUND_MS".
 round() {
-  local launcher="$1" conf="$2" name s e fg
+  local launcher="$1" conf="$2" name s e s2 fg
   name="$(basename "$conf" .conf)"
   ip netns del "$NS" 2>/dev/null
   ip netns add "$NS" && ip -n "$NS" link set lo up || return 1

@@ -126,8 +126,9 @@ rm -f "$IMAGE/lib/libapplauncher.so" "$IMAGE/lib/app/platoon.cfg"
 # One real `platoon up`, trained with the image's own launcher and runtime (a cache serves only the
 # JVM, options and jar it was made with); the launcher passes it when it is there, so every command
 # and the detached `up` child map it. The JVM accepts the app in another folder (/opt/platoon, a
-# tarball unpacked anywhere) as long as the jar is the same file, same size and modification time. Without root (the training needs a namespace) the package has no cache and
-# `platoon up` starts slower; nothing else changes.
+# tarball unpacked anywhere) as long as the jar is the same file, same size and modification time.
+# Without root (the training needs a namespace) the package has no cache and `platoon up` starts
+# slower; nothing else changes.
 say "start-up cache: training one 'platoon up' in a throwaway namespace ..."
 if "$HERE/aot-train.sh" "$IMAGE/lib/app/platoon.aot" "$IMAGE/bin/platoon"; then
   say "start-up cache: $(du -h "$IMAGE/lib/app/platoon.aot" | cut -f1)"
