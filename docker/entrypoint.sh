@@ -13,5 +13,7 @@ if [ ! -c /dev/net/tun ]; then
   echo "platoon: no /dev/net/tun in the container; run it with --device /dev/net/tun --cap-add NET_ADMIN" >&2
   exit 1
 fi
-exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow --add-opens=java.base/com.sun.crypto.provider=ALL-UNNAMED --add-opens=java.base/sun.security.util.math=ALL-UNNAMED -Xmx96m ${PLATOON_JAVA_OPTS:-} \
+# The JVM options are packaging/jvm.options, copied to /opt/platoon/jvm.options (split, never globbed).
+set -f
+exec java $(sed 's/#.*//' /opt/platoon/jvm.options) ${PLATOON_JAVA_OPTS:-} \
   -jar /opt/platoon/platoon.jar up "$conf" --foreground "$@"

@@ -117,9 +117,11 @@ say "jpackage app-image ..."
   --dest "$WORK/image"
 IMAGE="$WORK/image/platoon"
 [ -x "$IMAGE/bin/platoon" ] || die "jpackage made no $IMAGE/bin/platoon"
-# Our own launcher instead of jpackage's native one (packaging/launcher.sh says why); the options file
-# that only the native launcher read goes with it, so the JVM options live in one place.
+# Our own launcher instead of jpackage's native one (packaging/launcher.sh says why), with the JVM
+# options file every launcher reads; jpackage's own options file, read only by its native launcher,
+# goes with that launcher.
 install -m 0755 "$HERE/launcher.sh" "$IMAGE/bin/platoon"
+install -m 0644 "$HERE/jvm.options" "$IMAGE/lib/app/jvm.options"
 rm -f "$IMAGE/lib/libapplauncher.so" "$IMAGE/lib/app/platoon.cfg"
 
 # --- the start-up cache ---------------------------------------------------------------------------

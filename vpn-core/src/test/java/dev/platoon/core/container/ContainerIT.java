@@ -212,8 +212,8 @@ class ContainerIT {
     }
 
     /**
-     * The build context: docker/, .dockerignore and a snapshot of vpn-core/target/platoon.jar (made by
-     * this build's package phase). The snapshot is checked as a jar because in a shared working tree
+     * The build context: docker/, packaging/jvm.options, .dockerignore and a snapshot of
+     * vpn-core/target/platoon.jar (made by this build's package phase). The snapshot is checked as a jar because in a shared working tree
      * someone else's build may be rewriting it; a torn copy is taken again.
      */
     private static Path buildContext(Path work) throws IOException {
@@ -228,6 +228,8 @@ class ContainerIT {
             }
         }
         Files.copy(root.resolve(".dockerignore"), context.resolve(".dockerignore"));
+        Files.createDirectories(context.resolve("packaging"));
+        Files.copy(root.resolve("packaging/jvm.options"), context.resolve("packaging/jvm.options"));
         Path source = root.resolve("vpn-core/target/platoon.jar");
         poll(Duration.ofSeconds(120), "a complete " + source + " (run the package phase first)", null, "", () -> {
             try {
