@@ -14,8 +14,8 @@ import java.util.HexFormat;
 import java.util.SplittableRandom;
 
 /**
- * A bounded TCP transfer whose both ends print the SHA-256 of the bytes they saw, so a test can prove
- * that what went into the tunnel came out unchanged. Used by {@code platoon demo} when iperf3 is
+ * A bounded TCP transfer (in bytes, and optionally in time) whose both ends print the SHA-256 of the
+ * bytes they saw, so a test can prove that what went into the tunnel came out unchanged. Used by {@code platoon demo} when iperf3 is
  * missing, and by the end-to-end tests. Hidden: a tool, not a feature.
  */
 final class TransferCommand implements CliCommand {
@@ -25,6 +25,8 @@ final class TransferCommand implements CliCommand {
             .option(OptionSpec.text("--address", "ADDRESS", "recv: address to listen on; send: peer").required())
             .option(OptionSpec.number("--port", "N", 1, 65535, "TCP port (default: 5201)"))
             .option(OptionSpec.number("--bytes", "N", 0, Long.MAX_VALUE, "send: how many bytes (default: 100 MiB)"))
+            .option(OptionSpec.number("--seconds", "S", 1, 86_400,
+                    "send: stop after S seconds if --bytes are not sent by then (default: no time limit)"))
             .option(OptionSpec.number("--seed", "N", Long.MIN_VALUE, Long.MAX_VALUE, "send: seed of the bytes (default: 1)"))
             // seconds, and at most what fits an int of milliseconds for the socket timeouts
             .option(OptionSpec.number("--timeout", "SECONDS", 1, Integer.MAX_VALUE / 1000,
@@ -37,6 +39,7 @@ final class TransferCommand implements CliCommand {
     private String address;
     private int port;
     private long bytes;
+    private long sendNanos;   // 0: no time limit
     private long seed;
     private int timeoutSeconds;
     private boolean progress;
@@ -57,6 +60,7 @@ final class TransferCommand implements CliCommand {
         address = args.text("--address");
         port = args.integer("--port", 5201);
         bytes = args.longValue("--bytes", 104857600L);
+        sendNanos = args.longValue("--seconds", 0) * 1_000_000_000L;
         seed = args.longValue("--seed", 1);
         timeoutSeconds = args.integer("--timeout", 120);
         progress = args.flag("--progress");
@@ -101,7 +105,8 @@ final class TransferCommand implements CliCommand {
             long nextReport = start + 1_000_000_000L;
             byte[] buf = new byte[CHUNK];
             long left = bytes;
-            while (left > 0) {
+            long now = start;
+            while (left > 0 && (sendNanos == 0 || now - start < sendNanos)) {
                 int n = (int) Math.min(buf.length, left);
                 for (int i = 0; i < n; i += 8) {
                     long r = random.nextLong();
@@ -112,7 +117,7 @@ final class TransferCommand implements CliCommand {
                 out.write(buf, 0, n);
                 sha.update(buf, 0, n);
                 left -= n;
-                long now = System.nanoTime();
+                now = System.nanoTime();
                 if (progress && now >= nextReport) {
                     long done = bytes - left;
                     err.printf("progress bytes=%d gbps=%.3f%n", done, done * 8 / ((now - start) / 1e9) / 1e9);
@@ -122,7 +127,7 @@ final class TransferCommand implements CliCommand {
             socket.shutdownOutput();
             // Wait for the receiver to close, so "done" means it has everything.
             socket.getInputStream().read();
-            return bytes;
+            return bytes - left;
         }
     }
 }

@@ -93,6 +93,15 @@ final class E2e {
      */
     static Transfer transfer(TunnelBed bed, Side from, Side to, long bytes, int port)
             throws IOException, InterruptedException {
+        return transfer(bed, from, to, bytes, 0, port);
+    }
+
+    /**
+     * As {@link #transfer(TunnelBed, Side, Side, long, int)}, but the sender stops after {@code seconds}
+     * (when not 0) if the bytes are not all sent by then: a transfer that lasts whatever the speed.
+     */
+    static Transfer transfer(TunnelBed bed, Side from, Side to, long bytes, int seconds, int port)
+            throws IOException, InterruptedException {
         Path recvLog = bed.workDir().resolve("recv-" + to.ifname + "-" + port + ".log");
         int timeout = (int) TRANSFER.toSeconds();
         Process recv = bed.net.start(to.namespace, JavaCommand.platoon(List.of("transfer", "recv",
@@ -105,9 +114,13 @@ final class E2e {
                         .stdout().contains(listen));
         assertTrue(recv.isAlive(), "transfer receiver exited early: " + Files.readString(recvLog));
         long t0 = System.nanoTime();
-        Shell.Result send = bed.net.exec(from.namespace, TRANSFER.plusSeconds(10), JavaCommand.platoon(List.of(
-                "transfer", "send", "--address", to.tunnel4, "--port", String.valueOf(port), "--bytes",
-                String.valueOf(bytes), "--timeout", String.valueOf(timeout))).toArray(String[]::new));
+        List<String> sendArgs = new java.util.ArrayList<>(List.of("transfer", "send", "--address", to.tunnel4,
+                "--port", String.valueOf(port), "--bytes", String.valueOf(bytes), "--timeout", String.valueOf(timeout)));
+        if (seconds > 0) {
+            sendArgs.addAll(List.of("--seconds", String.valueOf(seconds)));
+        }
+        Shell.Result send = bed.net.exec(from.namespace, TRANSFER.plusSeconds(10),
+                JavaCommand.platoon(sendArgs).toArray(String[]::new));
         assertTrue(send.ok(), "transfer " + from.ifname + " -> " + to.ifname + " failed after "
                 + (System.nanoTime() - t0) / 1_000_000_000 + " s (exit " + send.exitCode() + "): "
                 + send.stderr().strip() + " | receiver: " + Files.readString(recvLog).strip()
@@ -115,11 +128,15 @@ final class E2e {
         assertTrue(recv.waitFor(30, TimeUnit.SECONDS), "transfer receiver did not finish");
         TransferEnd sent = parse(send.stdout(), "sender");
         TransferEnd received = parse(Files.readString(recvLog), "receiver");
-        assertEquals(bytes, sent.bytes(), "bytes the sender reports");
-        assertEquals(bytes, received.bytes(), "bytes the receiver got through the tunnel");
+        if (seconds == 0) {
+            assertEquals(bytes, sent.bytes(), "bytes the sender reports");
+        } else {
+            assertTrue(sent.bytes() > 0 && sent.bytes() <= bytes, "bytes the sender reports: " + sent.bytes());
+        }
+        assertEquals(sent.bytes(), received.bytes(), "bytes the receiver got through the tunnel");
         assertEquals(sent.sha256(), received.sha256(), "SHA-256 of what went in vs what came out");
         System.out.printf("[e2e] %s %s -> %s %s: %d MB in %.2f s = %.3f Gb/s%n", from.kind, from.ifname,
-                to.kind, to.ifname, bytes / MB, received.seconds(), bytes * 8 / sent.seconds() / 1e9);
+                to.kind, to.ifname, sent.bytes() / MB, received.seconds(), sent.bytes() * 8 / sent.seconds() / 1e9);
         return new Transfer(sent, received);
     }
 

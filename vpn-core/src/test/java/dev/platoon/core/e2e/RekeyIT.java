@@ -17,11 +17,15 @@ import dev.platoon.core.demo.TunnelBed.Side;
  * <p>REKEY_TIMEOUT is shortened too ({@code --rekey-timeout-ms}): a peer sends at most one initiation
  * per REKEY_TIMEOUT (5 s by default), so with the default the first rekey could not start before 5 s
  * after the first handshake — and once the data path got faster, the whole transfer was over by then.
+ * For the same reason the transfer is bounded in time (7 s, at most 8 GiB), not only in bytes: a fixed
+ * 500 MB would be over before the first rekey on a machine a few times faster than this one.
  */
 class RekeyIT {
     private static final int REKEY_AFTER_SECONDS = 2;
     private static final int REKEY_TIMEOUT_MS = 1000;
-    private static final long BYTES = 500 * E2e.MB;
+    /** The transfer lasts this long whatever the data path's speed (capped at BYTES). */
+    private static final int SECONDS = 7;
+    private static final long BYTES = 8192 * E2e.MB;
 
     @Test
     void transferSurvivesRekeys() throws Exception {
@@ -35,7 +39,7 @@ class RekeyIT {
             PlatoonStatus before = E2e.awaitStatus(initiator, E2e.STATUS_LAG, "the first completed handshake",
                     s -> s.handshakesCompleted() >= 1);
 
-            E2e.Transfer t = E2e.transfer(bed, initiator, responder, BYTES, 5201);
+            E2e.Transfer t = E2e.transfer(bed, initiator, responder, BYTES, SECONDS, 5201);
             assertTrue(t.received().seconds() > REKEY_AFTER_SECONDS, "the transfer took only "
                     + t.received().seconds() + " s, not longer than the rekey time: it proves nothing");
 
