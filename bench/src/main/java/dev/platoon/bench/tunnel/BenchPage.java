@@ -61,9 +61,12 @@ final class BenchPage {
                 alternation: every repetition runs each test once on each implementation, so machine noise is
                 spread over all of them. Figures are medians over the repetitions, with min–max; Gb/s and Mb/s are what
                 the receiver got, kpps the 64-byte datagrams received per second. UDP sends at unlimited rate
-                (`-b 0`), 1392-byte datagrams (the largest that fit the 1420 MTU unfragmented). CPU is
-                utime + stime of each endpoint's processes during the test, in % of one core (a = client
-                side, b = server side); kernel softirq work is charged to no one.
+                (`-b 0`), 1392-byte datagrams (the largest that fit the 1420 MTU unfragmented). CPU a and b
+                are utime + stime of each endpoint's processes during the test, in % of one core (a = client
+                side, b = server side). "Machine CPU-s/GB" is the whole machine's busy time (user, system,
+                irq and softirq from /proc/stat: both iperf3s, both kernels' packet work and the endpoints)
+                per GB the receiver got: the cost of the transfer, which holds still when the hypervisor
+                takes CPU away; "steal" is the share of CPU time it took meanwhile, which moves the rates.
 
                 """);
         b.append("```sh\n").append(command).append("\n```\n\n");

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Every sample of a run by test and implementation, and the two tables made from them: the headline
- * (medians and platoon's ratios to wireguard-go and to raw veth) and the full one (min–max, loss, CPU).
+ * (medians and platoon's ratios to wireguard-go and to raw veth) and the full one (min–max, loss, CPU
+ * of the endpoints, the whole machine's CPU per GB and the steal beside it).
  */
 final class Results {
     private final List<IperfTest> tests;
@@ -78,7 +79,7 @@ final class Results {
     List<List<String>> full() {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("test", "implementation", "median (min–max)", "unit", "UDP loss", "CPU a", "CPU b",
-                "÷ wireguard-go", "÷ raw veth"));
+                "machine CPU-s/GB", "steal", "÷ wireguard-go", "÷ raw veth"));
         for (IperfTest t : tests) {
             for (String c : contenders) {
                 Summary s = summary(t, c);
@@ -86,6 +87,8 @@ final class Results {
                         t.udp() ? Summary.percent(of(t, c, Sample::loss).median()) : "–",
                         Summary.percent(of(t, c, Sample::cpuA).median()),
                         Summary.percent(of(t, c, Sample::cpuB).median()),
+                        Summary.fmt(of(t, c, Sample::cpuPerGb).median()),
+                        Summary.percent(of(t, c, Sample::steal).median()),
                         c.equals(Contenders.WG_GO) ? "1×" : Summary.ratioText(ratio(t, c, Contenders.WG_GO)),
                         c.equals(Contenders.RAW) ? "100 %" : rawPercent(t, c)));
             }

@@ -136,7 +136,9 @@ public final class TunnelBench {
                         say(where + " " + Summary.fmt(s.value()) + " " + test.unit.label
                                 + (test.udp() ? ", loss " + Summary.percent(s.loss()) : "")
                                 + (c.hasEndpoints() ? ", CPU a " + Summary.percent(s.cpuA()) + " b "
-                                        + Summary.percent(s.cpuB()) : ""));
+                                        + Summary.percent(s.cpuB()) : "")
+                                + ", machine " + Summary.fmt(s.cpuPerGb()) + " CPU-s/GB, steal "
+                                + Summary.percent(s.steal()));
                     } catch (RuntimeException e) {
                         notes.add(c.name + ", " + test.title + ", run " + (rep + 1) + " failed: " + e.getMessage());
                         say(where + " failed: " + e.getMessage());
@@ -153,9 +155,11 @@ public final class TunnelBench {
         }
         double a0 = cpu(c.endpointA());
         double b0 = cpu(c.endpointB());
+        MachineClock.Reading m0 = MachineClock.read();
         long t0 = System.nanoTime();
         Shell.Result r = c.iperf(options.seconds(), test.args);
         double wall = (System.nanoTime() - t0) / 1e9;
+        MachineClock.Reading m1 = MachineClock.read();
         double a1 = cpu(c.endpointA());
         double b1 = cpu(c.endpointB());
         Object json;
@@ -166,7 +170,9 @@ public final class TunnelBench {
                     + (r.stderr().isBlank() ? r.stdout() : r.stderr()).strip().lines().findFirst().orElse(""));
         }
         double[] figure = test.figureAndLoss(json);
-        return new Sample(figure[0], figure[1], (a1 - a0) / wall * 100, (b1 - b0) / wall * 100);
+        double gigabytes = Json.number(json, "end.sum_received.bytes") / 1e9;
+        return new Sample(figure[0], figure[1], (a1 - a0) / wall * 100, (b1 - b0) / wall * 100,
+                gigabytes > 0 ? m1.busySecondsSince(m0) / gigabytes : Double.NaN, m1.stealPercentSince(m0));
     }
 
     private static double cpu(Optional<ProcessHandle> p) {

@@ -27,7 +27,7 @@ class TunnelReportTest {
         for (double v : new double[] {10, 12, 14}) {
             r.add(IperfTest.TCP_1, Contenders.RAW, new Sample(v, Double.NaN, Double.NaN, Double.NaN));
         }
-        r.add(IperfTest.TCP_1, Contenders.PLATOON, new Sample(3, Double.NaN, 90, 80));
+        r.add(IperfTest.TCP_1, Contenders.PLATOON, new Sample(3, Double.NaN, 90, 80, 5.42, 31.5));
         r.add(IperfTest.TCP_1, Contenders.WG_GO, new Sample(0.5, Double.NaN, 70, 60));
         assertEquals(6.0, r.ratio(IperfTest.TCP_1, Contenders.PLATOON, Contenders.WG_GO), 1e-9);
         assertEquals(0.25, r.ratio(IperfTest.TCP_1, Contenders.PLATOON, Contenders.RAW), 1e-9);
@@ -39,11 +39,23 @@ class TunnelReportTest {
         assertTrue(md.startsWith("| test | unit | raw veth | platoon | wireguard-go |"), md);
         assertTrue(md.lines().skip(1).findFirst().orElseThrow().matches("\\|( --- \\|){7}"), md);
         List<String> platoonRow = r.full().get(2);
-        assertEquals(List.of("TCP, 1 stream", "platoon", "3.00", "Gb/s", "–", "90 %", "80 %", "6.00×", "25 %"),
-                platoonRow);
+        assertEquals(List.of("TCP, 1 stream", "platoon", "3.00", "Gb/s", "–", "90 %", "80 %", "5.42", "32 %", "6.00×",
+                "25 %"), platoonRow);
+        assertEquals(List.of("n/a", "n/a"), r.full().get(3).subList(7, 9), "wireguard-go's run had no machine figures");
         String text = Results.text(r.full());
         assertEquals(5, text.lines().count(), text); // header, rule, three rows
         assertTrue(BenchPage.headlineSentence(r).contains("6.00× wireguard-go and 25 % of raw veth on TCP, 1 stream"));
+    }
+
+    @Test
+    void machineClockCountsBusyAndStolenTime() {
+        // user nice system idle iowait irq softirq steal guest guest_nice
+        MachineClock.Reading a = MachineClock.parse("cpu  1000 10 300 5000 20 0 70 100 0 0");
+        MachineClock.Reading b = MachineClock.parse("cpu  1600 10 500 5100 20 0 90 400 50 0");
+        assertEquals(8.2, b.busySecondsSince(a), 1e-9);            // (600 + 200 + 20) ticks of 1/100 s
+        assertEquals(300.0 / 1220 * 100, b.stealPercentSince(a), 1e-9); // of 820 busy + 100 idle + 300 stolen ticks
+        assertTrue(Double.isNaN(a.stealPercentSince(a)));
+        assertThrows(IllegalArgumentException.class, () -> MachineClock.parse("cpu0 1 2 3 4 5 6 7 8"));
     }
 
     @Test
