@@ -54,6 +54,17 @@ final class Results {
         return Summary.ratio(summary(test, contender), summary(test, reference));
     }
 
+    /**
+     * How many times less machine CPU per GB platoon took than {@code reference} in one test (medians),
+     * NaN when either is missing.
+     */
+    double cpuPerGbAdvantage(IperfTest test, String reference) {
+        if (!contenders.contains(Contenders.PLATOON) || !contenders.contains(reference)) {
+            return Double.NaN;
+        }
+        return Summary.ratio(of(test, reference, Sample::cpuPerGb), of(test, Contenders.PLATOON, Sample::cpuPerGb));
+    }
+
     /** Rows of the headline table, the first being the header. */
     List<List<String>> headline() {
         List<List<String>> rows = new ArrayList<>();
@@ -61,6 +72,7 @@ final class Results {
         header.addAll(contenders);
         header.add("platoon ÷ wireguard-go");
         header.add("platoon ÷ raw veth");
+        header.add("machine CPU per GB: wireguard-go ÷ platoon");
         rows.add(header);
         for (IperfTest t : tests) {
             List<String> row = new ArrayList<>(List.of(t.title, t.unit.label));
@@ -70,6 +82,7 @@ final class Results {
             row.add(Summary.ratioText(ratio(t, Contenders.PLATOON, Contenders.WG_GO)));
             double raw = ratio(t, Contenders.PLATOON, Contenders.RAW);
             row.add(Double.isNaN(raw) ? "n/a" : Summary.percent(raw * 100));
+            row.add(Summary.ratioText(cpuPerGbAdvantage(t, Contenders.WG_GO)));
             rows.add(row);
         }
         return rows;

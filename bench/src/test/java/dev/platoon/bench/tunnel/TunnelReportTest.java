@@ -28,23 +28,24 @@ class TunnelReportTest {
             r.add(IperfTest.TCP_1, Contenders.RAW, new Sample(v, Double.NaN, Double.NaN, Double.NaN));
         }
         r.add(IperfTest.TCP_1, Contenders.PLATOON, new Sample(3, Double.NaN, 90, 80, 5.42, 31.5));
-        r.add(IperfTest.TCP_1, Contenders.WG_GO, new Sample(0.5, Double.NaN, 70, 60));
+        r.add(IperfTest.TCP_1, Contenders.WG_GO, new Sample(0.5, Double.NaN, 70, 60, 27.1, 30));
         assertEquals(6.0, r.ratio(IperfTest.TCP_1, Contenders.PLATOON, Contenders.WG_GO), 1e-9);
         assertEquals(0.25, r.ratio(IperfTest.TCP_1, Contenders.PLATOON, Contenders.RAW), 1e-9);
         assertTrue(Double.isNaN(r.ratio(IperfTest.TCP_1, Contenders.PLATOON, Contenders.OPENVPN)));
 
         List<List<String>> head = r.headline();
-        assertEquals(List.of("TCP, 1 stream", "Gb/s", "12.0", "3.00", "0.500", "6.00×", "25 %"), head.get(1));
+        assertEquals(List.of("TCP, 1 stream", "Gb/s", "12.0", "3.00", "0.500", "6.00×", "25 %", "5.00×"), head.get(1));
         String md = Results.markdown(head);
         assertTrue(md.startsWith("| test | unit | raw veth | platoon | wireguard-go |"), md);
-        assertTrue(md.lines().skip(1).findFirst().orElseThrow().matches("\\|( --- \\|){7}"), md);
+        assertTrue(md.lines().skip(1).findFirst().orElseThrow().matches("\\|( --- \\|){8}"), md);
         List<String> platoonRow = r.full().get(2);
         assertEquals(List.of("TCP, 1 stream", "platoon", "3.00", "Gb/s", "–", "90 %", "80 %", "5.42", "32 %", "6.00×",
                 "25 %"), platoonRow);
-        assertEquals(List.of("n/a", "n/a"), r.full().get(3).subList(7, 9), "wireguard-go's run had no machine figures");
+        assertEquals(List.of("27.1", "30 %"), r.full().get(3).subList(7, 9), "wireguard-go's machine figures");
         String text = Results.text(r.full());
         assertEquals(5, text.lines().count(), text); // header, rule, three rows
-        assertTrue(BenchPage.headlineSentence(r).contains("6.00× wireguard-go and 25 % of raw veth on TCP, 1 stream"));
+        assertTrue(BenchPage.headlineSentence(r).contains("6.00× wireguard-go, 25 % of raw veth, 5.00× less "
+                + "machine CPU per GB than wireguard-go on TCP, 1 stream"), BenchPage.headlineSentence(r));
     }
 
     @Test
