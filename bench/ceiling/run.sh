@@ -12,7 +12,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/platoon-ceiling.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 git clone -q "$ROOT" "$WORK/src"
-git -C "$WORK/src" apply "$ROOT/bench/ceiling/null-cipher.patch"
+git -C "$WORK/src" apply "$ROOT/bench/ceiling/null-cipher.patch" || {
+  echo "ceiling: null-cipher.patch no longer applies to HEAD; redo its four small changes (its header) in a clone and save 'git diff' over it" >&2
+  exit 1
+}
 echo "ceiling: $(git -C "$ROOT" rev-parse --short HEAD) + null-cipher.patch in $WORK/src" >&2
 cd "$WORK/src"
 ./platoon bench --only raw,platoon,platoon-null,wireguard-go --no-docs "$@"
