@@ -16,9 +16,9 @@ final class MachineClock {
     private static final double TICKS_PER_SECOND = 100.0;
 
     record Reading(long busy, long steal, long total) {
-        /** Busy CPU seconds since {@code earlier}. */
+        /** Busy CPU seconds since {@code earlier}; NaN when no time passed on the clock (no /proc/stat). */
         double busySecondsSince(Reading earlier) {
-            return (busy - earlier.busy) / TICKS_PER_SECOND;
+            return total - earlier.total <= 0 ? Double.NaN : (busy - earlier.busy) / TICKS_PER_SECOND;
         }
 
         /** Stolen share of all CPU time since {@code earlier}, in percent. */

@@ -56,6 +56,8 @@ class TunnelReportTest {
         assertEquals(8.2, b.busySecondsSince(a), 1e-9);            // (600 + 200 + 20) ticks of 1/100 s
         assertEquals(300.0 / 1220 * 100, b.stealPercentSince(a), 1e-9); // of 820 busy + 100 idle + 300 stolen ticks
         assertTrue(Double.isNaN(a.stealPercentSince(a)));
+        MachineClock.Reading none = new MachineClock.Reading(0, 0, 0);   // what read() gives without /proc/stat
+        assertTrue(Double.isNaN(none.busySecondsSince(none)), "no clock: n/a, not 0 CPU-s");
         assertThrows(IllegalArgumentException.class, () -> MachineClock.parse("cpu0 1 2 3 4 5 6 7 8"));
     }
 
