@@ -68,9 +68,9 @@ public final class Main {
         commands.add(new ShowCommand());
         commands.add(new SyncConfCommand());
         commands.add(new DemoCommand());
-        commands.add(new GenKeyCommand());
+        commands.add(NewKeyCommand.genKey());
         commands.add(new PubKeyCommand());
-        commands.add(new GenPskCommand());
+        commands.add(NewKeyCommand.genPsk());
         commands.add(new TransferCommand());
         commands.add(new HelpCommand(TOP, commands));
         return commands;
