@@ -1,19 +1,39 @@
 package dev.platoon.crypto;
 
+import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
 /**
- * The transport AEAD engines this JVM has, and which one the data path uses. Filled in by the
- * chooser; for now the kinds and how to make one.
+ * The transport AEAD engines this JVM has, and which one the data path uses.
+ *
+ * <p>At start the first engine in {@link Kind} order that can be made and gives the
+ * {@link KnownAnswers} is used at once (the native engine's answers do not depend on the JIT). Then
+ * {@link #startTrial()} runs every engine on a background thread until the JIT has compiled it, checks
+ * its known answers again — now on the compiled code and the JDK's stubs, which can differ from the
+ * interpreter's Java bodies — and measures its seal and open of 1400 bytes; the fastest verified engine
+ * becomes {@link #chosen()}, and every {@link TransportCipher} moves to it on its next packet.
+ *
+ * <p>{@code PLATOON_CIPHER} (or {@code -Dplatoon.cipher}) = {@code openssl}, {@code java},
+ * {@code jdk-stubs} or {@code jdk-cipher} forces one engine when it verifies; {@code auto} (the default)
+ * chooses. An engine that throws or fails its known answers at run time is {@link #fault faulted}: it
+ * is never used again in this JVM, and the data path moves to the safe engine, {@link Kind#JDK_CIPHER}.
  */
 public final class AeadEngines {
-    /** The engines, fastest expected first. {@link #JDK_CIPHER} is the safe one: the JDK's public API. */
+    private static final Logger LOG = Logger.getLogger(AeadEngines.class.getName());
+
+    /** The engines, in the order they are tried before the trial has measured them. */
     public enum Kind {
         /** OpenSSL's libcrypto through the FFM API, in place on native memory. */
         OPENSSL("openssl"),
-        /** The JDK's ChaCha20 stub (or plain Java) and our own 64-bit-limb Poly1305. */
+        /** The JDK's ChaCha20 stub (or plain Java) and platoon's own 64-bit-limb Poly1305. */
         JAVA("java"),
         /** The JDK's private ChaCha20 and Poly1305 stubs driven in place. */
         JDK_STUBS("jdk-stubs"),
-        /** javax.crypto.Cipher, re-initialised per packet. */
+        /** javax.crypto.Cipher, re-initialised per packet: the safe engine. */
         JDK_CIPHER("jdk-cipher");
 
         private final String label;
@@ -26,8 +46,258 @@ public final class AeadEngines {
         public String label() {
             return label;
         }
+
+        /** The kind with this label, or null. */
+        public static Kind byLabel(String label) {
+            for (Kind k : values()) {
+                if (k.label.equals(label)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Bytes per packet in the trial: a full-sized WireGuard transport payload. */
+    static final int TRIAL_BYTES = 1400;
+
+    private static final Map<Kind, String> UNAVAILABLE = new EnumMap<>(Kind.class); // probed: null = verified
+    private static final Map<Kind, Double> RATES = new EnumMap<>(Kind.class); // trial: bytes/s sealed+opened
+    private static final AtomicLong FAULTS = new AtomicLong();
+    private static final Kind FORCED;
+    private static final String FORCED_NOTE;
+    static volatile Kind chosen; // read per packet by every TransportCipher
+    private static volatile boolean trialDone;
+    private static Thread trial;
+
+    static {
+        String asked = System.getProperty("platoon.cipher", System.getenv("PLATOON_CIPHER"));
+        asked = asked == null ? "auto" : asked.trim().toLowerCase(Locale.ROOT);
+        Kind forced = Kind.byLabel(asked);
+        String note = null;
+        if (forced == null && !asked.equals("auto") && !asked.isEmpty()) {
+            note = "PLATOON_CIPHER=" + asked + " is not an engine (openssl, java, jdk-stubs, jdk-cipher, auto)";
+        } else if (forced != null && probe(forced) != null) {
+            note = "PLATOON_CIPHER=" + asked + " cannot be used: " + probe(forced);
+            forced = null;
+        }
+        FORCED = forced;
+        FORCED_NOTE = note;
+        Kind first = forced;
+        for (Kind k : Kind.values()) {
+            if (first == null && probe(k) == null) {
+                first = k;
+            }
+        }
+        chosen = first == null ? Kind.JDK_CIPHER : first;
     }
 
     private AeadEngines() {
+    }
+
+    /** The engine the data path uses now. */
+    public static Kind chosen() {
+        return chosen;
+    }
+
+    /** Engines that threw or gave a wrong answer on the data path, counted once per packet lost. */
+    public static long faults() {
+        return FAULTS.get();
+    }
+
+    /** Whether the trial has measured the engines and made its choice. */
+    public static boolean trialDone() {
+        return trialDone;
+    }
+
+    /** The trial's rate for {@code kind} in bytes per second (seal plus open of 1400 B), or NaN. */
+    public static synchronized double rate(Kind kind) {
+        Double r = RATES.get(kind);
+        return r == null ? Double.NaN : r;
+    }
+
+    /** Null when {@code kind} can be made and gives the known answers, else why not (one line). */
+    public static synchronized String unavailable(Kind kind) {
+        return probe(kind);
+    }
+
+    /**
+     * One line for the log and {@code platoon show}: the engine in use, why, and why not each other.
+     * E.g. "openssl (OpenSSL 3.0.19 ...), fastest of 4 verified: openssl 2.1 GB/s, java 0.9, ...".
+     */
+    public static synchronized String summary() {
+        StringBuilder s = new StringBuilder(chosen.label());
+        if (chosen == Kind.OPENSSL && OpenSslLibrary.VERSION != null) {
+            s.append(" (").append(OpenSslLibrary.VERSION).append(')');
+        }
+        if (FORCED == chosen) {
+            s.append(", forced by PLATOON_CIPHER");
+        } else if (trialDone) {
+            s.append(", the fastest verified");
+        } else {
+            s.append(", the first verified; the trial of the others is running");
+        }
+        if (FORCED_NOTE != null) {
+            s.append(" (").append(FORCED_NOTE).append(')');
+        }
+        StringBuilder others = new StringBuilder();
+        for (Kind k : Kind.values()) {
+            String why = UNAVAILABLE.containsKey(k) ? UNAVAILABLE.get(k) : "not tried";
+            Double r = RATES.get(k);
+            others.append(others.isEmpty() ? "" : "; ").append(k.label()).append(' ');
+            if (why != null) {
+                others.append(why.startsWith(k.label() + ": ") ? why.substring(k.label().length() + 2) : why);
+            } else if (r != null) {
+                others.append(String.format(Locale.ROOT, "%.2f GB/s", r / 1e9));
+            } else {
+                others.append("verified");
+            }
+        }
+        return s.append(" — ").append(others).toString();
+    }
+
+    /**
+     * Starts the trial on a daemon thread, once per JVM (later calls do nothing). It takes a few
+     * hundred milliseconds of one CPU.
+     */
+    public static synchronized void startTrial() {
+        if (trial == null && !trialDone) {
+            trial = Thread.ofPlatform().daemon().name("platoon-cipher-trial").start(AeadEngines::runTrial);
+        }
+    }
+
+    /** The trial, on the calling thread; see the class comment. */
+    static void runTrial() {
+        for (Kind k : Kind.values()) {
+            if (unavailable(k) != null) {
+                continue;
+            }
+            double rate;
+            try {
+                rate = measure(k);
+            } catch (RuntimeException | LinkageError e) {
+                synchronized (AeadEngines.class) {
+                    UNAVAILABLE.put(k, "threw in the trial: " + e);
+                }
+                continue;
+            }
+            synchronized (AeadEngines.class) {
+                if (rate > 0) {
+                    RATES.put(k, rate);
+                }
+            }
+        }
+        synchronized (AeadEngines.class) {
+            Kind best = null;
+            for (Kind k : Kind.values()) {
+                if (UNAVAILABLE.get(k) == null && RATES.containsKey(k)
+                        && (best == null || RATES.get(k) > RATES.get(best))) {
+                    best = k;
+                }
+            }
+            if (FORCED == null && best != null) {
+                chosen = best;
+            }
+            trialDone = true;
+        }
+        LOG.info("ChaCha20-Poly1305 engine: " + summary());
+    }
+
+    /**
+     * Warms one engine up on 1400-byte packets until its speed settles (or 400 ms), checks its known
+     * answers on the compiled code, then times 60 ms of seal plus open. Returns bytes per second, or 0
+     * when the known answers failed (then recorded as unavailable).
+     */
+    private static double measure(Kind kind) {
+        AeadEngine engine = create(kind);
+        KnownAnswers.Scratch scratch = new KnownAnswers.Scratch();
+        ByteBuffer buf = ByteBuffer.allocateDirect(TRIAL_BYTES + Protocol.TAG_LENGTH);
+        ChaChaKey key = new ChaChaKey(new byte[32]);
+        long counter = 0;
+        long warmUntil = System.nanoTime() + 400_000_000L;
+        double last = 0;
+        int settled = 0;
+        while (System.nanoTime() < warmUntil && settled < 3) {
+            long t0 = System.nanoTime();
+            counter = run(engine, key, buf, counter, 256);
+            double perOp = (System.nanoTime() - t0) / 256.0;
+            settled = last > 0 && Math.abs(perOp - last) < 0.05 * last ? settled + 1 : 0;
+            last = perOp;
+        }
+        String wrong = KnownAnswers.check(engine, scratch);
+        if (wrong != null) {
+            synchronized (AeadEngines.class) {
+                UNAVAILABLE.put(kind, "compiled, it gave a wrong answer: " + wrong);
+            }
+            return 0;
+        }
+        long ops = 0;
+        long t0 = System.nanoTime();
+        long elapsed;
+        do {
+            counter = run(engine, key, buf, counter, 64);
+            ops += 64;
+            elapsed = System.nanoTime() - t0;
+        } while (elapsed < 60_000_000L);
+        return ops * 2.0 * TRIAL_BYTES / (elapsed / 1e9);
+    }
+
+    private static long run(AeadEngine engine, ChaChaKey key, ByteBuffer buf, long counter, int n) {
+        for (int i = 0; i < n; i++, counter++) {
+            if (engine.seal(key, counter, buf, 0, TRIAL_BYTES) != TRIAL_BYTES + Protocol.TAG_LENGTH
+                    || engine.open(key, counter, buf, 0, TRIAL_BYTES + Protocol.TAG_LENGTH) != TRIAL_BYTES) {
+                throw new IllegalStateException(engine.kind().label() + " failed a round trip in the trial");
+            }
+        }
+        return counter;
+    }
+
+    /** A new engine of this kind (one per thread). */
+    static AeadEngine create(Kind kind) {
+        return switch (kind) {
+            case OPENSSL -> new OpenSslChaCha20Poly1305();
+            case JAVA -> throw new IllegalStateException("not in this build");
+            case JDK_STUBS -> {
+                if (!JdkChaChaIntrinsics.AVAILABLE) {
+                    throw new IllegalStateException(JdkChaChaIntrinsics.UNAVAILABLE_REASON);
+                }
+                yield new ChaCha20Poly1305InPlace();
+            }
+            case JDK_CIPHER -> new JdkCipherEngine();
+        };
+    }
+
+    /**
+     * An engine that gave a wrong answer or threw on the data path: never used again here; if it was
+     * the chosen one, the safe engine takes over. Logged once per engine.
+     */
+    static void fault(Kind kind, Throwable why) {
+        FAULTS.incrementAndGet();
+        boolean first;
+        synchronized (AeadEngines.class) {
+            first = UNAVAILABLE.get(kind) == null;
+            UNAVAILABLE.put(kind, "faulted on the data path: " + why);
+            if (chosen == kind) {
+                chosen = Kind.JDK_CIPHER;
+            }
+        }
+        if (first) {
+            LOG.warning("ChaCha20-Poly1305 engine " + kind.label() + " faulted (" + why
+                    + "); the packet was dropped and " + Kind.JDK_CIPHER.label() + " takes over");
+        }
+    }
+
+    /** Makes one engine of this kind and checks its known answers, once; the reason is kept. */
+    private static synchronized String probe(Kind kind) {
+        if (!UNAVAILABLE.containsKey(kind)) {
+            String reason;
+            try {
+                reason = KnownAnswers.check(create(kind), new KnownAnswers.Scratch());
+            } catch (RuntimeException | LinkageError e) {
+                reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            }
+            UNAVAILABLE.put(kind, reason);
+        }
+        return UNAVAILABLE.get(kind);
     }
 }

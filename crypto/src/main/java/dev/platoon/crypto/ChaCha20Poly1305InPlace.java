@@ -16,7 +16,7 @@ import java.util.Arrays;
  * and a final reduction in {@code long} arithmetic. Open authenticates before it decrypts, and
  * compares tags in constant time.
  */
-final class ChaCha20Poly1305InPlace {
+final class ChaCha20Poly1305InPlace extends AeadEngine {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long MASK26 = 0x3ffffff;
 
@@ -32,10 +32,16 @@ final class ChaCha20Poly1305InPlace {
     private long tag0; // the tag authenticate() computed
     private long tag1;
 
+    @Override
+    AeadEngines.Kind kind() {
+        return AeadEngines.Kind.JDK_STUBS;
+    }
+
     /**
      * Encrypts {@code buf[off..off+len)} in place and writes the tag at {@code off+len}. Returns
      * {@code len + 16}, or {@link TransportCipher#FAILED} when the key was destroyed.
      */
+    @Override
     int seal(ChaChaKey key, long counter, byte[] buf, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len + Protocol.TAG_LENGTH, buf.length);
         if (!start(key, counter)) {
@@ -52,6 +58,7 @@ final class ChaCha20Poly1305InPlace {
      * decrypts in place. Returns the plaintext length, or {@link TransportCipher#FAILED} (the buffer
      * is then unchanged).
      */
+    @Override
     int open(ChaChaKey key, long counter, byte[] buf, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, buf.length);
         int plain = len - Protocol.TAG_LENGTH;

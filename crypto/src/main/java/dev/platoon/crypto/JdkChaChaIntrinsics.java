@@ -104,11 +104,18 @@ final class JdkChaChaIntrinsics {
         if (state.length != 16 || keyStream.length != KEY_STREAM_BYTES) {
             throw new IllegalArgumentException("ChaCha20 state must be 16 words and the key stream 1024 bytes");
         }
+        int n;
         try {
-            return (int) CHACHA20_BLOCK.invokeExact(state, keyStream);
+            n = (int) CHACHA20_BLOCK.invokeExact(state, keyStream);
         } catch (Throwable t) {
             throw new IllegalStateException("ChaCha20 block stub failed", t);
         }
+        // What the stub writes depends on the CPU (64 bytes in Java, 256-1024 in the stubs): take its
+        // word for it only within what the array can hold, in whole blocks.
+        if (n < 64 || n > keyStream.length || (n & 63) != 0) {
+            throw new IllegalStateException("ChaCha20 block stub returned " + n + " bytes of key stream");
+        }
+        return n;
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class TransportCipherTest {
     final Random rnd = new Random(11);
@@ -19,16 +19,16 @@ class TransportCipherTest {
     final TransportKeypair a = new TransportKeypair(k1, k2, 1, 2, true);
     final TransportKeypair b = new TransportKeypair(k2, k1, 2, 1, false);
 
-    @ParameterizedTest(name = "in place on the JDK stubs: {0}")
-    @ValueSource(booleans = {true, false})
-    void sealMatchesTheAeadWithTheWireGuardNonce(boolean inPlace) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.platoon.crypto.EngineSuite#engines")
+    void sealMatchesTheAeadWithTheWireGuardNonce(AeadEngines.Kind engine) {
         byte[] plain = new byte[1400];
         rnd.nextBytes(plain);
         long counter = 0x0123456789abcdefL;
         byte[] expected = new byte[plain.length + 16];
         Aead.seal(k1, counter, plain, 0, plain.length, null, expected, 0);
         for (int kind = 0; kind < 3; kind++) {
-            TransportCipher c = new TransportCipher(inPlace);
+            TransportCipher c = new TransportCipher(engine);
             byte[] got = new byte[plain.length + 16];
             int off = 16;
             if (kind == 0) {
@@ -49,11 +49,11 @@ class TransportCipherTest {
         }
     }
 
-    @ParameterizedTest(name = "in place on the JDK stubs: {0}")
-    @ValueSource(booleans = {true, false})
-    void roundTripsAtEverySizeInHeapDirectAndSlicedBuffers(boolean inPlace) {
-        TransportCipher cs = new TransportCipher(inPlace);
-        TransportCipher cr = new TransportCipher(inPlace);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.platoon.crypto.EngineSuite#engines")
+    void roundTripsAtEverySizeInHeapDirectAndSlicedBuffers(AeadEngines.Kind engine) {
+        TransportCipher cs = new TransportCipher(engine);
+        TransportCipher cr = new TransportCipher(engine);
         long counter = 0;
         for (int len : new int[] {0, 16, 64, 1392, 1400, 9000, 65535}) {
             for (int kind = 0; kind < 3; kind++) {
@@ -75,25 +75,25 @@ class TransportCipherTest {
         }
     }
 
-    @ParameterizedTest(name = "in place on the JDK stubs: {0}")
-    @ValueSource(booleans = {true, false})
-    void sameKeyAndCounterTwiceOnOneCipherIsAnError(boolean inPlace) {
-        TransportCipher c = new TransportCipher(inPlace);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.platoon.crypto.EngineSuite#engines")
+    void sameKeyAndCounterTwiceOnOneCipherIsAnError(AeadEngines.Kind engine) {
+        TransportCipher c = new TransportCipher(engine);
         c.seal(a, 5, new byte[32], 0, 16);
         assertThrows(IllegalStateException.class, () -> c.seal(a, 5, new byte[32], 0, 16));
         // Another counter, or another cipher instance, is fine; opening twice is fine.
         assertEquals(32, c.seal(a, 6, new byte[32], 0, 16));
         byte[] x = new byte[32];
-        assertEquals(32, new TransportCipher(inPlace).seal(a, 7, x, 0, 16));
-        TransportCipher r = new TransportCipher(inPlace);
+        assertEquals(32, new TransportCipher(engine).seal(a, 7, x, 0, 16));
+        TransportCipher r = new TransportCipher(engine);
         assertEquals(16, r.open(b, 7, x.clone(), 0, 32));
         assertEquals(16, r.open(b, 7, x.clone(), 0, 32));
     }
 
-    @ParameterizedTest(name = "in place on the JDK stubs: {0}")
-    @ValueSource(booleans = {true, false})
-    void closedKeypairFailsCleanly(boolean inPlace) {
-        TransportCipher c = new TransportCipher(inPlace);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.platoon.crypto.EngineSuite#engines")
+    void closedKeypairFailsCleanly(AeadEngines.Kind engine) {
+        TransportCipher c = new TransportCipher(engine);
         byte[] x = new byte[48];
         assertEquals(48, c.seal(a, 0, x, 0, 32));
         a.close();
@@ -104,10 +104,10 @@ class TransportCipherTest {
         assertArrayEquals(new byte[32], a.sendKey().raw(), "key wiped");
     }
 
-    @ParameterizedTest(name = "in place on the JDK stubs: {0}")
-    @ValueSource(booleans = {true, false})
-    void noRoomForTheTagIsAProgrammingError(boolean inPlace) {
-        TransportCipher c = new TransportCipher(inPlace);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.platoon.crypto.EngineSuite#engines")
+    void noRoomForTheTagIsAProgrammingError(AeadEngines.Kind engine) {
+        TransportCipher c = new TransportCipher(engine);
         assertThrows(IndexOutOfBoundsException.class, () -> c.seal(a, 0, new byte[40], 0, 32));
         assertThrows(IndexOutOfBoundsException.class, () -> c.seal(a, 0, ByteBuffer.allocateDirect(40), 0, 32));
         assertThrows(IndexOutOfBoundsException.class, () -> c.seal(a, 0, ByteBuffer.allocate(64).limit(40), 0, 32));

@@ -1,0 +1,136 @@
+package dev.platoon.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every engine against the JDK's Cipher, the chooser's trial, and what happens when an engine faults. */
+class AeadEnginesTest {
+    @Test
+    void everyEngineThisJvmMustHaveVerifiesAndTheAbsentOnesSayWhy() {
+        for (AeadEngines.Kind k : AeadEngines.Kind.values()) {
+            String why = AeadEngines.unavailable(k);
+            if (EngineSuite.engines().contains(k)) {
+                assertNull(why, k.label());
+            } else {
+                assertNotNull(why, k.label() + " was declared absent but verified");
+            }
+        }
+    }
+
+    /**
+     * Random keys, lengths, offsets and counters, in arrays and direct buffers; enough iterations that
+     * the JIT compiles each engine, so the compiled code and the JDK's stubs are checked too.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.platoon.crypto.EngineSuite#engines")
+    void agreesWithTheJdkCipherOnRandomInput(AeadEngines.Kind kind) throws Exception {
+        Random rnd = new Random(8439 + kind.ordinal());
+        AeadEngine engine = AeadEngines.create(kind);
+        Cipher jdk = Cipher.getInstance("ChaCha20-Poly1305");
+        byte[] keyBytes = new byte[32];
+        ByteBuffer direct = ByteBuffer.allocateDirect(66_100);
+        ChaChaKey key = null;
+        for (int i = 0; i < 15_000; i++) {
+            if (i % 500 == 0) {
+                rnd.nextBytes(keyBytes);
+                key = new ChaChaKey(keyBytes);
+            }
+            int len = i < 1500 ? i : rnd.nextInt(i % 50 == 0 ? 66_000 : 2100);
+            int off = rnd.nextInt(40);
+            long counter = rnd.nextLong();
+            byte[] plain = new byte[len];
+            rnd.nextBytes(plain);
+            byte[] nonce = new byte[12];
+            Protocol.writeLongLE(nonce, 4, counter);
+            jdk.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keyBytes, "ChaCha20"), new IvParameterSpec(nonce));
+            byte[] expected = jdk.doFinal(plain);
+            byte[] got = new byte[len + 16];
+            if ((i & 1) == 0) {
+                byte[] buf = new byte[off + len + 16 + rnd.nextInt(3)];
+                System.arraycopy(plain, 0, buf, off, len);
+                assertEquals(len + 16, engine.seal(key, counter, buf, off, len));
+                System.arraycopy(buf, off, got, 0, len + 16);
+                assertArrayEquals(expected, got, "seal in an array, length " + len);
+                assertEquals(len, engine.open(key, counter, buf, off, len + 16), "open, length " + len);
+                assertArrayEquals(plain, Arrays.copyOfRange(buf, off, off + len), "open, length " + len);
+            } else {
+                direct.put(off, plain);
+                assertEquals(len + 16, engine.seal(key, counter, direct, off, len));
+                direct.get(off, got);
+                assertArrayEquals(expected, got, "seal in a direct buffer, length " + len);
+                assertEquals(len, engine.open(key, counter, direct, off, len + 16), "open direct, length " + len);
+                byte[] back = new byte[len];
+                direct.get(off, back);
+                assertArrayEquals(plain, back, "open direct, length " + len);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.platoon.crypto.EngineSuite#engines")
+    void aFlippedBitOrAWrongCounterDoesNotOpen(AeadEngines.Kind kind) {
+        Random rnd = new Random(1);
+        AeadEngine engine = AeadEngines.create(kind);
+        byte[] keyBytes = new byte[32];
+        rnd.nextBytes(keyBytes);
+        ChaChaKey key = new ChaChaKey(keyBytes);
+        ByteBuffer direct = ByteBuffer.allocateDirect(1500);
+        for (int len : new int[] {0, 1, 16, 100, 1420}) {
+            byte[] buf = new byte[len + 16];
+            rnd.nextBytes(buf);
+            engine.seal(key, len, buf, 0, len);
+            for (int bit = 0; bit < buf.length * 8; bit += 1 + rnd.nextInt(13)) {
+                byte[] bad = buf.clone();
+                bad[bit / 8] ^= (byte) (1 << (bit % 8));
+                assertEquals(TransportCipher.FAILED, engine.open(key, len, bad, 0, len + 16), "bit " + bit);
+                direct.put(0, buf).put(bit / 8, bad[bit / 8]);
+                assertEquals(TransportCipher.FAILED, engine.open(key, len, direct, 0, len + 16), "direct, bit " + bit);
+            }
+            assertEquals(TransportCipher.FAILED, engine.open(key, len + 1, buf.clone(), 0, len + 16), "wrong counter");
+            assertEquals(len, engine.open(key, len, buf, 0, len + 16));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.platoon.crypto.EngineSuite#engines")
+    void aDestroyedKeyFails(AeadEngines.Kind kind) {
+        AeadEngine engine = AeadEngines.create(kind);
+        ChaChaKey key = new ChaChaKey(new byte[32]);
+        key.destroy();
+        assertEquals(TransportCipher.FAILED, engine.seal(key, 1, new byte[48], 0, 32));
+        assertEquals(TransportCipher.FAILED, engine.open(key, 1, new byte[48], 0, 48));
+        assertEquals(TransportCipher.FAILED, engine.seal(key, 2, ByteBuffer.allocateDirect(48), 0, 32));
+        assertEquals(TransportCipher.FAILED, engine.open(key, 2, ByteBuffer.allocateDirect(48), 0, 48));
+    }
+
+    @Test
+    void theTrialMeasuresEveryEngineAfterCompilingItAndChoosesTheFastestVerified() {
+        AeadEngines.runTrial();
+        assertTrue(AeadEngines.trialDone());
+        AeadEngines.Kind chosen = AeadEngines.chosen();
+        assertNull(AeadEngines.unavailable(chosen));
+        for (AeadEngines.Kind k : EngineSuite.engines()) {
+            assertTrue(AeadEngines.rate(k) > 0, k.label() + " was not measured: " + AeadEngines.summary());
+            assertTrue(AeadEngines.rate(k) <= AeadEngines.rate(chosen), k.label() + " is faster than the chosen "
+                    + chosen.label() + ": " + AeadEngines.summary());
+            assertTrue(AeadEngines.summary().contains(k.label() + " "), AeadEngines.summary());
+        }
+        assertTrue(AeadEngines.summary().startsWith(chosen.label()), AeadEngines.summary());
+        assertTrue(new TransportCipher().kind() == chosen);
+    }
+}
