@@ -25,6 +25,9 @@ final class OpenSslChaCha20Poly1305 extends AeadEngine {
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int NATIVE_BYTES = 64; // key 32 | nonce 12 | pad 4 | outl 4 | pad
+    private static final int OSSL_PARAM_BYTES = 40; // key*, data_type (+pad), data*, data_size, return_size
+    private static final int OSSL_PARAM_OCTET_STRING = 5;
+    private static final MemorySegment TAG_NAME = Arena.global().allocateFrom("tag"); // OSSL_CIPHER_PARAM_AEAD_TAG
 
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment params = arena.allocate(NATIVE_BYTES, 16);
@@ -33,7 +36,11 @@ final class OpenSslChaCha20Poly1305 extends AeadEngine {
     private final long outLengthAt = keyAt + 48;
     private final long sealContext;
     private final long openContext;
+    private final MemorySegment tagParam = arena.allocate(2 * OSSL_PARAM_BYTES, 16); // {"tag", octets, data}, end
+    private final long tagDataAt = tagParam.address() + 16;
     private final int[] words = new int[8];
+    private ChaChaKey sealKeyLoaded; // the key each context holds, so that an unchanged key is not set again
+    private ChaChaKey openKeyLoaded;
     private MemorySegment data = arena.allocate(2048, 16); // for arrays
     private ByteBuffer lastBuffer; // the direct buffer whose base address is cached below
     private long lastBase;
@@ -53,6 +60,9 @@ final class OpenSslChaCha20Poly1305 extends AeadEngine {
         }
         sealContext = s;
         openContext = o;
+        tagParam.set(ValueLayout.ADDRESS, 0, TAG_NAME);
+        tagParam.set(ValueLayout.JAVA_INT, 8, OSSL_PARAM_OCTET_STRING);
+        tagParam.set(ValueLayout.JAVA_LONG, 24, Protocol.TAG_LENGTH);
         long sc = s, oc = o;
         CLEANER.register(this, () -> {
             free(sc);
@@ -98,9 +108,11 @@ final class OpenSslChaCha20Poly1305 extends AeadEngine {
     }
 
     private int sealAt(ChaChaKey key, long counter, long at, int len) {
-        if (!start(sealContext, key, counter, 1)) {
+        if (!start(sealContext, key, sealKeyLoaded, counter, 1)) {
+            sealKeyLoaded = null;
             return TransportCipher.FAILED;
         }
+        sealKeyLoaded = key;
         try {
             if (len > 0) {
                 check((int) OpenSslLibrary.CIPHER_UPDATE.invokeExact(sealContext, at, outLengthAt, at, len) == 1
@@ -108,8 +120,14 @@ final class OpenSslChaCha20Poly1305 extends AeadEngine {
             }
             check((int) OpenSslLibrary.CIPHER_FINAL.invokeExact(sealContext, at + len, outLengthAt) == 1
                     && outLength() == 0, "EVP_CipherFinal_ex");
-            check((int) OpenSslLibrary.CTX_CTRL.invokeExact(sealContext, OpenSslLibrary.EVP_CTRL_AEAD_GET_TAG,
-                    Protocol.TAG_LENGTH, at + len) == 1, "EVP_CTRL_AEAD_GET_TAG");
+            if (OpenSslLibrary.CTX_GET_PARAMS != null) {
+                tagParam.set(ValueLayout.JAVA_LONG, 16, at + len);
+                check((int) OpenSslLibrary.CTX_GET_PARAMS.invokeExact(sealContext, tagParam.address()) == 1,
+                        "EVP_CIPHER_CTX_get_params(tag)");
+            } else {
+                check((int) OpenSslLibrary.CTX_CTRL.invokeExact(sealContext, OpenSslLibrary.EVP_CTRL_AEAD_GET_TAG,
+                        Protocol.TAG_LENGTH, at + len) == 1, "EVP_CTRL_AEAD_GET_TAG");
+            }
         } catch (Throwable t) {
             throw fault(t);
         }
@@ -118,12 +136,23 @@ final class OpenSslChaCha20Poly1305 extends AeadEngine {
 
     private int openAt(ChaChaKey key, long counter, long at, int len) {
         int plain = len - Protocol.TAG_LENGTH;
-        if (plain < 0 || !start(openContext, key, counter, 0)) {
+        if (plain < 0) {
             return TransportCipher.FAILED;
         }
+        if (!start(openContext, key, openKeyLoaded, counter, 0)) {
+            openKeyLoaded = null;
+            return TransportCipher.FAILED;
+        }
+        openKeyLoaded = key;
         try {
-            check((int) OpenSslLibrary.CTX_CTRL.invokeExact(openContext, OpenSslLibrary.EVP_CTRL_AEAD_SET_TAG,
-                    Protocol.TAG_LENGTH, at + plain) == 1, "EVP_CTRL_AEAD_SET_TAG");
+            if (OpenSslLibrary.CTX_SET_PARAMS != null) {
+                tagParam.set(ValueLayout.JAVA_LONG, 16, at + plain);
+                check((int) OpenSslLibrary.CTX_SET_PARAMS.invokeExact(openContext, tagParam.address()) == 1,
+                        "EVP_CIPHER_CTX_set_params(tag)");
+            } else {
+                check((int) OpenSslLibrary.CTX_CTRL.invokeExact(openContext, OpenSslLibrary.EVP_CTRL_AEAD_SET_TAG,
+                        Protocol.TAG_LENGTH, at + plain) == 1, "EVP_CTRL_AEAD_SET_TAG");
+            }
             if (plain > 0) {
                 check((int) OpenSslLibrary.CIPHER_UPDATE.invokeExact(openContext, at, outLengthAt, at, plain) == 1
                         && outLength() == plain, "EVP_CipherUpdate");
@@ -135,21 +164,32 @@ final class OpenSslChaCha20Poly1305 extends AeadEngine {
         }
     }
 
-    /** Key and nonce into the context; false when the key was destroyed (nothing is set then). */
-    private boolean start(long context, ChaChaKey key, long counter, int encrypt) {
-        int[] w = words;
-        if (!key.loadWords(w, 0)) {
-            return false;
-        }
-        for (int i = 0; i < 8; i++) {
-            params.set(INT_LE, 4L * i, w[i]);
-            w[i] = 0;
+    /**
+     * Key and nonce into the context; false when the key was destroyed (nothing is set then). A key
+     * the context already holds is not set again (that costs ~0.1 µs in OpenSSL 3): only the nonce.
+     * The key's bytes stay in native memory only for the length of the init call.
+     */
+    private boolean start(long context, ChaChaKey key, ChaChaKey loaded, long counter, int encrypt) {
+        long keyArg = 0;
+        if (key != loaded || key.isDestroyed()) {
+            int[] w = words;
+            if (!key.loadWords(w, 0)) {
+                return false;
+            }
+            for (int i = 0; i < 8; i++) {
+                params.set(INT_LE, 4L * i, w[i]);
+                w[i] = 0;
+            }
+            keyArg = keyAt;
         }
         params.set(INT_LE, 32, 0);
         params.set(LONG_LE, 36, counter);
         try {
-            check((int) OpenSslLibrary.CIPHER_INIT.invokeExact(context, 0L, 0L, keyAt, nonceAt, encrypt) == 1,
-                    "EVP_CipherInit_ex");
+            int ok = (int) OpenSslLibrary.CIPHER_INIT.invokeExact(context, 0L, 0L, keyArg, nonceAt, encrypt);
+            if (keyArg != 0) {
+                params.asSlice(0, 32).fill((byte) 0);
+            }
+            check(ok == 1, "EVP_CipherInit_ex");
         } catch (Throwable t) {
             throw fault(t);
         }

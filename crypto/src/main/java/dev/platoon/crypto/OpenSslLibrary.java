@@ -38,6 +38,10 @@ final class OpenSslLibrary {
     static final MethodHandle CIPHER_UPDATE; // int EVP_CipherUpdate(ctx, out, int *outl, in, int inl)
     static final MethodHandle CIPHER_FINAL; // int EVP_CipherFinal_ex(ctx, out, int *outl)
     static final MethodHandle CTX_CTRL; // int EVP_CIPHER_CTX_ctrl(ctx, int type, int arg, void *ptr)
+    /** int EVP_CIPHER_CTX_get_params(ctx, OSSL_PARAM *), 3.x only, else null. */
+    static final MethodHandle CTX_GET_PARAMS;
+    /** int EVP_CIPHER_CTX_set_params(ctx, const OSSL_PARAM *), 3.x only, else null. */
+    static final MethodHandle CTX_SET_PARAMS;
     /** The EVP_CIPHER for ChaCha20-Poly1305 (fetched once on 3.x, the built-in table entry on 1.1). */
     static final long CHACHA20_POLY1305;
 
@@ -45,6 +49,7 @@ final class OpenSslLibrary {
         String reason = null;
         String version = null;
         MethodHandle ctxNew = null, ctxFree = null, init = null, update = null, fin = null, ctrl = null;
+        MethodHandle getParams = null, setParams = null;
         long cipher = 0;
         try {
             Linker linker = Linker.nativeLinker();
@@ -79,6 +84,12 @@ final class OpenSslLibrary {
                     FunctionDescriptor.of(i32, ptr, ptr, ptr), critical);
             ctrl = linker.downcallHandle(sym.apply("EVP_CIPHER_CTX_ctrl"),
                     FunctionDescriptor.of(i32, ptr, i32, i32, ptr), critical);
+            if (lib.find("EVP_CIPHER_CTX_get_params").isPresent() && lib.find("EVP_CIPHER_CTX_set_params").isPresent()) {
+                getParams = linker.downcallHandle(sym.apply("EVP_CIPHER_CTX_get_params"),
+                        FunctionDescriptor.of(i32, ptr, ptr), critical);
+                setParams = linker.downcallHandle(sym.apply("EVP_CIPHER_CTX_set_params"),
+                        FunctionDescriptor.of(i32, ptr, ptr), critical);
+            }
             cipher = chaCha20Poly1305(linker, l);
             if (cipher == 0) {
                 throw new UnsupportedOperationException("libcrypto has no ChaCha20-Poly1305");
@@ -97,6 +108,8 @@ final class OpenSslLibrary {
         CIPHER_UPDATE = update;
         CIPHER_FINAL = fin;
         CTX_CTRL = ctrl;
+        CTX_GET_PARAMS = getParams;
+        CTX_SET_PARAMS = setParams;
         CHACHA20_POLY1305 = cipher;
     }
 

@@ -16,12 +16,14 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import dev.platoon.crypto.AeadEngines;
 import dev.platoon.crypto.Protocol;
 import dev.platoon.crypto.TransportCipher;
 import dev.platoon.crypto.TransportKeypair;
 
 /**
- * In-place transport seal/open: platoon's {@link TransportCipher} beside the raw JDK Cipher doing the
+ * In-place transport seal/open: platoon's {@link TransportCipher} on each of its engines beside the
+ * raw JDK Cipher doing the
  * same (one reusable Cipher, SecretKeySpec reused, a new IvParameterSpec per packet, ByteBuffer
  * doFinal), in heap and direct buffers. Open benchmarks first restore the ciphertext with one copy
  * (decrypting in place destroys it); {@code copyBaseline} measures that copy alone.
@@ -40,6 +42,10 @@ public class TransportCipherBench {
 
     @Param({"heap", "direct"})
     String buffer;
+
+    /** The engine platoon's cipher is pinned to (AeadEngines.Kind labels). */
+    @Param({"openssl", "java", "jdk-stubs", "jdk-cipher"})
+    String engine;
 
     static final int OFF = Protocol.MESSAGE_TRANSPORT_HEADER_SIZE;
 
@@ -66,7 +72,7 @@ public class TransportCipherBench {
         }
         sender = new TransportKeypair(k1, k2, 1, 2, true);
         receiver = new TransportKeypair(k2, k1, 2, 1, false);
-        platoon = new TransportCipher();
+        platoon = new TransportCipher(AeadEngines.Kind.byLabel(engine));
         jdkSeal = Cipher.getInstance("ChaCha20-Poly1305");
         jdkOpen = Cipher.getInstance("ChaCha20-Poly1305");
         key = new SecretKeySpec(k1, "ChaCha20");

@@ -101,6 +101,8 @@ public final class Device implements AutoCloseable {
             b.build(config, options);
             Device device = new Device(b);
             device.serve(config, options);
+            // Measure the cipher engines on their compiled code while the first handshake is under way.
+            dev.platoon.crypto.AeadEngines.startTrial();
             return device;
         } catch (DeviceException e) {
             b.undo();
@@ -173,7 +175,7 @@ public final class Device implements AutoCloseable {
     public String describe() {
         return tun.describe() + ", UDP port " + bind.localPort() + ", MTU " + mtu + ", "
                 + worker.peers().size() + (worker.peers().size() == 1 ? " peer" : " peers")
-                + "; ChaCha20-Poly1305 " + dev.platoon.crypto.TransportCipher.engine();
+                + "; ChaCha20-Poly1305 engine: " + dev.platoon.crypto.AeadEngines.summary();
     }
 
     public String name() {

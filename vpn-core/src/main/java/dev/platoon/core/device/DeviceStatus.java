@@ -30,6 +30,11 @@ public final class DeviceStatus {
         out.add("  private key: (hidden)");
         out.add("  listening port: " + d.listenPort());
         out.add("  tun: " + d.tun().describe() + ", MTU " + d.mtu());
+        out.add("  cipher: " + dev.platoon.crypto.AeadEngines.summary());
+        if (dev.platoon.crypto.AeadEngines.faults() > 0) {
+            out.add("  cipher engine faults: " + dev.platoon.crypto.AeadEngines.faults()
+                    + " (each lost one packet; the safe engine took over)");
+        }
         for (Peer p : d.worker().peers()) {
             out.add("");
             out.add("peer: " + Base64.getEncoder().encodeToString(p.publicKey()));

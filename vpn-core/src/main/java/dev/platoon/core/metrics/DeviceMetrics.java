@@ -7,6 +7,7 @@ import java.util.function.ToLongFunction;
 import dev.platoon.core.datapath.DataPathCounters;
 import dev.platoon.core.device.Device;
 import dev.platoon.core.transport.TransportCounters;
+import dev.platoon.crypto.AeadEngines;
 import dev.platoon.tun.GroCoalescer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -126,6 +127,18 @@ public final class DeviceMetrics implements AutoCloseable {
                 .description("Handshake messages waiting for the worker").register(registry);
         Gauge.builder("platoon.handshake.under.load", sources.worker(), w -> w.isUnderLoad() ? 1 : 0)
                 .description("1 while the worker answers initiations with cookies").register(registry);
+        for (AeadEngines.Kind k : AeadEngines.Kind.values()) {
+            Gauge.builder("platoon.cipher.engine", k, x -> AeadEngines.chosen() == x ? 1 : 0).tag("engine", k.label())
+                    .description("1 for the ChaCha20-Poly1305 engine the data path uses, 0 for the others")
+                    .register(registry);
+            Gauge.builder("platoon.cipher.engine.trial.bytes.per.second", k, AeadEngines::rate)
+                    .tag("engine", k.label())
+                    .description("Seal plus open of 1400-byte packets in the start-up trial (NaN: not measured)")
+                    .register(registry);
+        }
+        FunctionCounter.builder("platoon.cipher.engine.faults", AeadEngines.class, x -> AeadEngines.faults())
+                .description("Packets lost because a cipher engine threw or failed its known answers")
+                .register(registry);
         Gauge.builder("platoon.peers", sources.worker(), w -> w.peers().size())
                 .description("Configured peers").register(registry);
         Gauge.builder("platoon.listen.port", sources, s -> s.listenPort().getAsInt())
