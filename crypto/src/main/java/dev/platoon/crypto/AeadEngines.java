@@ -10,12 +10,14 @@ import java.util.logging.Logger;
 /**
  * The transport AEAD engines this JVM has, and which one the data path uses.
  *
- * <p>At start the first engine in {@link Kind} order that can be made and gives the
- * {@link KnownAnswers} is used at once (the native engine's answers do not depend on the JIT). Then
- * {@link #startTrial()} runs every engine on a background thread until the JIT has compiled it, checks
- * its known answers again — now on the compiled code and the JDK's stubs, which can differ from the
- * interpreter's Java bodies — and measures its seal and open of 1400 bytes; the fastest verified engine
- * becomes {@link #chosen()}, and every {@link TransportCipher} moves to it on its next packet.
+ * <p>At start the first of the engines that cost nothing to set up ({@code java}, {@code jdk-stubs},
+ * {@code jdk-cipher}) that gives the {@link KnownAnswers} is used at once. {@link #startTrial()} then,
+ * on a background thread, links libcrypto (the FFM linker's first downcalls take ~0.25 s of a cold
+ * JVM, which {@code up} should not wait for), runs every verified engine until the JIT has compiled it,
+ * checks its known answers again — now on the compiled code and the JDK's stubs, which can differ from
+ * the interpreter's Java bodies — and times seal plus open of 1400 bytes in turns; the fastest verified
+ * engine becomes {@link #chosen()}, and every {@link TransportCipher} moves to it on its next packet.
+ * {@code jdk-cipher}, the safe engine, is verified but timed only when it is the only one.
  *
  * <p>{@code PLATOON_CIPHER} (or {@code -Dplatoon.cipher}) = {@code openssl}, {@code java},
  * {@code jdk-stubs} or {@code jdk-cipher} forces one engine when it verifies; {@code auto} (the default)
@@ -84,7 +86,7 @@ public final class AeadEngines {
         FORCED = forced;
         FORCED_NOTE = note;
         Kind first = forced;
-        for (Kind k : Kind.values()) {
+        for (Kind k : new Kind[] {Kind.JAVA, Kind.JDK_STUBS, Kind.JDK_CIPHER}) {
             if (first == null && probe(k) == null) {
                 first = k;
             }
@@ -149,6 +151,8 @@ public final class AeadEngines {
                 others.append(why.startsWith(k.label() + ": ") ? why.substring(k.label().length() + 2) : why);
             } else if (r != null) {
                 others.append(String.format(Locale.ROOT, "%.2f GB/s", r / 1e9));
+            } else if (k == Kind.JDK_CIPHER && trialDone) {
+                others.append("verified (the safe engine, not timed)");
             } else {
                 others.append("verified");
             }
@@ -157,8 +161,8 @@ public final class AeadEngines {
     }
 
     /**
-     * Starts the trial on a daemon thread, once per JVM (later calls do nothing). It takes a few
-     * hundred milliseconds of one CPU.
+     * Starts the trial on a daemon thread, once per JVM (later calls do nothing). It takes about a
+     * second of one CPU, most of it the JIT compiling the engines the data path is about to use.
      */
     public static synchronized void startTrial() {
         if (trial == null && !trialDone) {
@@ -168,9 +172,9 @@ public final class AeadEngines {
 
     /**
      * The trial, on the calling thread; see the class comment. Each engine is warmed up on 1400-byte
-     * packets until its speed settles (or 400 ms), its known answers are checked on the compiled code,
-     * and then the engines are timed in turns — six rounds of 15 ms each, the best round counting — so
-     * that a burst of load on a shared machine does not decide the choice.
+     * packets ({@link #warmUp}), its known answers are checked on the compiled code, and then the
+     * engines are timed in turns — four rounds of 12 ms each, the best round counting — so that a burst
+     * of load on a shared machine does not decide the choice.
      */
     static void runTrial() {
         Map<Kind, AeadEngine> engines = new EnumMap<>(Kind.class);
@@ -178,7 +182,7 @@ public final class AeadEngines {
         ChaChaKey key = new ChaChaKey(new byte[32]);
         long counter = 0;
         for (Kind k : Kind.values()) {
-            if (unavailable(k) != null) {
+            if (unavailable(k) != null || (k == Kind.JDK_CIPHER && !engines.isEmpty())) {
                 continue;
             }
             try {
@@ -195,7 +199,7 @@ public final class AeadEngines {
             }
         }
         Map<Kind, Double> best = new EnumMap<>(Kind.class);
-        for (int round = 0; round < 6; round++) {
+        for (int round = 0; round < 4; round++) {
             for (Map.Entry<Kind, AeadEngine> e : engines.entrySet()) {
                 try {
                     long ops = 0;
@@ -205,7 +209,7 @@ public final class AeadEngines {
                         counter = run(e.getValue(), key, buf, counter, 16);
                         ops += 16;
                         elapsed = System.nanoTime() - t0;
-                    } while (elapsed < 15_000_000L);
+                    } while (elapsed < 12_000_000L);
                     best.merge(e.getKey(), ops * 2.0 * TRIAL_BYTES / (elapsed / 1e9), Math::max);
                 } catch (RuntimeException | LinkageError x) {
                     markUnavailable(e.getKey(), "threw in the trial: " + x);
@@ -235,17 +239,14 @@ public final class AeadEngines {
         UNAVAILABLE.put(kind, why);
     }
 
-    /** Runs the engine until the time per 256 packets settles within 5 % three times, or for 400 ms. */
+    /**
+     * Runs the engine for 20,000 packets — past HotSpot's C2 thresholds for the seal and open methods
+     * and their loops, so what is checked and timed next is the compiled code — or for 300 ms.
+     */
     private static long warmUp(AeadEngine engine, ChaChaKey key, ByteBuffer buf, long counter) {
-        long until = System.nanoTime() + 400_000_000L;
-        double last = 0;
-        int settled = 0;
-        while (System.nanoTime() < until && settled < 3) {
-            long t0 = System.nanoTime();
-            counter = run(engine, key, buf, counter, 256);
-            double perOp = (System.nanoTime() - t0) / 256.0;
-            settled = last > 0 && Math.abs(perOp - last) < 0.05 * last ? settled + 1 : 0;
-            last = perOp;
+        long until = System.nanoTime() + 300_000_000L;
+        for (int n = 0; n < 20_000 && System.nanoTime() < until; n += 64) {
+            counter = run(engine, key, buf, counter, 64);
         }
         return counter;
     }
