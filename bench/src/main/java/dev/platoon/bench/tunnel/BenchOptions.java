@@ -7,15 +7,29 @@ import java.util.Locale;
 
 /** The runner's command line. Bad input is one line naming the option (an IllegalArgumentException). */
 record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> contenders, Path page, Path chart,
-        boolean writeDocs, List<String> args) {
+        boolean writeDocs, Path wireguardGo, boolean coldStart, List<String> args) {
+
+    /**
+     * The modern upstream wireguard-go, from the shared folder beside the checkout (the launcher runs
+     * the bench in the repository's root). It is never downloaded or built here.
+     */
+    static final Path DEFAULT_WIREGUARD_GO = Path.of("..", "shared", "peers", "wireguard-go-0.0.20250522");
 
     static final String USAGE = """
             usage: ./platoon bench [--quick] [--seconds N] [--runs N] [--tests LIST] [--only LIST]
                                    [--docs PAGE.md | --no-docs] [--chart FILE.png]
+                                   [--wireguard-go PATH] [--no-cold-start]
               --seconds N   iperf3 -t per test (default 5)
               --runs N      repetitions, alternating over the implementations (default 3)
               --tests LIST  of tcp1,tcp4,tcpR,udp,udp64 (default all)
-              --only LIST   of raw,platoon,wireguard-go,openvpn (default all that are installed)
+              --only LIST   of raw,platoon,wireguard-go,wireguard-go-debian,openvpn (default all that
+                            are installed); wireguard-go is the --wireguard-go binary, wireguard-go-debian
+                            Debian's 2022 build at /usr/bin/wireguard-go
+              --wireguard-go PATH
+                            the modern wireguard-go binary platoon is measured against
+                            (default ../shared/peers/wireguard-go-0.0.20250522, skipped when absent)
+              --no-cold-start
+                            skip the 5 s TCP transfer right after each tunnel's up (before warm-up)
               --quick       defaults of 1 run, 2 s, TCP 1 stream, docs untouched (a smoke test)
               --docs PAGE   the page whose "Tunnel benchmark" section is rewritten (default docs/benchmarks.md)
               --chart FILE  the PNG (default: benchmarks-tunnel.png beside the page)
@@ -30,6 +44,8 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
         Path chart = null;
         Boolean docs = null;
         boolean quick = false;
+        Path wireguardGo = DEFAULT_WIREGUARD_GO;
+        boolean coldStart = true;
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             switch (a) {
@@ -44,6 +60,8 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
                 }
                 case "--chart" -> chart = Path.of(value(argv, ++i, a));
                 case "--no-docs" -> docs = false;
+                case "--wireguard-go" -> wireguardGo = Path.of(value(argv, ++i, a));
+                case "--no-cold-start" -> coldStart = false;
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
@@ -56,7 +74,8 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
             chart = dir.resolve("benchmarks-tunnel.png");
         }
         boolean writeDocs = docs != null ? docs : !quick;
-        return new BenchOptions(seconds, runs, tests, contenders, page, chart, writeDocs, List.of(argv));
+        return new BenchOptions(seconds, runs, tests, contenders, page, chart, writeDocs, wireguardGo, coldStart,
+                List.of(argv));
     }
 
     private static String value(String[] argv, int i, String option) {
@@ -99,9 +118,10 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
         List<String> out = new ArrayList<>();
         for (String name : list.split(",")) {
             String n = name.strip().toLowerCase(Locale.ROOT);
-            String c = Contenders.ALL.stream().filter(x -> x.toLowerCase(Locale.ROOT).replace(" veth", "").equals(n))
-                    .findFirst().orElseThrow(() -> new IllegalArgumentException(
-                            "--only: unknown implementation '" + name + "' (raw,platoon,wireguard-go,openvpn)"));
+            String c = Contenders.ALL.stream().filter(x -> Contenders.shortName(x).equals(n))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("--only: unknown implementation '"
+                            + name + "' (" + String.join(",", Contenders.ALL.stream().map(Contenders::shortName)
+                                    .toList()) + ")"));
             out.add(c);
         }
         // Keep the canonical order, so tables and charts always read the same way.

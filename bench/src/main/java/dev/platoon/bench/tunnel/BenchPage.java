@@ -18,6 +18,14 @@ final class BenchPage {
             + " everything down to the end marker -->";
     static final String END = "<!-- tunnel-bench:end -->";
 
+    /**
+     * What a run was and ran on: the command, the machine line, the CPU (model and flags), platoon's
+     * cipher line as it logged it, which wireguard-go binaries ran, and the load average around it.
+     */
+    record Run(String command, String machine, CpuInfo cpu, String cipherLine, List<String> binaries,
+            String loadBefore, String loadAfter) {
+    }
+
     private BenchPage() {
     }
 
@@ -47,31 +55,36 @@ final class BenchPage {
     }
 
     /** The section's markdown, markers included. */
-    static String section(Results r, String command, String machine, String loadBefore, String loadAfter,
-            String chartFile, List<String> notes) {
+    static String section(Results r, Run run, String chartFile, List<String> notes) {
         StringBuilder b = new StringBuilder();
         b.append(START).append("\n\n");
         b.append("""
                 `TunnelBench` (`bench/`, `dev.platoon.bench.tunnel`) puts each implementation in its own pair of
                 network namespaces joined by a veth pair (192.0.2.1 ↔ 192.0.2.2; tunnels 100.64.0.1 ↔ 100.64.0.2,
                 MTU 1420) and runs iperf3 from namespace a to b through it: raw veth (no tunnel), platoon ↔
-                platoon, Debian's wireguard-go ↔ wireguard-go (configured with `wg`), and Debian's OpenVPN
-                (static-key UDP) when installed. All stay up for the whole run, get 8 s of TCP and 3 s of UDP
-                untimed first (a JIT-compiled endpoint is measured warm, not compiling), and are measured in
-                alternation: every repetition runs each test once on each implementation, so machine noise is
-                spread over all of them. Figures are medians over the repetitions, with min–max; Gb/s and Mb/s are what
-                the receiver got, kpps the 64-byte datagrams received per second. UDP sends at unlimited rate
-                (`-b 0`), 1392-byte datagrams (the largest that fit the 1420 MTU unfragmented). CPU a and b
-                are utime + stime of each endpoint's processes during the test, in % of one core (a = client
-                side, b = server side). "Machine CPU-s/GB" is the whole machine's busy time (user, system,
-                irq and softirq from /proc/stat: both iperf3s, both kernels' packet work and the endpoints)
-                per GB the receiver got: the cost of the transfer, which holds still when the hypervisor
-                takes CPU away; "steal" is the share of CPU time it took meanwhile, which moves the rates.
+                platoon, the modern upstream wireguard-go (a release build from `../shared/peers/`, with TUN
+                TSO/USO, UDP_SEGMENT and UDP_GRO: the anchor the ratios are taken against), Debian's 2022
+                wireguard-go (no offloads), both configured with the stock `wg` over their UAPI sockets, and
+                Debian's OpenVPN (static-key UDP) when installed. All stay up for the whole run, get 8 s of
+                TCP and 3 s of UDP untimed first (a JIT-compiled endpoint is measured warm, not compiling), and
+                are measured in alternation: every repetition runs each test once on each implementation, so
+                machine noise is spread over all of them. Figures are medians over the repetitions, with
+                min–max; Gb/s and Mb/s are what the receiver got, kpps the 64-byte datagrams received per
+                second. UDP sends at unlimited rate (`-b 0`), 1392-byte datagrams (the largest that fit the
+                1420 MTU unfragmented). CPU a and b are utime + stime of each endpoint's processes during the
+                test, in % of one core (a = client side, b = server side). "Machine CPU-s/GB" is the whole
+                machine's busy time (user, system, irq and softirq from /proc/stat: both iperf3s, both
+                kernels' packet work and the endpoints) per GB the receiver got: the cost of the transfer,
+                which holds still when the hypervisor takes CPU away; "steal" is the share of CPU time it
+                took meanwhile, which moves the rates. The cold start is one TCP stream begun the moment a
+                freshly started tunnel answers its first ping, before any warm-up, with the receiver's
+                report for each second (one start per implementation; the bench starts platoon as a plain
+                JVM, without the start-up cache `platoon up` uses).
 
                 """);
-        b.append("```sh\n").append(command).append("\n```\n\n");
-        b.append("Run on ").append(LocalDate.now()).append(", ").append(machine).append(", load average ")
-                .append(loadBefore).append(" (1, 5, 15 min) at the start and ").append(loadAfter)
+        b.append("```sh\n").append(run.command()).append("\n```\n\n");
+        b.append("Run on ").append(LocalDate.now()).append(", ").append(run.machine()).append(", load average ")
+                .append(run.loadBefore()).append(" (1, 5, 15 min) at the start and ").append(run.loadAfter())
                 .append(" at the end — the machine is shared, so compare the ratios, not the absolute figures.\n\n");
         String headline = headlineSentence(r);
         if (!headline.isEmpty()) {
@@ -81,35 +94,56 @@ final class BenchPage {
         b.append("![tunnel benchmark](").append(chartFile).append(")\n\n");
         b.append("(The chart leaves raw veth out: beside it every tunnel is a sliver.)\n\n");
         b.append("All figures:\n\n").append(Results.markdown(r.full())).append('\n');
+        if (!r.coldStarts().isEmpty()) {
+            b.append("Cold start, Gb/s received in each second after the first ping, no warm-up:\n\n")
+                    .append(Results.markdown(ColdStart.rows(r))).append('\n');
+        }
+        b.append(facts(run));
         for (String note : notes) {
             b.append("- ").append(note).append('\n');
         }
-        if (!notes.isEmpty()) {
-            b.append('\n');
+        b.append('\n');
+        if (!run.cpu().flagsLine().isEmpty()) {
+            b.append("<details><summary>all CPU flags</summary>\n\n```\n").append(run.cpu().flagsLine())
+                    .append("\n```\n\n</details>\n\n");
         }
         b.append(END).append('\n');
         return b.toString();
     }
 
+    /** Bullets: the CPU with the flags the cipher paths use, platoon's cipher line, the binaries. */
+    static String facts(Run run) {
+        StringBuilder b = new StringBuilder();
+        b.append("- CPU: ").append(run.cpu().model()).append("; ").append(run.cpu().notableFlags()).append('\n');
+        b.append("- platoon's cipher, as its log said at up: `").append(run.cipherLine().replace("`", "'"))
+                .append("`\n");
+        for (String binary : run.binaries()) {
+            b.append("- ").append(binary).append('\n');
+        }
+        return b.toString();
+    }
+
     /**
-     * "platoon: 2.10× wireguard-go, 12 % of raw veth, 5.0× less machine CPU per GB than wireguard-go
-     * on TCP, 1 stream; ..." for what was measured.
+     * "platoon: 2.10× wireguard-go 0.0.20250522, 12 % of raw veth, 5.0× less machine CPU per GB than
+     * wireguard-go 0.0.20250522 on TCP, 1 stream; ..." for what was measured, against the reference
+     * wireguard-go (the modern one when it ran).
      */
     static String headlineSentence(Results r) {
         List<String> parts = new java.util.ArrayList<>();
+        String ref = r.reference();
         for (IperfTest t : r.tests()) {
-            double wg = r.ratio(t, Contenders.PLATOON, Contenders.WG_GO);
+            double wg = r.ratio(t, Contenders.PLATOON, ref);
             double raw = r.ratio(t, Contenders.PLATOON, Contenders.RAW);
             List<String> of = new java.util.ArrayList<>();
             if (!Double.isNaN(wg)) {
-                of.add(Summary.ratioText(wg) + " wireguard-go");
+                of.add(Summary.ratioText(wg) + " " + ref);
             }
             if (!Double.isNaN(raw)) {
                 of.add(Summary.percent(raw * 100) + " of raw veth");
             }
-            double cpu = r.cpuPerGbAdvantage(t, Contenders.WG_GO);
+            double cpu = r.cpuPerGbAdvantage(t, ref);
             if (!Double.isNaN(cpu)) {
-                of.add(Summary.ratioText(cpu) + " less machine CPU per GB than wireguard-go");
+                of.add(Summary.ratioText(cpu) + " less machine CPU per GB than " + ref);
             }
             if (!of.isEmpty()) {
                 parts.add(String.join(", ", of) + " on " + t.title);

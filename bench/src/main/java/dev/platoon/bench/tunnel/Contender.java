@@ -59,9 +59,17 @@ abstract class Contender implements AutoCloseable {
                 && iperfServer != null && iperfServer.isAlive();
     }
 
-    /** Starts iperf3's server in namespace b and waits until it listens. */
+    /** The line platoon logged about its transport cipher at up, verbatim; empty for the others. */
+    Optional<String> cipherLine() {
+        return Optional.empty();
+    }
+
+    /**
+     * Starts iperf3's server in namespace b and waits until it listens. It reports in JSON so that a
+     * client's --get-server-output carries the receiver's per-second intervals (the cold start).
+     */
     void startIperfServer(Path log) throws IOException {
-        iperfServer = net().start(net().b, List.of("iperf3", "-s", "-p", String.valueOf(IPERF_PORT)), log);
+        iperfServer = net().start(net().b, List.of("iperf3", "-s", "-J", "-p", String.valueOf(IPERF_PORT)), log);
         String listen = ":" + IPERF_PORT + " ";
         Waits.until(Duration.ofSeconds(10), "iperf3 server in " + net().b, () -> !iperfServer.isAlive()
                 || net().exec(net().b, Duration.ofSeconds(5), "ss", "-ltnH").stdout().contains(listen));

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import dev.platoon.core.demo.NamespacePair;
@@ -15,39 +16,67 @@ import dev.platoon.core.demo.TunnelBed;
 final class Contenders {
     static final String RAW = "raw veth";
     static final String PLATOON = "platoon";
+    /**
+     * The modern upstream wireguard-go given by --wireguard-go: the anchor platoon is measured against.
+     * Its label in the tables carries the version the binary reports ({@link #label}).
+     */
     static final String WG_GO = "wireguard-go";
+    /** Debian's 0.0.20220316, without the offloads of the modern one: the weaker, older baseline. */
+    static final String WG_GO_DEBIAN = "wireguard-go 2022 (Debian)";
     static final String OPENVPN = "OpenVPN";
-    static final List<String> ALL = List.of(RAW, PLATOON, WG_GO, OPENVPN);
+    static final List<String> ALL = List.of(RAW, PLATOON, WG_GO, WG_GO_DEBIAN, OPENVPN);
 
     private Contenders() {
     }
 
+    /** The name --only takes for a contender. */
+    static String shortName(String name) {
+        return switch (name) {
+            case RAW -> "raw";
+            case WG_GO_DEBIAN -> "wireguard-go-debian";
+            default -> name.toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /** The name in the tables: the modern wireguard-go's carries its version, the others are their name. */
+    static String label(String name, BenchOptions options) {
+        if (!name.equals(WG_GO)) {
+            return name;
+        }
+        return WireguardGo.version(options.wireguardGo()).map(v -> WG_GO + " " + v)
+                .orElse(WG_GO + " (" + options.wireguardGo().getFileName() + ")");
+    }
+
     /** A new contender by name (not yet started). */
-    static Contender create(String name) throws IOException {
+    static Contender create(String name, BenchOptions options) throws IOException {
+        String label = label(name, options);
         return switch (name) {
             case RAW -> new RawVeth();
-            case PLATOON -> new WireGuardPair(PLATOON, TunnelBed.create("pt-bench"));
-            case WG_GO -> new WireGuardPair(WG_GO, TunnelBed.create("pt-bench"));
+            case PLATOON -> new WireGuardPair(PLATOON, null, TunnelBed.create("pt-bench"));
+            case WG_GO -> new WireGuardPair(label, options.wireguardGo(), TunnelBed.create("pt-bench"));
+            case WG_GO_DEBIAN -> new WireGuardPair(label, WireguardGo.DEBIAN, TunnelBed.create("pt-bench"));
             case OPENVPN -> new OpenVpn();
             default -> throw new IllegalArgumentException("unknown implementation '" + name + "'");
         };
     }
 
     /** Why a contender cannot run on this machine, or empty when it can. */
-    static Optional<String> missing(String name) {
-        String program = switch (name) {
-            case WG_GO -> "wireguard-go";
-            case OPENVPN -> "openvpn";
-            default -> null;
-        };
+    static Optional<String> missing(String name, BenchOptions options) {
         if (!Shell.onPath("iperf3")) {
             return Optional.of("iperf3 is not installed (apt-get install iperf3)");
         }
-        if (name.equals(WG_GO) && !Shell.onPath("wg")) {
+        boolean wireguardGo = name.equals(WG_GO) || name.equals(WG_GO_DEBIAN);
+        if (wireguardGo && !Shell.onPath("wg")) {
             return Optional.of("wg is not installed (apt-get install wireguard-tools)");
         }
-        return program == null || Shell.onPath(program) ? Optional.empty()
-                : Optional.of(program + " is not installed (apt-get install " + program + ")");
+        if (name.equals(WG_GO) && !Files.isExecutable(options.wireguardGo())) {
+            return Optional.of("no wireguard-go binary at " + options.wireguardGo() + " (--wireguard-go PATH)");
+        }
+        if (name.equals(WG_GO_DEBIAN) && !Files.isExecutable(WireguardGo.DEBIAN)) {
+            return Optional.of("Debian's wireguard-go is not installed (apt-get install wireguard-go)");
+        }
+        return name.equals(OPENVPN) && !Shell.onPath("openvpn")
+                ? Optional.of("openvpn is not installed (apt-get install openvpn)") : Optional.empty();
     }
 
     /** iperf3 straight over the veth pair: the ceiling every tunnel is measured against. */
@@ -97,12 +126,17 @@ final class Contenders {
         }
     }
 
-    /** Two platoons, or two of Debian's wireguard-go configured with wg, on the shared test bed. */
+    /**
+     * Two platoons, or two of one wireguard-go binary configured with wg, on the shared test bed.
+     * {@code wireguardGo} is that binary, null for platoon.
+     */
     static final class WireGuardPair extends Contender {
         private final TunnelBed bed;
+        private final Path wireguardGo;
 
-        WireGuardPair(String name, TunnelBed bed) {
+        WireGuardPair(String name, Path wireguardGo, TunnelBed bed) {
             super(name);
+            this.wireguardGo = wireguardGo;
             this.bed = bed;
         }
 
@@ -123,19 +157,40 @@ final class Contenders {
         }
 
         @Override void start() throws IOException {
+            // The iperf3 server first, so a cold-start transfer can begin the moment the tunnel pings.
+            startIperfServer(bed.workDir().resolve("iperf3-server.log"));
             // b only answers; a knows b's endpoint and initiates with the first packet.
             for (TunnelBed.Side side : List.of(bed.b, bed.a)) {
                 boolean withEndpoint = side == bed.a;
-                if (name.equals(PLATOON)) {
+                if (wireguardGo == null) {
                     bed.writeConfig(side, withEndpoint, List.of());
                     bed.startPlatoon(side, List.of());
                 } else {
-                    bed.startWireguardGo(side, withEndpoint);
+                    WireguardGo.start(bed, side, withEndpoint, wireguardGo);
                 }
                 bed.awaitUp(side, UP);
             }
             awaitPing(bed.b.tunnel4);
-            startIperfServer(bed.workDir().resolve("iperf3-server.log"));
+        }
+
+        @Override Optional<String> cipherLine() {
+            if (wireguardGo != null) {
+                return Optional.empty();
+            }
+            try {
+                return cipherLine(Files.readAllLines(bed.a.log));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+
+        /**
+         * The first log line naming the transport cipher: platoon says at {@code up} how it encrypts
+         * ("ChaCha20-Poly1305 in place on ..." or "cipher engine: ..."), verbatim.
+         */
+        static Optional<String> cipherLine(List<String> log) {
+            return log.stream().filter(l -> l.contains("ChaCha20-Poly1305") || l.toLowerCase(Locale.ROOT)
+                    .contains("cipher")).map(String::strip).findFirst();
         }
 
         @Override String diagnose() {
@@ -185,9 +240,9 @@ final class Contenders {
             Path key = dir.resolve("static.key");
             Shell.run(Duration.ofSeconds(20), "openvpn", "--genkey", "secret", key.toString()).orThrow();
             b = net.start(net.b, command("100.64.0.2", "100.64.0.1", null, key), dir.resolve("b.log"));
+            startIperfServer(dir.resolve("iperf3-server.log"));
             a = net.start(net.a, command("100.64.0.1", "100.64.0.2", net.addressB, key), dir.resolve("a.log"));
             awaitPing("100.64.0.2");
-            startIperfServer(dir.resolve("iperf3-server.log"));
         }
 
         private static List<String> command(String local, String remote, String peerAddress, Path key) {

@@ -3,14 +3,17 @@ package dev.platoon.bench.tunnel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.platoon.core.demo.Shell;
 
 /**
- * The tunnel benchmark: raw veth, platoon, wireguard-go and (when installed) OpenVPN side by side,
+ * The tunnel benchmark: raw veth, platoon, the modern upstream wireguard-go, Debian's 2022 wireguard-go
+ * and (when installed) OpenVPN side by side,
  * measured with iperf3 in alternation; prints the tables and rewrites its section of
  * docs/benchmarks.md and the chart beside it. Needs root (namespaces). Run it with
  * {@code ./platoon bench} (see {@link BenchOptions#USAGE}).
@@ -27,6 +30,10 @@ public final class TunnelBench {
 
     private final BenchOptions options;
     private final List<String> notes = new ArrayList<>();
+    /** Which binary each wireguard-go contender ran, and platoon's cipher line: facts for the page. */
+    private final List<String> binaries = new ArrayList<>();
+    private final Map<String, List<Double>> coldStarts = new LinkedHashMap<>();
+    private String cipherLine = "not seen in platoon's log";
 
     private TunnelBench(BenchOptions options) {
         this.options = options;
@@ -60,8 +67,10 @@ public final class TunnelBench {
         }
         String loadBefore = BenchPage.loadAverage();
         String machine = BenchPage.machine();
+        CpuInfo cpu = CpuInfo.read();
         say("tunnel benchmark: " + options.runs() + " run(s) × " + options.tests().size() + " test(s) × "
                 + options.seconds() + " s; " + machine + "; load average " + loadBefore);
+        say("CPU flags: " + cpu.notableFlags());
         List<Contender> running = new ArrayList<>();
         try {
             for (String name : options.contenders()) {
@@ -71,15 +80,27 @@ public final class TunnelBench {
                 throw new IllegalStateException("nothing to measure: " + String.join("; ", notes));
             }
             Results results = measure(running);
+            coldStarts.forEach(results::addColdStart);
             String loadAfter = BenchPage.loadAverage();
             System.out.println();
             System.out.print(Results.text(results.headline()));
             System.out.println();
             System.out.print(Results.text(results.full()));
+            if (!results.coldStarts().isEmpty()) {
+                System.out.println();
+                System.out.println("Cold start: Gb/s in each second of one TCP stream begun at the first ping, "
+                        + "no warm-up");
+                System.out.print(Results.text(ColdStart.rows(results), 1));
+            }
+            System.out.println();
+            System.out.println("CPU: " + cpu.model() + "; " + cpu.notableFlags());
+            System.out.println("platoon's cipher: " + cipherLine);
+            binaries.forEach(b -> System.out.println("binary: " + b));
             notes.forEach(n -> System.out.println("note: " + n));
             System.out.println("load average " + loadBefore + " at the start, " + loadAfter + " at the end");
             if (options.writeDocs()) {
-                writeDocs(results, machine, loadBefore, loadAfter);
+                writeDocs(results, new BenchPage.Run(options.command(), machine, cpu, cipherLine, binaries,
+                        loadBefore, loadAfter));
             }
             return 0;
         } finally {
@@ -90,7 +111,7 @@ public final class TunnelBench {
     }
 
     private Optional<Contender> start(String name) {
-        Optional<String> missing = Contenders.missing(name);
+        Optional<String> missing = Contenders.missing(name, options);
         if (missing.isPresent()) {
             notes.add(name + " skipped: " + missing.get() + ".");
             say("  " + name + ": skipped, " + missing.get());
@@ -99,13 +120,18 @@ public final class TunnelBench {
         progress("  " + name + ": starting ...");
         Contender c = null;
         try {
-            c = Contenders.create(name);
+            c = Contenders.create(name, options);
             c.start();
+            if (options.coldStart() && c.hasEndpoints()) {
+                coldStart(c);
+            }
+            c.cipherLine().ifPresent(line -> cipherLine = line);
+            describeBinary(name, c.name);
             // Untimed transfers first, so a JIT-compiled endpoint is measured warm, not compiling.
-            progress("  " + name + ": up, warming up for " + (WARMUP_TCP_SECONDS + WARMUP_UDP_SECONDS) + " s ...");
+            progress("  " + c.name + ": up, warming up for " + (WARMUP_TCP_SECONDS + WARMUP_UDP_SECONDS) + " s ...");
             c.iperf(WARMUP_TCP_SECONDS, List.of());
             c.iperf(WARMUP_UDP_SECONDS, List.of("-u", "-b", "0", "-l", "1392"));
-            say("  " + name + ": up");
+            say("  " + c.name + ": up");
             return Optional.of(c);
         } catch (Exception e) {
             notes.add(name + " skipped: it did not come up (" + e.getMessage() + ").");
@@ -117,18 +143,48 @@ public final class TunnelBench {
         }
     }
 
+    /**
+     * One TCP stream begun the moment the new tunnel pings, reported each second: the first seconds a
+     * user gets after up. A failure is a note; the contender is still measured warm.
+     */
+    private void coldStart(Contender c) {
+        progress("  " + c.name + ": up, cold start for " + ColdStart.SECONDS + " s ...");
+        Shell.Result r = c.iperf(ColdStart.SECONDS, ColdStart.ARGS);
+        try {
+            List<Double> gbps = ColdStart.perSecondGbps(Json.parse(r.stdout()));
+            coldStarts.put(c.name, gbps);
+            say("  " + c.name + ": cold start " + String.join(", ", gbps.stream().map(Summary::fmt).toList())
+                    + " Gb/s");
+        } catch (RuntimeException e) {
+            notes.add(c.name + ", cold start failed: " + e.getMessage());
+            say("  " + c.name + ": cold start failed: " + e.getMessage());
+        }
+    }
+
+    /** Records which wireguard-go binary ran under which label, with the version it reports. */
+    private void describeBinary(String name, String label) {
+        Path binary = name.equals(Contenders.WG_GO) ? options.wireguardGo()
+                : name.equals(Contenders.WG_GO_DEBIAN) ? WireguardGo.DEBIAN : null;
+        if (binary != null) {
+            binaries.add(label + ": " + binary.toAbsolutePath().normalize() + " (v"
+                    + WireguardGo.version(binary).orElse("unknown") + ")");
+        }
+    }
+
     /** Every repetition runs every test on every contender, starting each time with the next contender. */
     private Results measure(List<Contender> contenders) {
         Results results = new Results(options.tests(), contenders.stream().map(c -> c.name).toList());
         int total = options.runs() * options.tests().size() * contenders.size();
         int done = 0;
+        // Labels as wide as the longest, so the figures line up ("wireguard-go 2022 (Debian)" is 26).
+        int width = contenders.stream().mapToInt(c -> c.name.length()).max().orElse(13);
         for (int rep = 0; rep < options.runs(); rep++) {
             for (IperfTest test : options.tests()) {
                 for (int k = 0; k < contenders.size(); k++) {
                     Contender c = contenders.get((k + rep) % contenders.size());
                     done++;
-                    String where = String.format(Locale.ROOT, "[%d/%d] run %d/%d  %-13s %-28s", done, total,
-                            rep + 1, options.runs(), c.name, test.title);
+                    String where = String.format(Locale.ROOT, "[%d/%d] run %d/%d  %-" + width + "s %-28s", done,
+                            total, rep + 1, options.runs(), c.name, test.title);
                     progress(where + " ...");
                     try {
                         Sample s = measureOnce(c, test);
@@ -179,15 +235,14 @@ public final class TunnelBench {
         return p.map(CpuClock::seconds).orElse(Double.NaN);
     }
 
-    private void writeDocs(Results results, String machine, String loadBefore, String loadAfter) throws Exception {
+    private void writeDocs(Results results, BenchPage.Run run) throws Exception {
         Path page = options.page();
         Path chart = options.chart();
         Files.createDirectories(chart.toAbsolutePath().getParent());
         TunnelChart.write(results, options.runs() + " × " + options.seconds() + " s, medians", chart);
         Path pageDir = page.toAbsolutePath().getParent();
         String link = pageDir.relativize(chart.toAbsolutePath()).toString();
-        BenchPage.update(page, BenchPage.section(results, options.command(), machine, loadBefore, loadAfter, link,
-                notes));
+        BenchPage.update(page, BenchPage.section(results, run, link, notes));
         say("wrote " + page + " and " + chart);
     }
 
