@@ -32,6 +32,14 @@ final class JdkChaChaIntrinsics {
     static final boolean AVAILABLE;
     /** Why {@link #AVAILABLE} is false (one line), or null. */
     static final String UNAVAILABLE_REASON;
+    /**
+     * True when the ChaCha20 block stub alone is usable (it needs only the com.sun.crypto.provider
+     * opening) and gave the same blocks as {@link ChaCha20Blocks}: what {@link JavaChaCha20Poly1305}
+     * needs, which brings its own Poly1305.
+     */
+    static final boolean CHACHA20_AVAILABLE;
+    /** Why {@link #CHACHA20_AVAILABLE} is false (one line), or null. */
+    static final String CHACHA20_UNAVAILABLE_REASON;
 
     /** The most key stream one call writes (16 blocks, AVX-512). */
     static final int KEY_STREAM_BYTES = 1024;
@@ -45,18 +53,35 @@ final class JdkChaChaIntrinsics {
     private static final MethodHandle LIMBS;
 
     static {
-        MethodHandle block = null, blocks = null, create = null, init = null, acc = null, r = null, limbs = null;
-        String reason = null;
+        // The ChaCha20 stub first, on its own: the Java engine can use it without the Poly1305 one.
+        MethodHandle block = null;
+        String chachaReason = null;
         try {
             Class<?> chacha = Class.forName("com.sun.crypto.provider.ChaCha20Cipher");
+            MethodHandles.Lookup inChaCha = MethodHandles.privateLookupIn(chacha, MethodHandles.lookup());
+            block = inChaCha.findStatic(chacha, "implChaCha20Block",
+                    MethodType.methodType(int.class, int[].class, byte[].class));
+        } catch (IllegalAccessException e) {
+            chachaReason = "the JVM was started without --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED";
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            chachaReason = "this JDK's ChaCha20 internals differ (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")";
+        }
+        CHACHA20_BLOCK = block;
+        if (chachaReason == null) {
+            chachaReason = chaCha20SelfTest();
+        }
+        CHACHA20_AVAILABLE = chachaReason == null;
+        CHACHA20_UNAVAILABLE_REASON = chachaReason;
+
+        MethodHandle blocks = null, create = null, init = null, acc = null, r = null, limbs = null;
+        String reason = null;
+        try {
             Class<?> poly = Class.forName("com.sun.crypto.provider.Poly1305");
             Class<?> element = Class.forName("sun.security.util.math.IntegerModuloP");
             Class<?> mutable = Class.forName("sun.security.util.math.MutableIntegerModuloP");
-            MethodHandles.Lookup inChaCha = MethodHandles.privateLookupIn(chacha, MethodHandles.lookup());
             MethodHandles.Lookup inPoly = MethodHandles.privateLookupIn(poly, MethodHandles.lookup());
             MethodHandles.Lookup inMath = MethodHandles.privateLookupIn(element, MethodHandles.lookup());
-            block = inChaCha.findStatic(chacha, "implChaCha20Block",
-                    MethodType.methodType(int.class, int[].class, byte[].class));
             blocks = inPoly.findVirtual(poly, "processMultipleBlocks", MethodType.methodType(void.class,
                     byte[].class, int.class, int.class, long[].class, long[].class))
                     .asType(MethodType.methodType(void.class, Object.class, byte[].class, int.class, int.class,
@@ -77,13 +102,15 @@ final class JdkChaChaIntrinsics {
             reason = "this JDK's ChaCha20-Poly1305 internals differ (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + ")";
         }
-        CHACHA20_BLOCK = block;
         POLY1305_BLOCKS = blocks;
         POLY1305_NEW = create;
         POLY1305_INIT = init;
         POLY1305_ACCUMULATOR = acc;
         POLY1305_R = r;
         LIMBS = limbs;
+        if (reason == null) {
+            reason = chachaReason;
+        }
         if (reason == null) {
             reason = ChaCha20Poly1305InPlace.selfTest();
         }
@@ -92,6 +119,29 @@ final class JdkChaChaIntrinsics {
     }
 
     private JdkChaChaIntrinsics() {
+    }
+
+    /** The stub's blocks against {@link ChaCha20Blocks} for one state: null when they agree, else why not. */
+    private static String chaCha20SelfTest() {
+        try {
+            int[] state = new int[16];
+            ChaCha20State.putConstants(state); // the JDK's Java body uses its own constants, not words 0-3
+            for (int i = 4; i < 16; i++) {
+                state[i] = 0x9e3779b9 * i;
+            }
+            state[12] = -3; // the 32-bit block counter wraps within the call, as in the JDK's Java code
+            byte[] stub = new byte[KEY_STREAM_BYTES];
+            int n = (int) CHACHA20_BLOCK.invokeExact(state, stub);
+            if (n < 64 || n > KEY_STREAM_BYTES || (n & 63) != 0) {
+                return "self-test: the ChaCha20 stub returned " + n + " bytes of key stream";
+            }
+            byte[] plain = new byte[KEY_STREAM_BYTES];
+            ChaCha20Blocks.blocks(state, plain, n >>> 6);
+            return java.util.Arrays.equals(stub, 0, n, plain, 0, n) ? null
+                    : "self-test: the ChaCha20 stub's key stream differs from the plain Java one";
+        } catch (Throwable t) {
+            return "self-test of the ChaCha20 stub failed: " + t;
+        }
     }
 
     /**
