@@ -265,7 +265,7 @@ public final class AeadEngines {
     static AeadEngine create(Kind kind) {
         return switch (kind) {
             case OPENSSL -> new OpenSslChaCha20Poly1305();
-            case JAVA -> throw new IllegalStateException("not in this build");
+            case JAVA -> new JavaChaCha20Poly1305();
             case JDK_STUBS -> {
                 if (!JdkChaChaIntrinsics.AVAILABLE) {
                     throw new IllegalStateException(JdkChaChaIntrinsics.UNAVAILABLE_REASON);
@@ -294,6 +294,12 @@ public final class AeadEngines {
             LOG.warning("ChaCha20-Poly1305 engine " + kind.label() + " faulted (" + why
                     + "); the packet was dropped and " + Kind.JDK_CIPHER.label() + " takes over");
         }
+    }
+
+    /** Tests only: forget that {@code kind} faulted, after a test made a fake engine of that kind fault. */
+    static synchronized void forgetFault(Kind kind) {
+        UNAVAILABLE.remove(kind);
+        probe(kind);
     }
 
     /** Makes one engine of this kind and checks its known answers, once; the reason is kept. */

@@ -19,6 +19,7 @@ public final class DataPathCounters {
         MALFORMED_FRAME("malformed_frame"),        // the splitter refused the frame (see split reasons)
         STAGED_QUEUE_FULL("staged_queue_full"),    // no session and the staging queue is full
         COUNTER_EXHAUSTED("counter_exhausted"),    // the keypair's nonces are spent mid-train
+        SEAL_FAILED("seal_failed"),                // keypair closed under the seal, or the cipher engine faulted
         TRAIN_TOO_LARGE("train_too_large"),        // more segments than the train buffer holds
         SHORT_DATAGRAM("short_datagram"),          // shorter than a transport header + tag, or empty
         BAD_MESSAGE_TYPE("bad_message_type"),      // first 4 bytes are not a known message type

@@ -152,7 +152,8 @@ public final class OutboundPath implements TunFrameSink {
         tally.split(1);
         int message = seal(kp, pendingNio, o, split.length(0));
         if (message < 0) {
-            counters.drop(DataPathCounters.Drop.COUNTER_EXHAUSTED);
+            counters.drop(message == SEAL_FAILED ? DataPathCounters.Drop.SEAL_FAILED
+                    : DataPathCounters.Drop.COUNTER_EXHAUSTED);
             peer.requestHandshake(now);
             return;
         }
@@ -179,9 +180,12 @@ public final class OutboundPath implements TunFrameSink {
         sender.sendTrain(run, pendingStride, pendingTo);
     }
 
+    /** From {@link #seal}: the cipher refused (keypair closed under it, or its engine faulted). */
+    private static final int SEAL_FAILED = -2;
+
     /**
      * Writes the transport header in front of the packet at {@code o + 16}, pads it and seals it in
-     * place; returns the message length, or -1 when the keypair's nonces are spent.
+     * place; returns the message length, -1 when the keypair's nonces are spent, or {@link #SEAL_FAILED}.
      */
     private int seal(TransportKeypair kp, ByteBuffer nio, int o, int len) {
         int padded = Padding.paddedLength(len, Math.max(mtu, len));
@@ -199,7 +203,7 @@ public final class OutboundPath implements TunFrameSink {
         nio.putLong(o + 8, Long.reverseBytes(counter));
         int sealed = cipher.seal(kp, counter, nio, o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE, padded);
         if (sealed < 0) {
-            return -1;
+            return SEAL_FAILED;
         }
         tally.sealed();
         return Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + sealed;
@@ -218,7 +222,8 @@ public final class OutboundPath implements TunFrameSink {
             int o = base + rel;
             int message = seal(kp, nio, o, split.length(i));
             if (message < 0) {
-                counters.drop(DataPathCounters.Drop.COUNTER_EXHAUSTED, count - i);
+                counters.drop(message == SEAL_FAILED ? DataPathCounters.Drop.SEAL_FAILED
+                        : DataPathCounters.Drop.COUNTER_EXHAUSTED, count - i);
                 peer.requestHandshake(now);
                 break;
             }
