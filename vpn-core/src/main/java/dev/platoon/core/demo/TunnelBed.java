@@ -104,12 +104,23 @@ public final class TunnelBed implements AutoCloseable {
 
     /** Starts platoon for a side in its namespace (foreground, logging to a file). */
     public void startPlatoon(Side side, List<String> extraArgs) throws IOException {
+        startPlatoon(side, extraArgs, java.util.Map.of());
+    }
+
+    /** As {@link #startPlatoon(Side, List)}, with environment variables for that process (PLATOON_CIPHER...). */
+    public void startPlatoon(Side side, List<String> extraArgs, java.util.Map<String, String> env) throws IOException {
         List<String> args = new ArrayList<>(List.of("up", "--foreground"));
         args.addAll(extraArgs);
         args.add(side.config.toString());
         side.kind = Kind.PLATOON;
         side.log = workDir.resolve(side.ifname + ".log");
-        side.process = net.start(side.namespace, JavaCommand.platoon(args), side.log);
+        List<String> command = new ArrayList<>();
+        if (!env.isEmpty()) {
+            command.add("env");
+            env.forEach((k, v) -> command.add(k + "=" + v));
+        }
+        command.addAll(JavaCommand.platoon(args));
+        side.process = net.start(side.namespace, command, side.log);
     }
 
     /**
