@@ -119,6 +119,9 @@ class PackagingIT {
         String info = Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg-deb", "-I", deb.toString()).assertOk("dpkg-deb -I").out();
         assertTrue(info.contains("Package: platoon"), info);
         assertTrue(info.contains("Version: " + version), info);
+        // The native cipher engine's libcrypto, under each name Debian and Ubuntu give its package.
+        assertTrue(info.lines().anyMatch(l -> l.strip().startsWith("Depends:")
+                && l.contains("libssl3 | libssl3t64 | libssl1.1")), info);
 
         Path scratch = Files.createDirectories(temp.resolve("deb"));
         Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg", "-x", deb.toString(), scratch.toString()).assertOk("dpkg -x");
