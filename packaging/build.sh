@@ -140,8 +140,12 @@ else
   say "start-up cache: none in this build ('platoon up' starts slower)"
 fi
 
+# The tarball's README (how to run it, and what it needs from the system: libcrypto for the native
+# cipher, which the .deb declares as a dependency instead); only the tarball carries it.
+install -m 0644 "$HERE/tarball-README.txt" "$IMAGE/README.txt"
 TARBALL="$OUT/platoon-$VERSION-linux-x64.tar.gz"
 tar -C "$WORK/image" --owner=0 --group=0 -czf "$TARBALL" platoon
+rm "$IMAGE/README.txt"
 echo "$TARBALL"
 
 # --- jpackage: the .deb, then the files jpackage cannot place -------------------------------------

@@ -106,6 +106,8 @@ class PackagingIT {
         Proc.run(RUN_TIMEOUT, null, Proc.env(), "tar", "-C", dir.toString(), "-xzf", tarball.toString()).assertOk("tar");
         Path home = dir.resolve("platoon");
         assertTrue(Files.isRegularFile(home.resolve("lib/platoon@.service")), "the unit file is in the tarball, too");
+        String readme = Files.readString(home.resolve("README.txt"));
+        assertTrue(readme.contains("libssl3") && readme.contains("openssl-libs"), "README.txt names libcrypto's packages");
         assertKeyCommandsWork(home.resolve("bin/platoon"));
         assertMinimalRuntime(home.resolve("lib/runtime"));
     }
