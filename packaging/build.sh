@@ -52,7 +52,9 @@ EXCLUDE_MODULES=(java.desktop java.sql java.naming)
 #   jdk.httpserver   com.sun.net.httpserver for the /metrics endpoint
 #   jdk.jfr          Netty 4.2's buffer allocator events (io.netty.buffer references jdk.jfr.Event)
 # Not needed: jdk.crypto.ec (empty since JDK 22; EC lives in java.base) — platoon's X25519 is
-# Bouncy Castle's; ChaCha20-Poly1305 and BLAKE2s come from java.base and Bouncy Castle.
+# Bouncy Castle's; ChaCha20-Poly1305 and BLAKE2s come from java.base and Bouncy Castle. The native
+# cipher engine calls libcrypto through java.lang.foreign, final since JDK 22 and part of java.base
+# (no jdk.incubator.* module); it needs only --enable-native-access (jvm.options) and the library.
 EXTRA_MODULES=(java.logging jdk.unsupported java.management jdk.management jdk.httpserver jdk.jfr)
 
 # --- a JDK 25+ with jlink and jpackage --------------------------------------------------------------
@@ -138,15 +140,25 @@ else
   say "start-up cache: none in this build ('platoon up' starts slower)"
 fi
 
+# The tarball's README (how to run it, and what it needs from the system: libcrypto for the native
+# cipher, which the .deb declares as a dependency instead); only the tarball carries it.
+install -m 0644 "$HERE/tarball-README.txt" "$IMAGE/README.txt"
 TARBALL="$OUT/platoon-$VERSION-linux-x64.tar.gz"
 tar -C "$WORK/image" --owner=0 --group=0 -czf "$TARBALL" platoon
+rm "$IMAGE/README.txt"
 echo "$TARBALL"
 
 # --- jpackage: the .deb, then the files jpackage cannot place -------------------------------------
+# The native transport cipher loads OpenSSL's libcrypto at run time (libcrypto.so.3, else .so.1.1):
+# jpackage cannot see that library in the image, so it is declared here and lands after the
+# dependencies jpackage finds itself. Debian 12 and Ubuntu 22.04 call the package libssl3, Debian 13
+# and Ubuntu 24.04 libssl3t64 (the 64-bit time_t rename), Debian 11 and Ubuntu 20.04 libssl1.1.
+DEB_DEPENDS="libssl3 | libssl3t64 | libssl1.1"
 say "jpackage deb ..."
 "$JDK/bin/jpackage" --type deb --app-image "$IMAGE" --name platoon --app-version "$VERSION" \
   --vendor platoon --description "A userspace WireGuard endpoint that moves packets in trains." \
   --linux-package-name platoon --linux-app-category net --linux-deb-maintainer platoon@localhost \
+  --linux-package-deps "$DEB_DEPENDS" \
   --resource-dir "$HERE/deb" --install-dir /opt --dest "$WORK/deb"
 DEB_IN=$(ls "$WORK"/deb/*.deb)
 # jpackage installs only below --install-dir. The unit file and /usr/bin/platoon are added to the

@@ -95,6 +95,10 @@ class ContainerIT {
             String show = podman.podman(SHORT, "exec", c1, "platoon", "show", "wg0").orThrow().stdout();
             assertTrue(Pattern.compile("latest handshake: [0-9]").matcher(show).find(),
                     "no handshake in 'platoon show wg0' of " + c1 + ":\n" + show);
+            // The image has OpenSSL's libcrypto, so the native cipher engine is there to be chosen.
+            String libs = podman.podman(SHORT, "exec", c1, "ldconfig", "-p").orThrow().stdout();
+            assertTrue(libs.contains("libcrypto.so.3 "), "no libcrypto.so.3 in the image (ldconfig -p):\n" + libs);
+            assertFalse(show.contains("no libcrypto"), "'platoon show wg0' of " + c1 + ":\n" + show);
             assertMetricsServed(podman, c2, SUBNET_PREFIX + 1);
             assertReloadOnHangup(podman, c1, "100.64.0.2");
             long tPing = System.nanoTime();

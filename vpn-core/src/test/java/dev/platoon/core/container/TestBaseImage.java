@@ -13,18 +13,23 @@ import java.util.List;
 
 /**
  * A runtime base image made without a registry, standing in for {@code eclipse-temurin:25-jre}: Debian
- * bookworm from {@code debootstrap --variant=minbase} (with iproute2, and ping for the test) plus a
- * {@code jlink}ed Java 25 from the JDK running the test (Temurin 25's jlink links from its own runtime,
- * no jmods needed), imported with {@code podman import}. debootstrap takes about two minutes, so the image
- * stays in podman's store under a tag that hashes its recipe and the JDK's release file; a later run
- * with the same recipe reuses it, a changed recipe builds a new one and drops the old tags.
+ * bookworm from {@code debootstrap --variant=minbase} (with iproute2 and libssl3, which the Dockerfile
+ * wants, and ping for the test) plus a {@code jlink}ed Java 25 from the JDK running the test (Temurin
+ * 25's jlink links from its own runtime, no jmods needed), imported with {@code podman import}.
+ * debootstrap takes about two minutes, so the image stays in podman's store under a tag that hashes its
+ * recipe and the JDK's release file; a later run with the same recipe reuses it, a changed recipe builds
+ * a new one and drops the old tags.
  */
 final class TestBaseImage {
     static final String REPOSITORY = "localhost/platoon-test-base";
     /** Bump when the recipe below changes in a way the hash does not see. */
     private static final String RECIPE = "platoon-test-base v1";
     private static final String SUITE = "bookworm";
-    private static final List<String> PACKAGES = List.of("iproute2", "iputils-ping");
+    /**
+     * What the Dockerfile would otherwise apt-get (it builds with {@code --network none} here): iproute2
+     * and libssl3 (libcrypto.so.3 for the native cipher engine); and ping for the test.
+     */
+    private static final List<String> PACKAGES = List.of("iproute2", "libssl3", "iputils-ping");
     /**
      * java.se and the jdk.* modules platoon, Netty and Micrometer use, rather than jdeps' answer for
      * today's jar: the real base is a full JRE, and a fixed list keeps the cache key stable across

@@ -106,6 +106,8 @@ class PackagingIT {
         Proc.run(RUN_TIMEOUT, null, Proc.env(), "tar", "-C", dir.toString(), "-xzf", tarball.toString()).assertOk("tar");
         Path home = dir.resolve("platoon");
         assertTrue(Files.isRegularFile(home.resolve("lib/platoon@.service")), "the unit file is in the tarball, too");
+        String readme = Files.readString(home.resolve("README.txt"));
+        assertTrue(readme.contains("libssl3") && readme.contains("openssl-libs"), "README.txt names libcrypto's packages");
         assertKeyCommandsWork(home.resolve("bin/platoon"));
         assertMinimalRuntime(home.resolve("lib/runtime"));
     }
@@ -119,6 +121,9 @@ class PackagingIT {
         String info = Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg-deb", "-I", deb.toString()).assertOk("dpkg-deb -I").out();
         assertTrue(info.contains("Package: platoon"), info);
         assertTrue(info.contains("Version: " + version), info);
+        // The native cipher engine's libcrypto, under each name Debian and Ubuntu give its package.
+        assertTrue(info.lines().anyMatch(l -> l.strip().startsWith("Depends:")
+                && l.contains("libssl3 | libssl3t64 | libssl1.1")), info);
 
         Path scratch = Files.createDirectories(temp.resolve("deb"));
         Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg", "-x", deb.toString(), scratch.toString()).assertOk("dpkg -x");
