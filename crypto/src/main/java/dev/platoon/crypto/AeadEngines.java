@@ -173,8 +173,8 @@ public final class AeadEngines {
     /**
      * The trial, on the calling thread; see the class comment. Each engine is warmed up on 1400-byte
      * packets ({@link #warmUp}), its known answers are checked on the compiled code, and then the
-     * engines are timed in turns — four rounds of 12 ms each, the best round counting — so that a burst
-     * of load on a shared machine does not decide the choice.
+     * engines are timed in turns of 12 ms, the best turn counting, until none has got faster for three
+     * rounds (at most 25) — so that neither a burst of load nor a compiler still at work decides.
      */
     static void runTrial() {
         Map<Kind, AeadEngine> engines = new EnumMap<>(Kind.class);
@@ -199,7 +199,8 @@ public final class AeadEngines {
             }
         }
         Map<Kind, Double> best = new EnumMap<>(Kind.class);
-        for (int round = 0; round < 4; round++) {
+        Map<Kind, Integer> lastGain = new EnumMap<>(Kind.class);
+        for (int round = 0; round < MAX_ROUNDS && !settled(engines.keySet(), lastGain, round); round++) {
             for (Map.Entry<Kind, AeadEngine> e : engines.entrySet()) {
                 try {
                     long ops = 0;
@@ -210,10 +211,21 @@ public final class AeadEngines {
                         ops += 16;
                         elapsed = System.nanoTime() - t0;
                     } while (elapsed < 12_000_000L);
-                    best.merge(e.getKey(), ops * 2.0 * TRIAL_BYTES / (elapsed / 1e9), Math::max);
+                    double rate = ops * 2.0 * TRIAL_BYTES / (elapsed / 1e9);
+                    Double before = best.get(e.getKey());
+                    if (before == null || rate > 1.03 * before) {
+                        lastGain.put(e.getKey(), round);
+                    }
+                    best.merge(e.getKey(), rate, Math::max);
                 } catch (RuntimeException | LinkageError x) {
                     markUnavailable(e.getKey(), "threw in the trial: " + x);
                 }
+            }
+        }
+        for (Map.Entry<Kind, AeadEngine> e : engines.entrySet()) { // and once more, its speed settled
+            String wrong = KnownAnswers.check(e.getValue(), new KnownAnswers.Scratch());
+            if (wrong != null) {
+                markUnavailable(e.getKey(), "compiled, it gave a wrong answer: " + wrong);
             }
         }
         synchronized (AeadEngines.class) {
@@ -234,6 +246,26 @@ public final class AeadEngines {
             trialDone = true;
         }
         LOG.info("ChaCha20-Poly1305 engine: " + summary());
+    }
+
+    /** Most rounds of timing; ~1 s of one CPU with three engines. */
+    private static final int MAX_ROUNDS = 25;
+
+    /**
+     * True when no engine got more than 3 % faster in the last three rounds: on a busy machine the
+     * compiler thread can still be compiling an engine after its warm-up, and its rate climbs until
+     * the compiled code runs; the choice waits for that.
+     */
+    private static boolean settled(java.util.Set<Kind> kinds, Map<Kind, Integer> lastGain, int round) {
+        if (round < 4) {
+            return false;
+        }
+        for (Kind k : kinds) {
+            if (round - lastGain.getOrDefault(k, 0) <= 3) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static synchronized void markUnavailable(Kind kind, String why) {
