@@ -78,8 +78,8 @@ final class BenchPage {
                 which holds still when the hypervisor takes CPU away; "steal" is the share of CPU time it
                 took meanwhile, which moves the rates. The cold start is one TCP stream begun the moment a
                 freshly started tunnel answers its first ping, before any warm-up, with the receiver's
-                report for each second (one start per implementation; the bench starts platoon as a plain
-                JVM, without the start-up cache `platoon up` uses).
+                report for each second: the median of several fresh starts (`--cold-runs`), min–max beside
+                it (the bench starts platoon as a plain JVM, without the start-up cache `platoon up` uses).
 
                 """);
         b.append("```sh\n").append(run.command()).append("\n```\n\n");

@@ -32,7 +32,8 @@ public final class TunnelBench {
     private final List<String> notes = new ArrayList<>();
     /** Which binary each wireguard-go contender ran, and platoon's cipher line: facts for the page. */
     private final List<String> binaries = new ArrayList<>();
-    private final Map<String, List<Double>> coldStarts = new LinkedHashMap<>();
+    /** Each contender's cold starts, one list of per-second Gb/s per fresh start. */
+    private final Map<String, List<List<Double>>> coldStarts = new LinkedHashMap<>();
     private String cipherLine = "not seen in platoon's log";
 
     private TunnelBench(BenchOptions options) {
@@ -80,7 +81,7 @@ public final class TunnelBench {
                 throw new IllegalStateException("nothing to measure: " + String.join("; ", notes));
             }
             Results results = measure(running);
-            coldStarts.forEach(results::addColdStart);
+            coldStarts.forEach((name, starts) -> starts.forEach(gbps -> results.addColdStart(name, gbps)));
             String loadAfter = BenchPage.loadAverage();
             System.out.println();
             System.out.print(Results.text(results.headline()));
@@ -89,7 +90,7 @@ public final class TunnelBench {
             if (!results.coldStarts().isEmpty()) {
                 System.out.println();
                 System.out.println("Cold start: Gb/s in each second of one TCP stream begun at the first ping, "
-                        + "no warm-up");
+                        + "no warm-up; median (min–max) of " + options.coldRuns() + " fresh start(s)");
                 System.out.print(Results.text(ColdStart.rows(results), 1));
             }
             System.out.println();
@@ -123,7 +124,15 @@ public final class TunnelBench {
             c = Contenders.create(name, options);
             c.start();
             if (options.coldStart() && c.hasEndpoints()) {
-                coldStart(c);
+                coldStart(c, 1);
+                // Each further cold start on a fresh tunnel (new processes, new namespaces); the last stays.
+                for (int run = 2; run <= options.coldRuns(); run++) {
+                    c.close();
+                    c = null;
+                    c = Contenders.create(name, options);
+                    c.start();
+                    coldStart(c, run);
+                }
             }
             c.cipherLine().ifPresent(line -> cipherLine = line);
             describeBinary(name, c.name);
@@ -147,17 +156,18 @@ public final class TunnelBench {
      * One TCP stream begun the moment the new tunnel pings, reported each second: the first seconds a
      * user gets after up. A failure is a note; the contender is still measured warm.
      */
-    private void coldStart(Contender c) {
-        progress("  " + c.name + ": up, cold start for " + ColdStart.SECONDS + " s ...");
+    private void coldStart(Contender c, int run) {
+        String which = "cold start " + run + "/" + options.coldRuns();
+        progress("  " + c.name + ": up, " + which + " for " + ColdStart.SECONDS + " s ...");
         Shell.Result r = c.iperf(ColdStart.SECONDS, ColdStart.ARGS);
         try {
             List<Double> gbps = ColdStart.perSecondGbps(Json.parse(r.stdout()));
-            coldStarts.put(c.name, gbps);
-            say("  " + c.name + ": cold start " + String.join(", ", gbps.stream().map(Summary::fmt).toList())
+            coldStarts.computeIfAbsent(c.name, n -> new ArrayList<>()).add(gbps);
+            say("  " + c.name + ": " + which + " " + String.join(", ", gbps.stream().map(Summary::fmt).toList())
                     + " Gb/s");
         } catch (RuntimeException e) {
-            notes.add(c.name + ", cold start failed: " + e.getMessage());
-            say("  " + c.name + ": cold start failed: " + e.getMessage());
+            notes.add(c.name + ", " + which + " failed: " + e.getMessage());
+            say("  " + c.name + ": " + which + " failed: " + e.getMessage());
         }
     }
 
