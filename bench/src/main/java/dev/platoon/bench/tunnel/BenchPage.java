@@ -79,7 +79,8 @@ final class BenchPage {
                 took meanwhile, which moves the rates. The cold start is one TCP stream begun the moment a
                 freshly started tunnel answers its first ping, before any warm-up, with the receiver's
                 report for each second: the median of several fresh starts (`--cold-runs`), min–max beside
-                it (the bench starts platoon as a plain JVM, without the start-up cache `platoon up` uses).
+                it. Platoon runs from `vpn-core/target/platoon.jar` with its start-up cache when one fits, as
+                `./platoon up` does (the facts below the tables say whether it had one).
 
                 """);
         b.append("```sh\n").append(run.command()).append("\n```\n\n");

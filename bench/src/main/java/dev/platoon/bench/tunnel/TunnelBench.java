@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.platoon.core.demo.JavaCommand;
 import dev.platoon.core.demo.Shell;
 
 /**
@@ -27,6 +28,8 @@ public final class TunnelBench {
      */
     private static final int WARMUP_TCP_SECONDS = 8;
     private static final int WARMUP_UDP_SECONDS = 3;
+    /** The jar {@code ./platoon} runs, relative to the repository's root; -Dplatoon.jar names another. */
+    private static final String PLATOON_JAR = "vpn-core/target/platoon.jar";
 
     private final BenchOptions options;
     private final List<String> notes = new ArrayList<>();
@@ -72,6 +75,10 @@ public final class TunnelBench {
         say("tunnel benchmark: " + options.runs() + " run(s) × " + options.tests().size() + " test(s) × "
                 + options.seconds() + " s; " + machine + "; load average " + loadBefore);
         say("CPU flags: " + cpu.notableFlags());
+        if (options.contenders().contains(Contenders.PLATOON)) {
+            binaries.add(Contenders.PLATOON + ": " + platoonJar());
+            say(binaries.getLast());
+        }
         List<Contender> running = new ArrayList<>();
         try {
             for (String name : options.contenders()) {
@@ -169,6 +176,24 @@ public final class TunnelBench {
             notes.add(c.name + ", " + which + " failed: " + e.getMessage());
             say("  " + c.name + ": " + which + " failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Points platoon's starts at its own jar, the one {@code ./platoon up} runs (the launcher starts the
+     * bench in the repository's root), so they get its start-up cache as a user's {@code up} does; says
+     * which jar and which cache. Without the jar platoon runs from the bench's classes, with no cache.
+     */
+    private static String platoonJar() {
+        Path jar = Path.of(System.getProperty(JavaCommand.JAR_PROPERTY, PLATOON_JAR)).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            System.clearProperty(JavaCommand.JAR_PROPERTY);
+            return "the bench's own classes, no start-up cache (no " + jar + ")";
+        }
+        System.setProperty(JavaCommand.JAR_PROPERTY, jar.toString());
+        // What the command says, so that -XX:AOTMode or -XX:AOTCache in PLATOON_JAVA_OPTS is reported too.
+        List<String> aot = JavaCommand.platoon(List.of()).stream().filter(a -> a.startsWith("-XX:AOT")).toList();
+        return jar + (!aot.isEmpty() ? " with " + String.join(" ", aot)
+                : " without a start-up cache (none fits: './platoon build' as root trains one)");
     }
 
     /** Records which wireguard-go binary ran under which label, with the version it reports. */
