@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /** The runner's command line. Bad input is one line naming the option (an IllegalArgumentException). */
 record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> contenders, Path page, Path chart,
-        boolean writeDocs, Path wireguardGo, boolean coldStart, List<String> args) {
+        boolean writeDocs, Path wireguardGo, boolean coldStart, int coldRuns, List<String> args) {
 
     /**
      * The modern upstream wireguard-go, from the shared folder beside the checkout (the launcher runs
@@ -18,7 +18,7 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
     static final String USAGE = """
             usage: ./platoon bench [--quick] [--seconds N] [--runs N] [--tests LIST] [--only LIST]
                                    [--docs PAGE.md | --no-docs] [--chart FILE.png]
-                                   [--wireguard-go PATH] [--no-cold-start]
+                                   [--wireguard-go PATH] [--cold-runs N | --no-cold-start]
               --seconds N   iperf3 -t per test (default 5)
               --runs N      repetitions, alternating over the implementations (default 3)
               --tests LIST  of tcp1,tcp4,tcpR,udp,udp64 (default all)
@@ -28,8 +28,11 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
               --wireguard-go PATH
                             the modern wireguard-go binary platoon is measured against
                             (default ../shared/peers/wireguard-go-0.0.20250522, skipped when absent)
+              --cold-runs N fresh starts of each tunnel for the cold start, a 5 s TCP transfer right
+                            after up (before warm-up); the table has the median of each second
+                            (default 3, 1 with --quick)
               --no-cold-start
-                            skip the 5 s TCP transfer right after each tunnel's up (before warm-up)
+                            no cold start
               --quick       defaults of 1 run, 2 s, TCP 1 stream, docs untouched (a smoke test)
               --docs PAGE   the page whose "Tunnel benchmark" section is rewritten (default docs/benchmarks.md)
               --chart FILE  the PNG (default: benchmarks-tunnel.png beside the page)
@@ -46,6 +49,7 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
         boolean quick = false;
         Path wireguardGo = DEFAULT_WIREGUARD_GO;
         boolean coldStart = true;
+        Integer coldRuns = null;
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             switch (a) {
@@ -62,6 +66,7 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
                 case "--no-docs" -> docs = false;
                 case "--wireguard-go" -> wireguardGo = Path.of(value(argv, ++i, a));
                 case "--no-cold-start" -> coldStart = false;
+                case "--cold-runs" -> coldRuns = positive(a, value(argv, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
         }
@@ -73,9 +78,10 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
             Path dir = page.toAbsolutePath().getParent();
             chart = dir.resolve("benchmarks-tunnel.png");
         }
+        coldRuns = coldRuns != null ? coldRuns : quick ? 1 : 3;
         boolean writeDocs = docs != null ? docs : !quick;
         return new BenchOptions(seconds, runs, tests, contenders, page, chart, writeDocs, wireguardGo, coldStart,
-                List.of(argv));
+                coldRuns, List.of(argv));
     }
 
     private static String value(String[] argv, int i, String option) {

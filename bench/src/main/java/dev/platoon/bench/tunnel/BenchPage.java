@@ -78,8 +78,9 @@ final class BenchPage {
                 which holds still when the hypervisor takes CPU away; "steal" is the share of CPU time it
                 took meanwhile, which moves the rates. The cold start is one TCP stream begun the moment a
                 freshly started tunnel answers its first ping, before any warm-up, with the receiver's
-                report for each second (one start per implementation; the bench starts platoon as a plain
-                JVM, without the start-up cache `platoon up` uses).
+                report for each second: the median of several fresh starts (`--cold-runs`), min–max beside
+                it. Platoon runs from `vpn-core/target/platoon.jar` with its start-up cache when one fits, as
+                `./platoon up` does (the facts below the tables say whether it had one).
 
                 """);
         b.append("```sh\n").append(run.command()).append("\n```\n\n");

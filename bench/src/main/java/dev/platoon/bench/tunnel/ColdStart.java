@@ -50,8 +50,9 @@ final class ColdStart {
     }
 
     /**
-     * The table: one row per contender with a cold start, Gb/s in each second, and the first second as a
-     * share of the same contender's steady-state TCP 1 stream median (n/a when tcp1 was not run).
+     * The table: one row per contender with a cold start, Gb/s in each second (median over the starts,
+     * with min–max), and the first second's median as a share of the same contender's steady-state TCP 1
+     * stream median (n/a when tcp1 was not run).
      */
     static List<List<String>> rows(Results r) {
         List<List<String>> rows = new ArrayList<>();
@@ -61,11 +62,11 @@ final class ColdStart {
         }
         header.add("first second ÷ steady TCP, 1 stream");
         rows.add(header);
-        for (Map.Entry<String, List<Double>> e : r.coldStarts().entrySet()) {
+        for (Map.Entry<String, List<Summary>> e : r.coldStarts().entrySet()) {
             List<String> row = new ArrayList<>(List.of(e.getKey()));
-            List<Double> v = e.getValue();
+            List<Summary> v = e.getValue();
             for (int s = 0; s < SECONDS; s++) {
-                row.add(s < v.size() ? Summary.fmt(v.get(s)) : "n/a");
+                row.add(s < v.size() ? v.get(s).range() : "n/a");
             }
             row.add(Summary.percent(firstSecondShare(r, e.getKey()) * 100));
             rows.add(row);
@@ -73,13 +74,12 @@ final class ColdStart {
         return rows;
     }
 
-    /** First cold second ÷ the steady TCP 1 stream median, NaN when either is missing. */
+    /** The first cold second's median ÷ the steady TCP 1 stream median, NaN when either is missing. */
     static double firstSecondShare(Results r, String contender) {
-        List<Double> v = r.coldStarts().get(contender);
+        List<Summary> v = r.coldStarts().get(contender);
         if (v == null || v.isEmpty() || !r.tests().contains(IperfTest.TCP_1)) {
             return Double.NaN;
         }
-        Summary steady = r.summary(IperfTest.TCP_1, contender);
-        return steady.present() && steady.median() > 0 ? v.getFirst() / steady.median() : Double.NaN;
+        return Summary.ratio(v.getFirst(), r.summary(IperfTest.TCP_1, contender));
     }
 }

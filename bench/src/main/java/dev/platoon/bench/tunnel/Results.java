@@ -17,7 +17,7 @@ final class Results {
     private final List<String> contenders;
     private final String reference;
     private final Map<IperfTest, Map<String, List<Sample>>> samples = new EnumMap<>(IperfTest.class);
-    private final Map<String, List<Double>> coldStarts = new LinkedHashMap<>();
+    private final Map<String, List<List<Double>>> coldStarts = new LinkedHashMap<>();
 
     Results(List<IperfTest> tests, List<String> contenders) {
         this.tests = List.copyOf(tests);
@@ -53,15 +53,31 @@ final class Results {
         samples.get(test).get(contender).add(s);
     }
 
-    /** Gb/s in each of the first seconds after up, without warm-up (see {@link ColdStart}). */
+    /** One cold start: Gb/s in each of the first seconds after up, without warm-up (see {@link ColdStart}). */
     void addColdStart(String contender, List<Double> gbpsPerSecond) {
-        coldStarts.put(contender, List.copyOf(gbpsPerSecond));
+        coldStarts.computeIfAbsent(contender, c -> new ArrayList<>()).add(List.copyOf(gbpsPerSecond));
     }
 
-    /** The cold starts in the order the contenders are listed. */
-    Map<String, List<Double>> coldStarts() {
-        Map<String, List<Double>> ordered = new LinkedHashMap<>();
-        contenders.stream().filter(coldStarts::containsKey).forEach(c -> ordered.put(c, coldStarts.get(c)));
+    /**
+     * The cold starts in the order the contenders are listed: for each second, the median, min and max
+     * over the starts that reached it.
+     */
+    Map<String, List<Summary>> coldStarts() {
+        Map<String, List<Summary>> ordered = new LinkedHashMap<>();
+        for (String c : contenders) {
+            List<List<Double>> starts = coldStarts.get(c);
+            if (starts == null) {
+                continue;
+            }
+            List<Summary> seconds = new ArrayList<>();
+            int longest = starts.stream().mapToInt(List::size).max().orElse(0);
+            for (int s = 0; s < longest; s++) {
+                int second = s;
+                seconds.add(Summary.of(starts.stream().filter(v -> v.size() > second).map(v -> v.get(second))
+                        .toList()));
+            }
+            ordered.put(c, seconds);
+        }
         return ordered;
     }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.platoon.core.demo.JavaCommand;
 import dev.platoon.core.demo.Shell;
 
 /**
@@ -27,12 +28,15 @@ public final class TunnelBench {
      */
     private static final int WARMUP_TCP_SECONDS = 8;
     private static final int WARMUP_UDP_SECONDS = 3;
+    /** The jar {@code ./platoon} runs, relative to the repository's root; -Dplatoon.jar names another. */
+    private static final String PLATOON_JAR = "vpn-core/target/platoon.jar";
 
     private final BenchOptions options;
     private final List<String> notes = new ArrayList<>();
     /** Which binary each wireguard-go contender ran, and platoon's cipher line: facts for the page. */
     private final List<String> binaries = new ArrayList<>();
-    private final Map<String, List<Double>> coldStarts = new LinkedHashMap<>();
+    /** Each contender's cold starts, one list of per-second Gb/s per fresh start. */
+    private final Map<String, List<List<Double>>> coldStarts = new LinkedHashMap<>();
     private String cipherLine = "not seen in platoon's log";
 
     private TunnelBench(BenchOptions options) {
@@ -71,6 +75,10 @@ public final class TunnelBench {
         say("tunnel benchmark: " + options.runs() + " run(s) × " + options.tests().size() + " test(s) × "
                 + options.seconds() + " s; " + machine + "; load average " + loadBefore);
         say("CPU flags: " + cpu.notableFlags());
+        if (options.contenders().contains(Contenders.PLATOON)) {
+            binaries.add(Contenders.PLATOON + ": " + platoonJar());
+            say(binaries.getLast());
+        }
         List<Contender> running = new ArrayList<>();
         try {
             for (String name : options.contenders()) {
@@ -80,7 +88,7 @@ public final class TunnelBench {
                 throw new IllegalStateException("nothing to measure: " + String.join("; ", notes));
             }
             Results results = measure(running);
-            coldStarts.forEach(results::addColdStart);
+            coldStarts.forEach((name, starts) -> starts.forEach(gbps -> results.addColdStart(name, gbps)));
             String loadAfter = BenchPage.loadAverage();
             System.out.println();
             System.out.print(Results.text(results.headline()));
@@ -89,7 +97,7 @@ public final class TunnelBench {
             if (!results.coldStarts().isEmpty()) {
                 System.out.println();
                 System.out.println("Cold start: Gb/s in each second of one TCP stream begun at the first ping, "
-                        + "no warm-up");
+                        + "no warm-up; median (min–max) of " + options.coldRuns() + " fresh start(s)");
                 System.out.print(Results.text(ColdStart.rows(results), 1));
             }
             System.out.println();
@@ -123,7 +131,15 @@ public final class TunnelBench {
             c = Contenders.create(name, options);
             c.start();
             if (options.coldStart() && c.hasEndpoints()) {
-                coldStart(c);
+                coldStart(c, 1);
+                // Each further cold start on a fresh tunnel (new processes, new namespaces); the last stays.
+                for (int run = 2; run <= options.coldRuns(); run++) {
+                    c.close();
+                    c = null;
+                    c = Contenders.create(name, options);
+                    c.start();
+                    coldStart(c, run);
+                }
             }
             c.cipherLine().ifPresent(line -> cipherLine = line);
             describeBinary(name, c.name);
@@ -147,18 +163,37 @@ public final class TunnelBench {
      * One TCP stream begun the moment the new tunnel pings, reported each second: the first seconds a
      * user gets after up. A failure is a note; the contender is still measured warm.
      */
-    private void coldStart(Contender c) {
-        progress("  " + c.name + ": up, cold start for " + ColdStart.SECONDS + " s ...");
+    private void coldStart(Contender c, int run) {
+        String which = "cold start " + run + "/" + options.coldRuns();
+        progress("  " + c.name + ": up, " + which + " for " + ColdStart.SECONDS + " s ...");
         Shell.Result r = c.iperf(ColdStart.SECONDS, ColdStart.ARGS);
         try {
             List<Double> gbps = ColdStart.perSecondGbps(Json.parse(r.stdout()));
-            coldStarts.put(c.name, gbps);
-            say("  " + c.name + ": cold start " + String.join(", ", gbps.stream().map(Summary::fmt).toList())
+            coldStarts.computeIfAbsent(c.name, n -> new ArrayList<>()).add(gbps);
+            say("  " + c.name + ": " + which + " " + String.join(", ", gbps.stream().map(Summary::fmt).toList())
                     + " Gb/s");
         } catch (RuntimeException e) {
-            notes.add(c.name + ", cold start failed: " + e.getMessage());
-            say("  " + c.name + ": cold start failed: " + e.getMessage());
+            notes.add(c.name + ", " + which + " failed: " + e.getMessage());
+            say("  " + c.name + ": " + which + " failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Points platoon's starts at its own jar, the one {@code ./platoon up} runs (the launcher starts the
+     * bench in the repository's root), so they get its start-up cache as a user's {@code up} does; says
+     * which jar and which cache. Without the jar platoon runs from the bench's classes, with no cache.
+     */
+    private static String platoonJar() {
+        Path jar = Path.of(System.getProperty(JavaCommand.JAR_PROPERTY, PLATOON_JAR)).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            System.clearProperty(JavaCommand.JAR_PROPERTY);
+            return "the bench's own classes, no start-up cache (no " + jar + ")";
+        }
+        System.setProperty(JavaCommand.JAR_PROPERTY, jar.toString());
+        // What the command says, so that -XX:AOTMode or -XX:AOTCache in PLATOON_JAVA_OPTS is reported too.
+        List<String> aot = JavaCommand.platoon(List.of()).stream().filter(a -> a.startsWith("-XX:AOT")).toList();
+        return jar + (!aot.isEmpty() ? " with " + String.join(" ", aot)
+                : " without a start-up cache (none fits: './platoon build' as root trains one)");
     }
 
     /** Records which wireguard-go binary ran under which label, with the version it reports. */

@@ -24,6 +24,9 @@ class BenchAnchorTest {
         BenchOptions d = BenchOptions.parse();
         assertEquals(Path.of("../shared/peers/wireguard-go-0.0.20250522"), d.wireguardGo());
         assertTrue(d.coldStart());
+        assertEquals(3, d.coldRuns());
+        assertEquals(1, BenchOptions.parse("--quick").coldRuns());
+        assertEquals(5, BenchOptions.parse("--quick", "--cold-runs", "5").coldRuns());
         assertEquals(Contenders.ALL, d.contenders());
         BenchOptions o = BenchOptions.parse("--wireguard-go", "/opt/wg/wireguard-go", "--no-cold-start",
                 "--only", "wireguard-go-debian,wireguard-go,platoon");
@@ -119,6 +122,12 @@ class BenchAnchorTest {
                 "first second ÷ steady TCP, 1 stream"), rows.get(0));
         assertEquals(List.of("platoon", "1.00", "3.00", "4.00", "n/a", "n/a", "25 %"), rows.get(1), "contender order");
         assertEquals(List.of(MODERN, "1.80", "2.00", "2.00", "2.00", "2.00", "90 %"), rows.get(2));
+
+        // Several starts: the median of each second, min–max beside it; a start may have fewer seconds.
+        r.addColdStart(Contenders.PLATOON, List.of(0.5, 2.0, 4.0, 4.0));
+        r.addColdStart(Contenders.PLATOON, List.of(2.0, 3.5, 4.0, 4.0, 4.0));
+        assertEquals(List.of("platoon", "1.00 (0.500–2.00)", "3.00 (2.00–3.50)", "4.00 (4.00–4.00)",
+                "4.00 (4.00–4.00)", "4.00", "25 %"), ColdStart.rows(r).get(1));
 
         Results noTcp1 = new Results(List.of(IperfTest.UDP), List.of(Contenders.PLATOON));
         noTcp1.addColdStart(Contenders.PLATOON, List.of(1.0));

@@ -1,11 +1,22 @@
 package dev.platoon.core.demo;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
-/** The command line that starts this same program again (same java, same flags, same class path). */
+/**
+ * The command line that starts this same program again (same java, same flags, same class path), or, when
+ * {@value #JAR_PROPERTY} names a platoon jar, that jar the way the launcher starts it: with its start-up
+ * cache when one fits (the tunnel benchmark runs from its own jar but measures platoon as users get it).
+ */
 public final class JavaCommand {
+    /** System property: the platoon jar the children run instead of this JVM's class path. */
+    public static final String JAR_PROPERTY = "platoon.jar";
     /** The java launcher's options whose value is the next argument (libjli's IsWhiteSpaceOption). */
     private static final Set<String> TAKES_VALUE = Set.of("-cp", "-classpath", "--class-path", "-p",
             "--module-path", "--upgrade-module-path", "--add-modules", "--enable-native-access", "--limit-modules",
@@ -15,29 +26,61 @@ public final class JavaCommand {
     private JavaCommand() {
     }
 
-    /** {@code java <this JVM's flags> -cp <class path> dev.platoon.core.cli.Main args...}. */
+    /**
+     * {@code java <this JVM's flags> -cp <class path> dev.platoon.core.cli.Main args...}; with
+     * {@value #JAR_PROPERTY} set, {@code -cp} is that jar, preceded by {@code -XX:AOTCache=} its start-up
+     * cache when {@link #startUpCache} finds one and the flags choose no cache of their own.
+     */
     public static List<String> platoon(List<String> args) {
         List<String> cmd = new ArrayList<>();
         // java.home's java when there is one, else the process's own command.
-        java.nio.file.Path launcher = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java");
-        cmd.add(java.nio.file.Files.isExecutable(launcher) ? launcher.toString()
+        Path launcher = Path.of(System.getProperty("java.home"), "bin", "java");
+        cmd.add(Files.isExecutable(launcher) ? launcher.toString()
                 : ProcessHandle.current().info().command().orElse("java"));
         boolean nativeAccess = false;
+        boolean aot = false;
         for (String flag : jvmFlags()) {
             // Debug agents and JDWP ports would clash between two children; leave them out.
             if (!flag.startsWith("-agentlib") && !flag.startsWith("-javaagent") && !flag.startsWith("-Xrunjdwp")) {
                 cmd.add(flag);
                 nativeAccess |= flag.startsWith("--enable-native-access");
+                aot |= flag.startsWith("-XX:AOTCache=") || flag.startsWith("-XX:AOTMode=");
             }
         }
         if (!nativeAccess) {
             cmd.add("--enable-native-access=ALL-UNNAMED");
         }
+        String jar = System.getProperty(JAR_PROPERTY);
+        if (jar != null && !aot) {
+            startUpCache(Path.of(jar)).ifPresent(cache -> cmd.add("-XX:AOTCache=" + cache));
+        }
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(jar != null ? jar : System.getProperty("java.class.path"));
         cmd.add("dev.platoon.core.cli.Main");
         cmd.addAll(args);
         return cmd;
+    }
+
+    /**
+     * The start-up cache of {@code jar} for this JVM, by the launcher's rule: {@code NAME.aot} beside
+     * {@code NAME.jar}, newer than the jar, and trained by this Java ({@code NAME.aot.java} holds its home).
+     * The JVM itself checks the rest (the jar's size and time, the options that matter) and runs without a
+     * cache that does not match; a missing one would cost an error line, hence the check here.
+     */
+    public static Optional<Path> startUpCache(Path jar) {
+        String name = jar.getFileName().toString();
+        Path cache = jar.resolveSibling(name.replaceFirst("\\.jar$", "") + ".aot");
+        Path trainedBy = cache.resolveSibling(cache.getFileName() + ".java");
+        try {
+            if (Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) > 0
+                    && Path.of(Files.readString(trainedBy).strip()).toRealPath()
+                            .equals(Path.of(System.getProperty("java.home")).toRealPath())) {
+                return Optional.of(cache);
+            }
+        } catch (IOException | InvalidPathException e) {
+            // no cache, no record of its Java, or a Java that is gone: run without one
+        }
+        return Optional.empty();
     }
 
     /**

@@ -3,13 +3,20 @@ package dev.platoon.core.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.platoon.core.demo.JavaCommand;
 
@@ -82,5 +89,45 @@ class JavaCommandTest {
     private static List<String> environmentFlags() {
         String env = System.getenv("JDK_JAVA_OPTIONS");
         return env == null || env.isBlank() ? new ArrayList<>() : new ArrayList<>(List.of(env.strip().split("\\s+")));
+    }
+
+    /** The launcher's rule: NAME.aot beside NAME.jar, newer than it, trained by this Java. */
+    @Test
+    void startUpCacheFitsOnlyWhenNewerAndOfThisJava(@TempDir Path dir) throws IOException {
+        Path jar = Files.writeString(dir.resolve("platoon.jar"), "jar");
+        Path cache = dir.resolve("platoon.aot");
+        Path trainedBy = dir.resolve("platoon.aot.java");
+        assertEquals(Optional.empty(), JavaCommand.startUpCache(jar), "no cache");
+        Files.writeString(cache, "cache");
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(1_000_000));
+        Files.setLastModifiedTime(cache, FileTime.fromMillis(2_000_000));
+        assertEquals(Optional.empty(), JavaCommand.startUpCache(jar), "no record of its Java");
+        Files.writeString(trainedBy, dir + "\n");
+        assertEquals(Optional.empty(), JavaCommand.startUpCache(jar), "another Java");
+        Files.writeString(trainedBy, System.getProperty("java.home") + "\n");
+        assertEquals(Optional.of(cache), JavaCommand.startUpCache(jar));
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(3_000_000));
+        assertEquals(Optional.empty(), JavaCommand.startUpCache(jar), "older than the jar");
+    }
+
+    /** With platoon.jar set, the child runs that jar, its cache right before -cp. */
+    @Test
+    void theJarPropertyRunsThatJarWithItsCache(@TempDir Path dir) throws IOException {
+        Path jar = Files.writeString(dir.resolve("platoon.jar"), "jar");
+        Path cache = Files.writeString(dir.resolve("platoon.aot"), "cache");
+        Files.writeString(dir.resolve("platoon.aot.java"), System.getProperty("java.home"));
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(1_000_000));
+        System.setProperty(JavaCommand.JAR_PROPERTY, jar.toString());
+        try {
+            List<String> cmd = JavaCommand.platoon(List.of("show"));
+            int cp = cmd.indexOf("-cp");
+            assertEquals(List.of("-XX:AOTCache=" + cache, "-cp", jar.toString(), "dev.platoon.core.cli.Main", "show"),
+                    cmd.subList(cp - 1, cmd.size()));
+            Files.delete(cache);
+            cmd = JavaCommand.platoon(List.of("show"));
+            assertTrue(cmd.stream().noneMatch(a -> a.startsWith("-XX:AOTCache")), cmd.toString());
+        } finally {
+            System.clearProperty(JavaCommand.JAR_PROPERTY);
+        }
     }
 }
