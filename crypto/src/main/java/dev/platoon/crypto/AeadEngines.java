@@ -13,11 +13,14 @@ import java.util.logging.Logger;
  * <p>At start the first of the engines that cost nothing to set up ({@code java}, {@code jdk-stubs},
  * {@code jdk-cipher}) that gives the {@link KnownAnswers} is used at once. {@link #startTrial()} then,
  * on a background thread, links libcrypto (the FFM linker's first downcalls take ~0.25 s of a cold
- * JVM, which {@code up} should not wait for), runs every verified engine until the JIT has compiled it,
- * checks its known answers again — now on the compiled code and the JDK's stubs, which can differ from
- * the interpreter's Java bodies — and times seal plus open of 1400 bytes in turns; the fastest verified
- * engine becomes {@link #chosen()}, and every {@link TransportCipher} moves to it on its next packet.
- * {@code jdk-cipher}, the safe engine, is verified but timed only when it is the only one.
+ * JVM, which {@code up} should not wait for) and moves the data path to {@code openssl} as soon as its
+ * known answers hold: native code is at full speed from the first packet, a Java engine only once the
+ * JIT has compiled it. The trial then lowers itself to nice 19 and, on what the data path leaves idle,
+ * runs every verified engine until the JIT has compiled it, checks its known answers again — now on
+ * the compiled code and the JDK's stubs, which can differ from the interpreter's Java bodies — and
+ * times seal plus open of 1400 bytes in turns; the fastest verified engine becomes {@link #chosen()},
+ * and every {@link TransportCipher} moves to it on its next packet. {@code jdk-cipher}, the safe
+ * engine, is verified but timed only when it is the only one. With an engine forced, no trial runs.
  *
  * <p>{@code PLATOON_CIPHER} (or {@code -Dplatoon.cipher}) = {@code openssl}, {@code java},
  * {@code jdk-stubs} or {@code jdk-cipher} forces one engine when it verifies; {@code auto} (the default)
@@ -71,6 +74,7 @@ public final class AeadEngines {
     static volatile Kind chosen; // read per packet by every TransportCipher
     private static volatile boolean trialDone;
     private static Thread trial;
+    private static volatile boolean lowPriority; // the trial thread runs at nice 19
 
     static {
         String asked = System.getProperty("platoon.cipher", System.getenv("PLATOON_CIPHER"));
@@ -136,6 +140,9 @@ public final class AeadEngines {
             s.append(", forced by PLATOON_CIPHER");
         } else if (trialDone) {
             s.append(", the fastest verified");
+        } else if (chosen == Kind.OPENSSL) {
+            s.append(", native, used until the trial of the others (running")
+                    .append(lowPriority ? " at low priority" : "").append(") finds one 10 % faster");
         } else {
             s.append(", the first verified; the trial of the others is running");
         }
@@ -166,7 +173,28 @@ public final class AeadEngines {
      */
     public static synchronized void startTrial() {
         if (trial == null && !trialDone) {
-            trial = Thread.ofPlatform().daemon().name("platoon-cipher-trial").start(AeadEngines::runTrial);
+            trial = Thread.ofPlatform().daemon().name("platoon-cipher-trial").start(() -> {
+                adoptNative();
+                if (FORCED == null) {
+                    lowPriority = LowPriority.lowerThisThread();
+                    runTrial();
+                }
+            });
+        }
+    }
+
+    /**
+     * Links libcrypto and, when the openssl engine gives the known answers, uses it at once: native code
+     * runs at full speed from its first packet, where a Java engine waits for the JIT — which decides a
+     * transfer's first seconds. Only the trial can then replace it, with an engine 10 % faster.
+     */
+    static void adoptNative() {
+        if (unavailable(Kind.OPENSSL) == null && FORCED == null) {
+            synchronized (AeadEngines.class) {
+                if (!trialDone) {
+                    chosen = Kind.OPENSSL;
+                }
+            }
         }
     }
 

@@ -96,13 +96,14 @@ public final class Device implements AutoCloseable {
     /** Creates and configures the interface, then serves it. Throws with one line on any failure. */
     public static Device up(String name, Path configFile, WgConfig config, DeviceOptions options)
             throws DeviceException {
+        // Link libcrypto for the native cipher while the interface is set up, then try the other engines
+        // on what the data path leaves idle (crypto.AeadEngines).
+        dev.platoon.crypto.AeadEngines.startTrial();
         Builder b = new Builder(name, configFile);
         try {
             b.build(config, options);
             Device device = new Device(b);
             device.serve(config, options);
-            // Measure the cipher engines on their compiled code while the first handshake is under way.
-            dev.platoon.crypto.AeadEngines.startTrial();
             return device;
         } catch (DeviceException e) {
             b.undo();
