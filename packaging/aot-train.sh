@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Trains platoon's start-up cache: a JDK 25 AOT cache (JEP 483/514) holding the classes that
-# `platoon up` loads, already parsed, verified and linked. With it, `platoon up` reaches "is up" in
-# about a third of the time (docs/benchmarks.md, "`platoon up` to handshake-ready").
+# Trains platoon's start-up cache: a JDK 25 AOT cache (JEP 483/514/515) holding the classes that
+# `platoon up` loads, already parsed, verified and linked, and the method profiles of its data path.
+# With it, `platoon up` reaches "is up" in about a third of the time, and C2 compiles the data path
+# as the first transfer starts (docs/benchmarks.md: "`platoon up` to handshake-ready", "cold start").
 #
 #   packaging/aot-train.sh CACHE COMMAND...
 #
 # COMMAND runs platoon (the source launcher `./platoon`, or a jpackage image's bin/platoon). The
-# training run is a real `platoon up --foreground` in a throwaway network namespace: a tun device,
-# its addresses, the UDP socket, the control socket, a handshake initiation (to a peer on the
-# namespace's loopback that never answers), one `platoon show` against it, then SIGTERM. The JVM
-# writes CACHE as it exits. The option reaches the JVM through JAVA_TOOL_OPTIONS, which every
-# launcher honours.
+# training run is a real `platoon up --foreground` in a throwaway network namespace, joined by a veth
+# pair (192.0.2.1 - 192.0.2.2) to a second namespace with an ordinary platoon as its peer: a tun
+# device, its addresses, the UDP socket, the control socket, a handshake, pings, a bounded TCP
+# transfer each way through the tunnel (4 s or 4 GB each, `platoon transfer`), one `platoon show`,
+# then SIGTERM. About 15 s. The JVM writes CACHE as it exits. The option reaches the JVM through
+# JAVA_TOOL_OPTIONS, which every launcher honours.
 #
 # A cache is only valid for the same JDK build, the same JVM options that matter (heap, module
 # options) and the same jar (size and modification time); the JVM checks that itself and quietly
@@ -35,14 +37,19 @@ fi
 
 NAME="ptaot$$"                 # the interface, and the name of its control socket: unique per run
 NS="platoon-aot-$$"
+NS_PEER="platoon-aotp-$$"
 WORK="$(mktemp -d)"
 TRAINEE=""
+PEER_PID=""
+RECEIVER=""
 cleanup() {
   if [ -n "$TRAINEE" ] && kill -0 "$TRAINEE" 2>/dev/null; then
     kill -KILL "$TRAINEE" 2>/dev/null
     wait "$TRAINEE" 2>/dev/null
   fi
+  for p in $PEER_PID $RECEIVER; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
   ip netns del "$NS" 2>/dev/null
+  ip netns del "$NS_PEER" 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -59,11 +66,17 @@ wait_for() {
 }
 
 ip netns add "$NS" || fail "ip netns add $NS failed"
-ip -n "$NS" link set lo up
+ip netns add "$NS_PEER" || fail "ip netns add $NS_PEER failed"
+ip -n "$NS" link add veth0 type veth peer name veth0 netns "$NS_PEER" || fail "no veth pair"
+ip -n "$NS" addr add 192.0.2.1/24 dev veth0
+ip -n "$NS_PEER" addr add 192.0.2.2/24 dev veth0
+for n in "$NS" "$NS_PEER"; do ip -n "$n" link set lo up; ip -n "$n" link set veth0 up; done
 export PLATOON_RUN_DIR="$WORK/run" PLATOON_LOG_DIR="$WORK/log"
 
 KEY=$("$@" genkey) || fail "'$* genkey' failed"
-PEER=$("$@" genkey | "$@" pubkey) || fail "'$* pubkey' failed"
+PEER_KEY=$("$@" genkey) || fail "'$* genkey' failed"
+PUB=$(echo "$KEY" | "$@" pubkey) || fail "'$* pubkey' failed"
+PEER=$(echo "$PEER_KEY" | "$@" pubkey) || fail "'$* pubkey' failed"
 cat > "$WORK/$NAME.conf" <<EOF
 [Interface]
 PrivateKey = $KEY
@@ -73,25 +86,51 @@ Address = 100.64.0.1/24, fd00:64::1/64
 [Peer]
 PublicKey = $PEER
 AllowedIPs = 100.64.0.2/32, fd00:64::2/128
-Endpoint = 127.0.0.1:51821
+Endpoint = 192.0.2.2:51820
 EOF
-chmod 600 "$WORK/$NAME.conf"
+cat > "$WORK/${NAME}p.conf" <<EOF
+[Interface]
+PrivateKey = $PEER_KEY
+ListenPort = 51820
+Address = 100.64.0.2/24, fd00:64::2/64
+
+[Peer]
+PublicKey = $PUB
+AllowedIPs = 100.64.0.1/32, fd00:64::1/128
+EOF
+chmod 600 "$WORK/$NAME.conf" "$WORK/${NAME}p.conf"
 
 rm -f "$CACHE"
-# Classes only, no method profiles (-AOTRecordTraining): with profiles the JIT compiles the trained
-# methods early at every start, and on 2 CPUs that competes with `up` itself — the detaching `up`
-# took 0.88 s with them and 0.79 s without (docs/benchmarks.md). The data path warms up as it did.
-JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=$CACHE -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining" \
+# The peer: an ordinary platoon (there is no cache yet, and it records nothing).
+ip netns exec "$NS_PEER" "$@" up --foreground "$WORK/${NAME}p.conf" > "$WORK/peer.log" 2>&1 &
+PEER_PID=$!
+# Classes and method profiles (JEP 515; AOTRecordTraining is on by default): the trainee carries real
+# traffic, so the profiles are the data path's, and with them (and AOTCompileEagerly, in
+# packaging/jvm.options) C2 compiles the data path as a transfer starts instead of after seconds of
+# profiling in C1 (docs/benchmarks.md, "cold start").
+JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=$CACHE" \
   ip netns exec "$NS" "$@" up --foreground "$WORK/$NAME.conf" > "$WORK/train.log" 2>&1 &
 TRAINEE=$!
 wait_for "grep -q 'is up' '$WORK/train.log' || ! kill -0 $TRAINEE 2>/dev/null" 60 || fail "no 'is up' within 60 s"
 grep -q 'is up' "$WORK/train.log" || fail "the training run stopped before it was up"
+wait_for "grep -q 'is up' '$WORK/peer.log' || ! kill -0 $PEER_PID 2>/dev/null" 60 || fail "its peer was not up within 60 s"
 
-# A handshake initiation (a packet to the peer starts one; nobody answers on the namespace's loopback),
-# and the control socket's read path.
-ip netns exec "$NS" ping -c 2 -i 0.2 -W 1 100.64.0.2 >/dev/null 2>&1
+# A handshake and pings, a bounded TCP transfer each way through the tunnel (4 s or 4 GB, whichever
+# ends first), and the control socket's read path.
+ip netns exec "$NS" ping -c 3 -i 0.2 -W 2 100.64.0.2 >/dev/null 2>&1 || fail "no ping through the training tunnel"
+for way in "$NS_PEER 100.64.0.2 $NS" "$NS 100.64.0.1 $NS_PEER"; do
+  read -r RECV_NS RECV_AT SEND_NS <<< "$way"
+  ip netns exec "$RECV_NS" "$@" transfer recv --address "$RECV_AT" --timeout 30 > "$WORK/recv.log" 2>&1 &
+  RECEIVER=$!
+  wait_for "ip netns exec $RECV_NS ss -Hltn 'sport = :5201' | grep -q ." 30 || fail "the receiver did not listen"
+  ip netns exec "$SEND_NS" "$@" transfer send --address "$RECV_AT" --bytes 4000000000 --seconds 4 \
+    > "$WORK/send.log" 2>&1 || fail "the training transfer failed: $(cat "$WORK/send.log")"
+  wait "$RECEIVER" 2>/dev/null
+  RECEIVER=""
+done
 ip netns exec "$NS" "$@" show "$NAME" > "$WORK/show.txt" 2>&1 || fail "'platoon show $NAME' failed: $(cat "$WORK/show.txt")"
 
+kill -TERM "$PEER_PID" 2>/dev/null
 kill -TERM "$TRAINEE"
 # The JVM assembles the cache as it exits (a second JVM does the work): allow it time.
 wait_for "! kill -0 $TRAINEE 2>/dev/null" 180 || fail "the training run did not exit within 180 s of SIGTERM"

@@ -133,7 +133,7 @@ rm -f "$IMAGE/lib/libapplauncher.so" "$IMAGE/lib/app/platoon.cfg"
 # tarball unpacked anywhere) as long as the jar is the same file, same size and modification time.
 # Without root (the training needs a namespace) the package has no cache and `platoon up` starts
 # slower; nothing else changes.
-say "start-up cache: training one 'platoon up' in a throwaway namespace ..."
+say "start-up cache: training on a short transfer between two platoons in throwaway namespaces ..."
 if "$HERE/aot-train.sh" "$IMAGE/lib/app/platoon.aot" "$IMAGE/bin/platoon"; then
   say "start-up cache: $(du -h "$IMAGE/lib/app/platoon.aot" | cut -f1)"
 else
