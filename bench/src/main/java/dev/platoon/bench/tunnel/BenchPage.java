@@ -116,7 +116,7 @@ final class BenchPage {
     static String facts(Run run) {
         StringBuilder b = new StringBuilder();
         b.append("- CPU: ").append(run.cpu().model()).append("; ").append(run.cpu().notableFlags()).append('\n');
-        b.append("- platoon's cipher, as its log said at up: `").append(run.cipherLine().replace("`", "'"))
+        b.append("- platoon's cipher, the last its log said of it: `").append(run.cipherLine().replace("`", "'"))
                 .append("`\n");
         for (String binary : run.binaries()) {
             b.append("- ").append(binary).append('\n');

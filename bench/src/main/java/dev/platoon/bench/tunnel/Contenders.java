@@ -185,12 +185,12 @@ final class Contenders {
         }
 
         /**
-         * The first log line naming the transport cipher: platoon says at {@code up} how it encrypts
-         * ("ChaCha20-Poly1305 in place on ..." or "cipher engine: ..."), verbatim.
+         * The last log line naming the transport cipher, verbatim: platoon names its engine at {@code up}
+         * and again when its engine trial has chosen.
          */
         static Optional<String> cipherLine(List<String> log) {
             return log.stream().filter(l -> l.contains("ChaCha20-Poly1305") || l.toLowerCase(Locale.ROOT)
-                    .contains("cipher")).map(String::strip).findFirst();
+                    .contains("cipher")).map(String::strip).reduce((first, second) -> second);
         }
 
         @Override String diagnose() {

@@ -88,6 +88,8 @@ public final class TunnelBench {
                 throw new IllegalStateException("nothing to measure: " + String.join("; ", notes));
             }
             Results results = measure(running);
+            // The engine platoon ended on: its trial may have replaced the one named at up.
+            running.forEach(c -> c.cipherLine().ifPresent(line -> cipherLine = line));
             coldStarts.forEach((name, starts) -> starts.forEach(gbps -> results.addColdStart(name, gbps)));
             String loadAfter = BenchPage.loadAverage();
             System.out.println();

@@ -166,6 +166,10 @@ class BenchAnchorTest {
         assertEquals(Optional.of("cipher engine: openssl 3.0.17 (AVX-512)"),
                 Contenders.WireGuardPair.cipherLine(List.of("handshake", "cipher engine: openssl 3.0.17 (AVX-512)")));
         assertEquals(Optional.empty(), Contenders.WireGuardPair.cipherLine(List.of("up", "handshake done")));
+        // The trial's verdict comes after the is-up line, and is what the run ended on.
+        assertEquals(Optional.of("INFO AeadEngines: ChaCha20-Poly1305 engine: jdk-stubs, the fastest verified"),
+                Contenders.WireGuardPair.cipherLine(List.of("wg0 is up: ...; ChaCha20-Poly1305 engine: openssl, native",
+                        "INFO AeadEngines: ChaCha20-Poly1305 engine: jdk-stubs, the fastest verified")));
     }
 
     @Test
@@ -179,7 +183,7 @@ class BenchAnchorTest {
         assertTrue(page.contains("| platoon | 1.00 | 3.00 | 4.00 | 4.00 | 4.00 | 25 % |"), page);
         assertTrue(page.contains("- CPU: Test CPU; avx2 yes, avx512f yes, avx512vl no, avx512ifma yes, avx_ifma no"),
                 page);
-        assertTrue(page.contains("- platoon's cipher, as its log said at up: `ChaCha20-Poly1305 'x'`"), page);
+        assertTrue(page.contains("- platoon's cipher, the last its log said of it: `ChaCha20-Poly1305 'x'`"), page);
         assertTrue(page.contains("```\navx2 avx512f avx512ifma\n```"), page);
         assertTrue(page.contains("- " + MODERN + ": /shared/wireguard-go (v0.0.20250522)"), page);
         assertTrue(page.startsWith(BenchPage.START) && page.endsWith(BenchPage.END + "\n"), page);
