@@ -121,6 +121,42 @@ class AeadEnginesTest {
         assertEquals(TransportCipher.FAILED, engine.open(key, 2, ByteBuffer.allocateDirect(48), 0, 48));
     }
 
+    /**
+     * The native engine and the Java engine against each other, independently of the JDK: what one
+     * seals the other opens, byte for byte the same ciphertext, at random lengths, offsets and keys.
+     */
+    @Test
+    void theNativeAndTheJavaEngineAgreeOnRandomInput() {
+        AeadEngine openssl = AeadEngines.create(AeadEngines.Kind.OPENSSL);
+        AeadEngine java = AeadEngines.create(AeadEngines.Kind.JAVA);
+        Random rnd = new Random(12);
+        byte[] keyBytes = new byte[32];
+        ChaChaKey key = null;
+        ByteBuffer direct = ByteBuffer.allocateDirect(9100);
+        for (int i = 0; i < 5_000; i++) {
+            if (i % 100 == 0) {
+                rnd.nextBytes(keyBytes);
+                key = new ChaChaKey(keyBytes);
+            }
+            int len = rnd.nextInt(i % 10 == 0 ? 9000 : 1500);
+            int off = rnd.nextInt(32);
+            long counter = rnd.nextLong();
+            byte[] plain = new byte[len];
+            rnd.nextBytes(plain);
+            byte[] a = Arrays.copyOf(plain, len + 16);
+            assertEquals(len + 16, java.seal(key, counter, a, 0, len));
+            direct.put(off, plain);
+            assertEquals(len + 16, openssl.seal(key, counter, direct, off, len));
+            byte[] b = new byte[len + 16];
+            direct.get(off, b);
+            assertArrayEquals(a, b, "ciphertext and tag, length " + len);
+            assertEquals(len, java.open(key, counter, b, 0, len + 16));
+            assertArrayEquals(plain, Arrays.copyOf(b, len));
+            assertEquals(len, openssl.open(key, counter, a, 0, len + 16));
+            assertArrayEquals(plain, Arrays.copyOf(a, len));
+        }
+    }
+
     @Test
     void theTrialMeasuresEveryEngineAfterCompilingItAndChoosesTheFastestVerified() {
         AeadEngines.runTrial();
