@@ -170,8 +170,9 @@ class AeadEnginesTest {
                 continue;
             }
             assertTrue(AeadEngines.rate(k) > 0, k.label() + " was not measured: " + AeadEngines.summary());
-            assertTrue(AeadEngines.rate(k) <= AeadEngines.rate(chosen), k.label() + " is faster than the chosen "
-                    + chosen.label() + ": " + AeadEngines.summary());
+            // A later engine must be 10 % faster to replace an earlier one: nothing is more than that ahead.
+            assertTrue(AeadEngines.rate(k) <= 1.1 * AeadEngines.rate(chosen), k.label() + " is more than 10 % "
+                    + "faster than the chosen " + chosen.label() + ": " + AeadEngines.summary());
         }
         assertTrue(AeadEngines.summary().startsWith(chosen.label()), AeadEngines.summary());
         assertTrue(new TransportCipher().kind() == chosen);
