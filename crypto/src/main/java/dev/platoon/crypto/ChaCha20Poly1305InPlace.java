@@ -20,13 +20,9 @@ final class ChaCha20Poly1305InPlace extends AeadEngine {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long MASK26 = 0x3ffffff;
 
-    private final int[] state = new int[16];
-    private final byte[] keyStream = new byte[JdkChaChaIntrinsics.KEY_STREAM_BYTES];
+    private final KeyStream keyStream = new KeyStream(true);
     private final byte[] block = new byte[16];
     private final JdkChaChaIntrinsics.Poly1305State poly = new JdkChaChaIntrinsics.Poly1305State();
-    private int keyStreamLength; // bytes the last key-stream call wrote
-    private int keyStreamOffset; // next unused key-stream byte
-    private int nextBlock; // block counter for the next key-stream call
     private long s0; // Poly1305 key, s half
     private long s1;
     private long tag0; // the tag authenticate() computed
@@ -80,24 +76,16 @@ final class ChaCha20Poly1305InPlace extends AeadEngine {
         LONG_LE.set(out, at + 8, tag1);
     }
 
-    /** Sets up the state for (key, counter), derives the Poly1305 key from block 0. */
+    /** Sets up the key stream for (key, counter), derives the Poly1305 key from block 0. */
     private boolean start(ChaChaKey key, long counter) {
-        int[] st = state;
-        ChaCha20State.putConstants(st);
-        if (!key.loadWords(st, 4)) {
+        if (!keyStream.start(key, counter, 0)) {
             return false;
         }
-        st[12] = 0;
-        st[13] = 0;
-        st[14] = (int) counter;
-        st[15] = (int) (counter >>> 32);
-        keyStreamLength = JdkChaChaIntrinsics.chaCha20Blocks(st, keyStream);
-        nextBlock = keyStreamLength >>> 6;
-        keyStreamOffset = 64;
-        long r0 = (long) LONG_LE.get(keyStream, 0) & 0x0ffffffc0fffffffL;
-        long r1 = (long) LONG_LE.get(keyStream, 8) & 0x0ffffffc0ffffffcL;
-        s0 = (long) LONG_LE.get(keyStream, 16);
-        s1 = (long) LONG_LE.get(keyStream, 24);
+        byte[] ks = keyStream.bytes();
+        long r0 = (long) LONG_LE.get(ks, 0) & 0x0ffffffc0fffffffL;
+        long r1 = (long) LONG_LE.get(ks, 8) & 0x0ffffffc0ffffffcL;
+        s0 = (long) LONG_LE.get(ks, 16);
+        s1 = (long) LONG_LE.get(ks, 24);
         long[] r = poly.r;
         r[0] = r0 & MASK26;
         r[1] = (r0 >>> 26) & MASK26;
@@ -108,31 +96,8 @@ final class ChaCha20Poly1305InPlace extends AeadEngine {
         return true;
     }
 
-    /** XORs the key stream (from block 1 on) over {@code buf[off..off+len)}. */
     private void crypt(byte[] buf, int off, int len) {
-        int done = 0;
-        while (done < len) {
-            if (keyStreamOffset == keyStreamLength) {
-                state[12] = nextBlock;
-                keyStreamLength = JdkChaChaIntrinsics.chaCha20Blocks(state, keyStream);
-                nextBlock += keyStreamLength >>> 6;
-                keyStreamOffset = 0;
-            }
-            int n = Math.min(len - done, keyStreamLength - keyStreamOffset);
-            xor(buf, off + done, keyStream, keyStreamOffset, n);
-            done += n;
-            keyStreamOffset += n;
-        }
-    }
-
-    private static void xor(byte[] buf, int off, byte[] ks, int ksOff, int n) {
-        int i = 0;
-        for (; i <= n - 8; i += 8) {
-            LONG_LE.set(buf, off + i, (long) LONG_LE.get(buf, off + i) ^ (long) LONG_LE.get(ks, ksOff + i));
-        }
-        for (; i < n; i++) {
-            buf[off + i] ^= ks[ksOff + i];
-        }
+        keyStream.crypt(buf, off, len);
     }
 
     /** Poly1305 over the ciphertext, its zero padding and the lengths block; leaves the tag in tag0/tag1. */

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * WireGuard's transport AEAD (RFC 8439 ChaCha20-Poly1305, nonce 4 zero bytes || 64-bit little-endian
@@ -25,14 +24,9 @@ import java.util.HexFormat;
 final class JavaChaCha20Poly1305 extends AeadEngine {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final boolean stubKeyStream;
-    private final int[] state = new int[16];
-    private final byte[] keyStream = new byte[JdkChaChaIntrinsics.KEY_STREAM_BYTES];
+    private final KeyStream keyStream;
     private final byte[] block = new byte[16];
     private final Poly1305 poly = new Poly1305();
-    private int keyStreamLength; // bytes the last key-stream call wrote
-    private int keyStreamOffset; // next unused key-stream byte
-    private int nextBlock; // block counter for the next key-stream call
 
     /** The ChaCha20 stub when this JVM can use it, else plain Java. */
     JavaChaCha20Poly1305() {
@@ -44,7 +38,7 @@ final class JavaChaCha20Poly1305 extends AeadEngine {
         if (stubKeyStream && !JdkChaChaIntrinsics.CHACHA20_AVAILABLE) {
             throw new IllegalStateException(JdkChaChaIntrinsics.CHACHA20_UNAVAILABLE_REASON);
         }
-        this.stubKeyStream = stubKeyStream;
+        this.keyStream = new KeyStream(stubKeyStream);
     }
 
     @Override
@@ -54,7 +48,7 @@ final class JavaChaCha20Poly1305 extends AeadEngine {
 
     /** Whether the key stream comes from the JDK's ChaCha20 stub (else from plain Java). */
     boolean usesStubKeyStream() {
-        return stubKeyStream;
+        return keyStream.usesStub();
     }
 
     @Override
@@ -86,67 +80,17 @@ final class JavaChaCha20Poly1305 extends AeadEngine {
         return plain;
     }
 
-    /** Sets up the state for (key, counter) and the Poly1305 key from block 0; false if the key is gone. */
+    /** Sets up the key stream for (key, counter) and the Poly1305 key from block 0; false if the key is gone. */
     private boolean start(ChaChaKey key, long counter, int len) {
-        int[] st = state;
-        ChaCha20State.putConstants(st);
-        if (!key.loadWords(st, 4)) {
+        if (!keyStream.start(key, counter, len)) {
             return false;
         }
-        st[12] = 0;
-        st[13] = 0;
-        st[14] = (int) counter;
-        st[15] = (int) (counter >>> 32);
-        keyStreamLength = keyStream(64 + len);
-        nextBlock = keyStreamLength >>> 6;
-        keyStreamOffset = 64;
-        poly.init(keyStream, 0);
+        poly.init(keyStream.bytes(), 0);
         return true;
     }
 
-    /**
-     * Key stream from block {@code state[12]} on into {@link #keyStream}: the stub writes what it
-     * writes (the CPU decides, 64 to 1024 bytes); plain Java writes the blocks {@code wanted} bytes
-     * need, up to the array's length (each block costs the same there, so none is made in vain).
-     */
-    private int keyStream(int wanted) {
-        if (stubKeyStream) {
-            int n = JdkChaChaIntrinsics.chaCha20Blocks(state, keyStream);
-            // The stub's count steers what we read: a count outside the array or not whole blocks is a fault.
-            if (n < 64 || n > keyStream.length || (n & 63) != 0) {
-                throw new IllegalStateException("ChaCha20 stub returned " + n + " bytes of key stream");
-            }
-            return n;
-        }
-        int blocks = Math.min((wanted + 63) >>> 6, keyStream.length >>> 6);
-        return ChaCha20Blocks.blocks(state, keyStream, Math.max(blocks, 1));
-    }
-
-    /** XORs the key stream (from block 1 on) over {@code buf[off..off+len)}. */
     private void crypt(byte[] buf, int off, int len) {
-        int done = 0;
-        while (done < len) {
-            if (keyStreamOffset == keyStreamLength) {
-                state[12] = nextBlock;
-                keyStreamLength = keyStream(len - done);
-                nextBlock += keyStreamLength >>> 6;
-                keyStreamOffset = 0;
-            }
-            int n = Math.min(len - done, keyStreamLength - keyStreamOffset);
-            xor(buf, off + done, keyStream, keyStreamOffset, n);
-            done += n;
-            keyStreamOffset += n;
-        }
-    }
-
-    private static void xor(byte[] buf, int off, byte[] ks, int ksOff, int n) {
-        int i = 0;
-        for (; i <= n - 8; i += 8) {
-            LONG_LE.set(buf, off + i, (long) LONG_LE.get(buf, off + i) ^ (long) LONG_LE.get(ks, ksOff + i));
-        }
-        for (; i < n; i++) {
-            buf[off + i] ^= ks[ksOff + i];
-        }
+        keyStream.crypt(buf, off, len);
     }
 
     /** Poly1305 over the ciphertext, its zero padding and the lengths block; the tag is then in poly. */
