@@ -102,18 +102,7 @@ final class ChaCha20Poly1305InPlace extends AeadEngine {
 
     /** Poly1305 over the ciphertext, its zero padding and the lengths block; leaves the tag in tag0/tag1. */
     private void authenticate(byte[] buf, int off, int len) {
-        int full = len & ~15;
-        if (full > 0) {
-            poly.blocks(buf, off, full);
-        }
-        if (full < len) {
-            Arrays.fill(block, (byte) 0);
-            System.arraycopy(buf, off + full, block, 0, len - full);
-            poly.blocks(block, 0, 16);
-        }
-        LONG_LE.set(block, 0, 0L); // associated data length: WireGuard transport has none
-        LONG_LE.set(block, 8, (long) len);
-        poly.blocks(block, 0, 16);
+        poly.absorbTransport(buf, off, len, block);
         finish(poly.accumulator, s0, s1);
     }
 

@@ -3,7 +3,6 @@ package dev.platoon.crypto;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 
 /**
  * WireGuard's transport AEAD (RFC 8439 ChaCha20-Poly1305, nonce 4 zero bytes || 64-bit little-endian
@@ -95,18 +94,7 @@ final class JavaChaCha20Poly1305 extends AeadEngine {
 
     /** Poly1305 over the ciphertext, its zero padding and the lengths block; the tag is then in poly. */
     private void authenticate(byte[] buf, int off, int len) {
-        int full = len & ~15;
-        if (full > 0) {
-            poly.blocks(buf, off, full);
-        }
-        if (full < len) {
-            Arrays.fill(block, (byte) 0);
-            System.arraycopy(buf, off + full, block, 0, len - full);
-            poly.blocks(block, 0, 16);
-        }
-        LONG_LE.set(block, 0, 0L); // associated data length: WireGuard transport has none
-        LONG_LE.set(block, 8, (long) len);
-        poly.blocks(block, 0, 16);
+        poly.absorbTransport(buf, off, len, block);
         poly.finish();
     }
 

@@ -173,7 +173,7 @@ final class JdkChaChaIntrinsics {
      * {@code long[5]}, possibly unreduced and signed between calls). The limb arrays are the JDK
      * object's own, so its Java fallback and the stub both update {@link #accumulator}.
      */
-    static final class Poly1305State {
+    static final class Poly1305State implements Poly1305Blocks {
         final Object jdkPoly;
         final long[] accumulator;
         final long[] r;
@@ -196,7 +196,8 @@ final class JdkChaChaIntrinsics {
         }
 
         /** Absorbs {@code len} bytes (a multiple of 16), each 16-byte block with its 2^128 bit. */
-        void blocks(byte[] in, int off, int len) {
+        @Override
+        public void blocks(byte[] in, int off, int len) {
             // The stub reads len bytes from off without a bounds check of its own.
             java.util.Objects.checkFromIndexSize(off, len, in.length);
             if ((len & 15) != 0) {

@@ -15,7 +15,7 @@ import java.nio.ByteOrder;
  * product's 2^128 terms fold back as {@code r1 * 2^128 = (r1/4) * 2^130 = 5 * r1/4 (mod p)}, so
  * {@code s1 = r1 + r1/4} stands in for them, and every partial sum fits in 128 bits.
  */
-final class Poly1305 {
+final class Poly1305 implements Poly1305Blocks {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private long r0;
@@ -51,7 +51,8 @@ final class Poly1305 {
     }
 
     /** Absorbs {@code len} bytes (a multiple of 16) as full blocks, each with its 2^128 bit set. */
-    void blocks(byte[] in, int off, int len) {
+    @Override
+    public void blocks(byte[] in, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, in.length);
         if ((len & 15) != 0) {
             throw new IllegalArgumentException("Poly1305 blocks are 16 bytes");

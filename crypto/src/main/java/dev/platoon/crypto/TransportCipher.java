@@ -130,11 +130,6 @@ public final class TransportCipher {
         }
     }
 
-    /** Which engine this JVM uses, and why, in one line: for the log at start-up and for benchmarks. */
-    public static String engine() {
-        return AeadEngines.summary();
-    }
-
     private ChaChaKey sealKey(TransportKeypair kp, long counter) {
         ChaChaKey key = kp.sendKey();
         if (key == lastSealKey && counter == lastSealCounter) {
