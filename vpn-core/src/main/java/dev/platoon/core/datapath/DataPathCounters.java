@@ -26,6 +26,7 @@ public final class DataPathCounters {
         UNKNOWN_RECEIVER("unknown_receiver"),      // receiver index names no live keypair
         DECRYPT_FAILED("decrypt_failed"),          // tag did not verify
         REPLAYED("replayed"),                      // counter already seen or left of the window
+        COUNTER_LIMIT("counter_limit"),            // authentic, but its counter is at or past REJECT_AFTER_MESSAGES
         MALFORMED_INNER("malformed_inner"),        // decrypted bytes are not an IPv4/IPv6 packet
         SOURCE_NOT_ALLOWED("source_not_allowed"),  // inner source outside the sender's AllowedIPs
         HANDSHAKE_QUEUE_FULL("handshake_queue_full"), // the handshake worker's queue is full

@@ -108,6 +108,11 @@ public final class InboundPath implements InboundSink {
             counters.drop(DataPathCounters.Drop.DECRYPT_FAILED);
             return;
         }
+        if (Long.compareUnsigned(counter, Protocol.REJECT_AFTER_MESSAGES) >= 0) {
+            // A sender past the limit must have rekeyed; this is not a replay, and not ours to accept.
+            counters.drop(DataPathCounters.Drop.COUNTER_LIMIT);
+            return;
+        }
         if (!kp.acceptCounter(counter)) {
             counters.drop(DataPathCounters.Drop.REPLAYED);
             return;
