@@ -26,7 +26,9 @@ public final class TransportCounters {
         /** A sink callback threw: the datagram/frame it was handling is lost, the loop carries on. */
         SINK_ERROR("sink_error"),
         /** A control-plane datagram could not be sent: no channel open, or the channel was closed. */
-        CONTROL_SEND_NO_CHANNEL("control_send_no_channel");
+        CONTROL_SEND_NO_CHANNEL("control_send_no_channel"),
+        /** A control-plane datagram sent off the loops found the socket's send buffer full (EAGAIN). */
+        CONTROL_SEND_BUFFER_FULL("control_send_buffer_full");
 
         private final String label;
 
@@ -51,7 +53,11 @@ public final class TransportCounters {
     /** Datagrams handed to Netty one by one (GSO off, one-segment trains, control plane). */
     public final LongAdder singleDatagramsSent = new LongAdder();
 
-    /** Receive batches (one per channelReadComplete with ≥ 1 datagram) and the datagrams in them. */
+    /**
+     * Receive wake-ups (one per channelReadComplete with ≥ 1 datagram: up to
+     * {@link UdpOptions#receiveMessagesPerWakeup()} recvmsg calls, each one datagram or one GRO batch) and
+     * the datagrams they delivered.
+     */
     public final LongAdder receiveBatches = new LongAdder();
     public final LongAdder receiveDatagrams = new LongAdder();
     private final AtomicLong receiveMaxBatch = new AtomicLong();
@@ -85,7 +91,7 @@ public final class TransportCounters {
         }
     }
 
-    /** Largest number of datagrams seen in one receive batch (GRO efficiency at a glance). */
+    /** Largest number of datagrams seen in one receive wake-up (GRO and batching at a glance). */
     public long receiveMaxBatch() {
         return receiveMaxBatch.get();
     }
