@@ -110,7 +110,11 @@ public final class UdpBind implements AutoCloseable {
         c.setReusePort(true);
         c.setUdpGro(o.udpGro());
         c.setMaxDatagramPayloadSize(0);              // netty#17492: >0 switches to recvmmsg and loses gso_size
-        c.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(UdpOptions.RECEIVE_BUFFER_BYTES));
+        // Up to this many datagrams per wake-up, each recvmsg one datagram or one GRO batch (Netty counts a
+        // batch's segments, so one large GRO batch ends the read). The allocator's own default is 1: every
+        // datagram the kernel does not coalesce (handshakes, small packets, many sources) cost a wake-up.
+        c.setRecvByteBufAllocator(new FixedRecvByteBufAllocator(UdpOptions.RECEIVE_BUFFER_BYTES)
+                .maxMessagesPerRead(UdpOptions.receiveMessagesPerWakeup()));
         // Netty 4.2's default (adaptive) allocator does not pool a 65 KiB buffer: every recvmsg then got a
         // fresh direct buffer, zeroed and freed by a Cleaner (5 % of the receiver's CPU in a profile).
         // The pooled allocator serves that size from its arenas.

@@ -17,6 +17,12 @@ public record UdpOptions(int socketBufferBytes, int fwmark, boolean udpGro, bool
     /** 64 KiB payload of the largest GRO batch plus slack; a smaller buffer truncates batches silently. */
     public static final int RECEIVE_BUFFER_BYTES = 65536 + 1024;
     public static final int DEFAULT_SOCKET_BUFFER = 8 << 20;
+    /**
+     * Datagrams read per receive wake-up before the loop turns to its tun queue and other channels; chosen
+     * by measurement (docs/benchmarks.md, "Receive batching"). {@code -Dplatoon.udp.messagesPerWakeup=N}
+     * overrides it for such measurements.
+     */
+    public static final int RECEIVE_MESSAGES_PER_WAKEUP = 16;
     /** One tun read budget of 64 full trains is ~4 MiB: a whole batch fits below the high mark. */
     public static final int DEFAULT_HIGH_WATER_MARK = 5 << 20;
     public static final int DEFAULT_LOW_WATER_MARK = 1 << 20;
@@ -26,6 +32,12 @@ public record UdpOptions(int socketBufferBytes, int fwmark, boolean udpGro, bool
             throw new IllegalArgumentException("bad UDP options: buffer=" + socketBufferBytes
                     + " low=" + writeLowWaterMark + " high=" + writeHighWaterMark);
         }
+    }
+
+    /** {@link #RECEIVE_MESSAGES_PER_WAKEUP}, or the system property's positive value. */
+    public static int receiveMessagesPerWakeup() {
+        int n = Integer.getInteger("platoon.udp.messagesPerWakeup", RECEIVE_MESSAGES_PER_WAKEUP);
+        return n > 0 ? n : RECEIVE_MESSAGES_PER_WAKEUP;
     }
 
     public static UdpOptions defaults() {

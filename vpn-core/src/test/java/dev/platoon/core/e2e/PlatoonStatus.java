@@ -22,7 +22,7 @@ record PlatoonStatus(String text, long framesRead, double segmentsPerFrame, long
     private static final Pattern FRAMES = Pattern.compile(
             "frames read: ([0-9]+), segments per frame: " + NUM + " \\(max ([0-9]+)\\)");
     private static final Pattern GRO = Pattern.compile(
-            "GRO batches: ([0-9]+), datagrams per batch: " + NUM + " \\(max ([0-9]+)\\)");
+            "receive wake-ups: ([0-9]+), datagrams per wake-up: " + NUM + " \\(max ([0-9]+)\\)");
     private static final Pattern HANDSHAKES = Pattern.compile(
             "handshakes: ([0-9]+) initiated, ([0-9]+) completed, ([0-9]+) failed");
     private static final Pattern ENDPOINT = Pattern.compile("^\\s*endpoint: (\\S+)$", Pattern.MULTILINE);
