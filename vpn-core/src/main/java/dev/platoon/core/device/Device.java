@@ -60,6 +60,7 @@ public final class Device implements AutoCloseable {
     private final List<OutboundPath> outbound;
     private final List<InboundPath> inbound;
     private final HandshakeWorker worker;
+    private final LoadWatch loadWatch;
     private final AllowedIps<Peer> routes;
     private final ScheduledExecutorService timer;
     private final StaticIdentity identity;
@@ -83,6 +84,7 @@ public final class Device implements AutoCloseable {
         this.outbound = b.outbound;
         this.inbound = b.inbound;
         this.worker = b.worker;
+        this.loadWatch = b.loadWatch;
         this.routes = b.routes;
         this.timer = b.timer;
         this.identity = b.identity;
@@ -199,6 +201,10 @@ public final class Device implements AutoCloseable {
         return worker;
     }
 
+    public LoadWatch loadWatch() {
+        return loadWatch;
+    }
+
     public AllowedIps<Peer> routes() {
         return routes;
     }
@@ -267,6 +273,7 @@ public final class Device implements AutoCloseable {
         final List<OutboundPath> outbound = new ArrayList<>();
         final List<InboundPath> inbound = new ArrayList<>();
         HandshakeWorker worker;
+        LoadWatch loadWatch;
         final AllowedIps<Peer> routes = new AllowedIps<>();
         ScheduledExecutorService timer;
         StaticIdentity identity;
@@ -306,6 +313,7 @@ public final class Device implements AutoCloseable {
             LateSender sender = new LateSender();
             worker = new HandshakeWorker(identity, sender, timings, nanoClock, InstantSource.system(), 1);
             worker.setMtu(mtu);
+            loadWatch = new LoadWatch(name, worker, LoadWatch.KernelLoss.of(name), InstantSource.system());
             for (ResolvedPeer rp : peers) {
                 Peer peer = worker.addPeer(rp.config.publicKey().bytes(),
                         rp.config.presharedKey().map(k -> k.bytes()).orElse(null));
@@ -356,6 +364,7 @@ public final class Device implements AutoCloseable {
             timer.scheduleAtFixedRate(() -> {
                 try {
                     worker.tickAll(nanoClock.getAsLong());
+                    loadWatch.tick();
                 } catch (RuntimeException e) {
                     LOG.warning("timer tick failed: " + oneLine(e));
                 }

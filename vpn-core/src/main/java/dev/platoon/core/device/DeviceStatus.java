@@ -74,12 +74,14 @@ public final class DeviceStatus {
         out.add(String.format("  GSO sends: %d, datagrams per send: %.1f; single datagrams: %d",
                 t.gsoTrainsSent.sum(), ratio(t.gsoSegmentsSent.sum(), t.gsoTrainsSent.sum()),
                 t.singleDatagramsSent.sum()));
-        out.add(String.format("  GRO batches: %d, datagrams per batch: %.1f (max %d)", t.receiveBatches.sum(),
+        out.add(String.format("  receive wake-ups: %d, datagrams per wake-up: %.1f (max %d)", t.receiveBatches.sum(),
                 ratio(t.receiveDatagrams.sum(), t.receiveBatches.sum()), t.receiveMaxBatch()));
         out.add(String.format("  frames written: %d, of them coalesced trains: %d, segments per train: %.1f",
                 framesOut, coalescedTrains, ratio(segmentsInTrains, coalescedTrains)));
         out.add("  tun read pauses (backpressure): " + t.tunReadPauses.sum()
                 + ", GSO fallbacks: " + t.gsoFallbackTrains.sum());
+        out.add("");
+        out.addAll(d.loadWatch().lines(now));
         Map<String, Long> drops = new TreeMap<>();
         for (DataPathCounters.Drop r : DataPathCounters.Drop.values()) {
             if (r != DataPathCounters.Drop.HANDSHAKE_QUEUE_FULL) { // the worker counts the same event
