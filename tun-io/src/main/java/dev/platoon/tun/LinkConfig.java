@@ -32,6 +32,16 @@ public final class LinkConfig {
         return ip("link", "set", "dev", device, "mtu", Integer.toString(mtu));
     }
 
+    /**
+     * No IPv6 link-local address for this link (call before {@link #up()}): a tun would otherwise get a
+     * random fe80:: address and send router solicitations into the tunnel, where no peer routes them.
+     * WireGuard's kernel interfaces have no link-local address either; one can still be given as an
+     * Address.
+     */
+    public LinkConfig noLinkLocalAddress() throws TunException {
+        return ip("link", "set", "dev", device, "addrgenmode", "none");
+    }
+
     public LinkConfig up() throws TunException {
         return ip("link", "set", "dev", device, "up");
     }

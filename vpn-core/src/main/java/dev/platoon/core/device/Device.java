@@ -400,6 +400,11 @@ public final class Device implements AutoCloseable {
             LinkConfig link = new LinkConfig(name);
             try {
                 link.mtu(mtu);
+                try {
+                    link.noLinkLocalAddress();
+                } catch (TunException noIpv6) {
+                    LOG.fine(name + ": IPv6 link-local address left to the kernel: " + oneLine(noIpv6));
+                }
                 for (InterfaceAddress a : addresses) {
                     link.addAddress(a.toString());
                 }

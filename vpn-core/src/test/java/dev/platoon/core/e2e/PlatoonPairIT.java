@@ -1,5 +1,6 @@
 package dev.platoon.core.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -52,6 +53,14 @@ class PlatoonPairIT {
                         s.segmentsPerFrameSince(sBefore), s.maxSegmentsPerFrame(), r.datagramsPerBatchSince(rBefore),
                         r.maxBatch());
                 assertTrue(s.maxSegmentsPerFrame() > 1, "max segments per frame: " + s.text());
+            }
+            // Nothing the host sends by itself into the tunnel is lost: the tun has no link-local
+            // address, so no router solicitations to ff02::2 that no peer routes.
+            for (Side side : List.of(bed.a, bed.b)) {
+                String linkLocal = bed.net.exec(side.namespace, java.time.Duration.ofSeconds(5), "ip", "-6", "-o",
+                        "address", "show", "dev", side.ifname, "scope", "link").orThrow().stdout().strip();
+                assertEquals("", linkLocal, side.ifname + " has a link-local address");
+                assertEquals(0, E2e.status(side).drop("no_route"), "no_route drops:\n" + E2e.status(side).text());
             }
         }
     }
