@@ -24,7 +24,8 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
               --tests LIST  of tcp1,tcp4,tcpR,udp,udp64 (default all)
               --only LIST   of raw,platoon,wireguard-go,wireguard-go-debian,openvpn (default all that
                             are installed); wireguard-go is the --wireguard-go binary, wireguard-go-debian
-                            Debian's 2022 build at /usr/bin/wireguard-go
+                            Debian's 2022 build at /usr/bin/wireguard-go; platoon-1rx (only when
+                            named) is platoon reading one datagram per receive wake-up
               --wireguard-go PATH
                             the modern wireguard-go binary platoon is measured against
                             (default ../shared/peers/wireguard-go-0.0.20250522, skipped when absent)
@@ -124,14 +125,14 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
         List<String> out = new ArrayList<>();
         for (String name : list.split(",")) {
             String n = name.strip().toLowerCase(Locale.ROOT);
-            String c = Contenders.ALL.stream().filter(x -> Contenders.shortName(x).equals(n))
+            String c = Contenders.KNOWN.stream().filter(x -> Contenders.shortName(x).equals(n))
                     .findFirst().orElseThrow(() -> new IllegalArgumentException("--only: unknown implementation '"
-                            + name + "' (" + String.join(",", Contenders.ALL.stream().map(Contenders::shortName)
+                            + name + "' (" + String.join(",", Contenders.KNOWN.stream().map(Contenders::shortName)
                                     .toList()) + ")"));
             out.add(c);
         }
         // Keep the canonical order, so tables and charts always read the same way.
-        return Contenders.ALL.stream().filter(out::contains).toList();
+        return Contenders.KNOWN.stream().filter(out::contains).toList();
     }
 
     /** The command that reproduces this run, for the page. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.platoon.core.demo.NamespacePair;
@@ -25,6 +26,13 @@ final class Contenders {
     static final String WG_GO_DEBIAN = "wireguard-go 2022 (Debian)";
     static final String OPENVPN = "OpenVPN";
     static final List<String> ALL = List.of(RAW, PLATOON, WG_GO, WG_GO_DEBIAN, OPENVPN);
+    /**
+     * platoon reading one datagram per receive wake-up, as it did before it read in batches: only with
+     * --only platoon-1rx, for before/after rows of the same run (docs/benchmarks.md, "Receive batching").
+     */
+    static final String PLATOON_1RX = "platoon, 1 datagram per wake-up";
+    /** Every name --only knows, in the order of the tables. */
+    static final List<String> KNOWN = List.of(RAW, PLATOON, PLATOON_1RX, WG_GO, WG_GO_DEBIAN, OPENVPN);
 
     private Contenders() {
     }
@@ -34,6 +42,7 @@ final class Contenders {
         return switch (name) {
             case RAW -> "raw";
             case WG_GO_DEBIAN -> "wireguard-go-debian";
+            case PLATOON_1RX -> "platoon-1rx";
             default -> name.toLowerCase(Locale.ROOT);
         };
     }
@@ -53,6 +62,8 @@ final class Contenders {
         return switch (name) {
             case RAW -> new RawVeth();
             case PLATOON -> new WireGuardPair(PLATOON, null, TunnelBed.create("pt-bench"));
+            case PLATOON_1RX -> new WireGuardPair(PLATOON_1RX, null, TunnelBed.create("pt-bench"),
+                    Map.of("JDK_JAVA_OPTIONS", "-Dplatoon.udp.messagesPerWakeup=1"));
             case WG_GO -> new WireGuardPair(label, options.wireguardGo(), TunnelBed.create("pt-bench"));
             case WG_GO_DEBIAN -> new WireGuardPair(label, WireguardGo.DEBIAN, TunnelBed.create("pt-bench"));
             case OPENVPN -> new OpenVpn();
@@ -133,11 +144,22 @@ final class Contenders {
     static final class WireGuardPair extends Contender {
         private final TunnelBed bed;
         private final Path wireguardGo;
+        private final Map<String, String> env;
 
         WireGuardPair(String name, Path wireguardGo, TunnelBed bed) {
+            this(name, wireguardGo, bed, Map.of());
+        }
+
+        /** {@code env}: environment of platoon's processes (e.g. JDK_JAVA_OPTIONS for a variant). */
+        WireGuardPair(String name, Path wireguardGo, TunnelBed bed, Map<String, String> env) {
             super(name);
             this.wireguardGo = wireguardGo;
             this.bed = bed;
+            this.env = env;
+        }
+
+        TunnelBed bed() {
+            return bed;
         }
 
         @Override NamespacePair net() {
@@ -164,7 +186,7 @@ final class Contenders {
                 boolean withEndpoint = side == bed.a;
                 if (wireguardGo == null) {
                     bed.writeConfig(side, withEndpoint, List.of());
-                    bed.startPlatoon(side, List.of());
+                    bed.startPlatoon(side, List.of(), env);
                 } else {
                     WireguardGo.start(bed, side, withEndpoint, wireguardGo);
                 }

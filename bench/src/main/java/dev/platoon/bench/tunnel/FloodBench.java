@@ -1,0 +1,185 @@
+package dev.platoon.bench.tunnel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.platoon.core.demo.TunnelBed;
+import dev.platoon.core.transport.KernelUdpStats;
+import dev.platoon.core.transport.UdpOptions;
+
+/**
+ * What a flood at the listen port costs the side it hits (b, the receiver of a TCP stream from a):
+ * for each contender and each flood kind ({@link Flooder}: junk, valid-MAC1 initiations), first the
+ * flood alone — the receiver's CPU per flooded datagram and the datagrams its kernel dropped because
+ * the socket's receive buffer was full — then one iperf3 TCP stream under the same flood as a share of
+ * the same stream without it. One unrecorded round first (compilation), then medians of N runs,
+ * alternating contenders. CPU is the receiving process's, JIT and GC threads included. Needs root;
+ * prints a markdown table for docs/benchmarks.md.
+ *
+ * <p>usage: {@code FloodBench [--wakeups 1,16,64] [--also wireguard-go,...] [--rate N] [--seconds S] [--runs N]}:
+ * one platoon per receive limit ({@code -Dplatoon.udp.messagesPerWakeup}), and other contenders by
+ * their {@code ./platoon bench --only} names.
+ */
+public final class FloodBench {
+    private record Row(double sentPerSecond, double cpuMicrosPerDatagram, double kernelDropShare, double tcpShare) {
+    }
+
+    private FloodBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        List<Integer> wakeups = List.of(1, 16, 64);
+        List<String> others = List.of();
+        int rate = 50_000;
+        int seconds = 5;
+        int runs = 3;
+        for (int i = 0; i < argv.length; i++) {
+            switch (argv[i]) {
+                case "--wakeups" -> wakeups = java.util.Arrays.stream(argv[++i].split(",")).map(Integer::valueOf).toList();
+                case "--also" -> others = BenchOptions.parse("--only", argv[++i]).contenders();
+                case "--rate" -> rate = Integer.parseInt(argv[++i]);
+                case "--seconds" -> seconds = Integer.parseInt(argv[++i]);
+                case "--runs" -> runs = Integer.parseInt(argv[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + argv[i]);
+            }
+        }
+        BenchOptions options = BenchOptions.parse();
+        CpuInfo cpu = CpuInfo.read();
+        System.out.println("CPU: " + cpu.model() + " (" + cpu.notableFlags() + "), "
+                + Runtime.getRuntime().availableProcessors() + " CPUs");
+        Map<String, Contender> contenders = new LinkedHashMap<>();
+        Map<String, List<Row>> rows = new LinkedHashMap<>();
+        try {
+            for (int n : wakeups) {
+                String name = "platoon, " + n + " per wake-up" + (n == UdpOptions.RECEIVE_MESSAGES_PER_WAKEUP
+                        ? " (default)" : "");
+                Contender c = new Contenders.WireGuardPair(name, null, TunnelBed.create("pt-flood"),
+                        Map.of("JDK_JAVA_OPTIONS", "-Dplatoon.udp.messagesPerWakeup=" + n));
+                contenders.put(name, c);
+                c.start();
+            }
+            for (String name : others) {
+                Contender c = Contenders.create(name, options);
+                contenders.put(Contenders.label(name, options), c);
+                c.start();
+            }
+            // One unrecorded round of each flood: the JIT's compile time is not the flood's cost.
+            for (String kind : List.of("junk", "initiation")) {
+                for (Contender c : contenders.values()) {
+                    flood(((Contenders.WireGuardPair) c).bed(), kind, rate, seconds);
+                    tcpGbps(c, 2);
+                }
+            }
+            for (int run = 0; run < runs; run++) {
+                for (String kind : List.of("junk", "initiation")) {
+                    for (Map.Entry<String, Contender> e : contenders.entrySet()) {
+                        Row r = measure((Contenders.WireGuardPair) e.getValue(), kind, rate, seconds);
+                        System.out.printf(Locale.ROOT, "run %d %s %s: %.2f µs CPU/datagram, kernel dropped %.1f %%,"
+                                        + " TCP under flood %.2f of idle%n", run + 1, e.getKey(), kind,
+                                r.cpuMicrosPerDatagram(), 100 * r.kernelDropShare(), r.tcpShare());
+                        rows.computeIfAbsent(e.getKey() + "|" + kind, k -> new ArrayList<>()).add(r);
+                    }
+                }
+            }
+        } finally {
+            contenders.values().forEach(Contender::close);
+        }
+        System.out.printf(Locale.ROOT, "%n| contender | flood (%d/s, %d s) | receiver CPU µs per flooded datagram |"
+                + " kernel receive-buffer drops | TCP 1 stream under flood ÷ idle | flood sent/s |%n"
+                + "| --- | --- | --- | --- | --- | --- |%n",
+                rate, seconds);
+        rows.forEach((key, list) -> {
+            String[] k = key.split("\\|");
+            System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.1f %% | %.2f | %.0f k |%n", k[0], k[1],
+                    median(list.stream().mapToDouble(Row::cpuMicrosPerDatagram).toArray()),
+                    100 * median(list.stream().mapToDouble(Row::kernelDropShare).toArray()),
+                    median(list.stream().mapToDouble(Row::tcpShare).toArray()),
+                    median(list.stream().mapToDouble(Row::sentPerSecond).toArray()) / 1e3);
+        });
+    }
+
+    private static Row measure(Contenders.WireGuardPair c, String kind, int rate, int seconds) throws Exception {
+        TunnelBed bed = c.bed();
+        ProcessHandle target = c.endpointB().orElseThrow();
+        // The flood alone: CPU and kernel drops of the receiver.
+        long dropsBefore = rcvbufErrors(target);
+        double cpuBefore = CpuClock.seconds(target);
+        long sent = flood(bed, kind, rate, seconds);
+        double cpu = CpuClock.seconds(target) - cpuBefore;
+        long drops = rcvbufErrors(target) - dropsBefore;
+        // TCP without, then with the flood.
+        double idle = tcpGbps(c, seconds);
+        Flood flooder = startFlood(bed, kind, rate, seconds + 2);
+        Thread.sleep(1000); // the flood is under way before the stream starts
+        double flooded = tcpGbps(c, seconds);
+        flooder.await(seconds + 2);
+        return new Row((double) sent / seconds, sent == 0 ? Double.NaN : cpu * 1e6 / sent, sent == 0 ? Double.NaN : (double) drops / sent,
+                idle > 0 ? flooded / idle : Double.NaN);
+    }
+
+    private static double tcpGbps(Contender c, int seconds) {
+        var r = c.iperf(seconds, IperfTest.TCP_1.args);
+        try {
+            return IperfTest.TCP_1.figureAndLoss(Json.parse(r.stdout()))[0];
+        } catch (RuntimeException e) {
+            System.out.println("  iperf3 failed: " + e.getMessage() + "; " + c.diagnose());
+            return 0;
+        }
+    }
+
+    private static long flood(TunnelBed bed, String kind, int rate, int seconds) throws Exception {
+        return startFlood(bed, kind, rate, seconds).await(seconds);
+    }
+
+    /** A running flooder and the file its output goes to. */
+    private record Flood(Process process, Path log) {
+        /** Waits for the flooder to end by itself; returns how many datagrams it sent. */
+        long await(int seconds) throws Exception {
+            try {
+                if (!process.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("the flooder did not stop");
+                }
+                String out = Files.readString(log);
+                for (String line : out.split("\n")) {
+                    if (line.startsWith("sent ")) {
+                        return Long.parseLong(line.substring(5).strip());
+                    }
+                }
+                throw new IllegalStateException("the flooder said: " + out.strip());
+            } finally {
+                Files.deleteIfExists(log);
+            }
+        }
+    }
+
+    /** The flooder in namespace a, aimed at b's listen port with b's public key. */
+    private static Flood startFlood(TunnelBed bed, String kind, int rate, int seconds) throws IOException {
+        Path jar = Path.of(FloodBench.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path log = Files.createTempFile("flooder", ".log");
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", jar.toString(), Flooder.class.getName(), bed.b.outerAddress,
+                String.valueOf(TunnelBed.LISTEN_PORT), kind, String.valueOf(rate), String.valueOf(seconds),
+                Base64.getEncoder().encodeToString(bed.b.publicKey));
+        return new Flood(bed.net.start(bed.net.a, cmd, log), log);
+    }
+
+    /** The kernel's UDP RcvbufErrors in the namespace of a process. */
+    private static long rcvbufErrors(ProcessHandle p) throws IOException {
+        return KernelUdpStats.read(Path.of("/proc", Long.toString(p.pid()), "net")).rcvbufErrors();
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length == 0 ? Double.NaN : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
