@@ -16,8 +16,15 @@
  *       join it.</li>
  *   <li><b>UDP_GRO on, MAX_DATAGRAM_PAYLOAD_SIZE 0</b>: a non-zero size makes Netty use recvmmsg, which
  *       drops the GRO segment size (netty#17492). With 0, one recvmsg returns one GRO batch that Netty splits
- *       into per-segment DatagramPackets, ending with channelReadComplete = {@link
- *       dev.platoon.core.transport.InboundSink#batchEnd()}.</li>
+ *       into per-segment DatagramPackets.</li>
+ *   <li><b>Up to 16 datagrams per receive wake-up</b> ({@code maxMessagesPerRead}; the fixed allocator's
+ *       default is 1): recvmsg is called again until 16 datagrams came (a GRO batch counts all its
+ *       segments) or the socket is empty, and the wake-up ends with channelReadComplete = {@link
+ *       dev.platoon.core.transport.InboundSink#batchEnd()}. Datagrams the kernel cannot coalesce —
+ *       handshakes, small packets, many sources, a flood — then cost a wake-up per 16, not one each.</li>
+ *   <li><b>Control sends off the loops use sendto(2) directly</b> ({@link
+ *       dev.platoon.core.transport.ChannelDatagramSender}): a cookie reply from the handshake thread
+ *       written through the channel would be a task and a wake-up on a data loop.</li>
  *   <li><b>Receive buffers of 64 KiB + 1 KiB</b> (FixedRecvByteBufAllocator, from the pooled allocator: the
  *       adaptive default does not pool that size): a GRO batch carries up to
  *       64 KiB of payload; a smaller buffer would truncate it without an error.</li>
