@@ -20,7 +20,7 @@ import dev.platoon.crypto.StaticIdentity;
  *       who knows the key can make them) from a key the target does not know, so each one costs the
  *       target its Diffie-Hellman work unless it is under load and answers with a cookie instead.</li>
  * </ul>
- * usage: {@code Flooder HOST PORT junk|initiation RATE SECONDS [TARGET_PUBLIC_KEY]}
+ * usage: {@code Flooder HOST PORT junk|initiation RATE SECONDS TARGET_PUBLIC_KEY [SOURCE_ADDRESS]}
  */
 public final class Flooder {
     private static final int DISTINCT_INITIATIONS = 256;
@@ -30,7 +30,7 @@ public final class Flooder {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 5) {
-            System.err.println("usage: Flooder HOST PORT junk|initiation RATE SECONDS [TARGET_PUBLIC_KEY]");
+            System.err.println("usage: Flooder HOST PORT junk|initiation RATE SECONDS TARGET_PUBLIC_KEY [SOURCE_ADDRESS]");
             System.exit(2);
         }
         InetSocketAddress target = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
@@ -43,6 +43,9 @@ public final class Flooder {
         };
         long sent = 0;
         try (DatagramChannel ch = DatagramChannel.open()) {
+            if (args.length > 6) {
+                ch.bind(new InetSocketAddress(args[6], 0)); // not the legitimate peer's address
+            }
             ch.connect(target);
             long start = System.nanoTime();
             long end = start + seconds * 1_000_000_000L;

@@ -146,7 +146,7 @@ public final class DeviceMetrics implements AutoCloseable {
         Gauge.builder("platoon.tun.frame.segments.max", c, x -> x.maxSegmentsPerFrame.get())
                 .description("Most IP packets seen in one tun frame").register(registry);
         Gauge.builder("platoon.udp.gro.batch.datagrams.max", t, TransportCounters::receiveMaxBatch)
-                .description("Most datagrams seen in one receive batch").register(registry);
+                .description("Most datagrams seen in one receive wake-up").register(registry);
     }
 
     private void bindSummaries() {
@@ -158,7 +158,7 @@ public final class DeviceMetrics implements AutoCloseable {
                 .add("platoon_tun_train_segments", "IP packets per coalesced train written to tun (count = trains)",
                         () -> coalesced(sources, GroCoalescer::trainsOut),
                         () -> coalesced(sources, GroCoalescer::segmentsInTrains))
-                .add("platoon_udp_gro_batch_datagrams", "Datagrams per UDP receive batch (GRO/recvmmsg)",
+                .add("platoon_udp_gro_batch_datagrams", "Datagrams per UDP receive wake-up (up to 16 recvmsg, each one datagram or a GRO batch)",
                         t.receiveBatches::sum, t.receiveDatagrams::sum)
                 .add("platoon_udp_gso_send_datagrams", "Datagrams per UDP_SEGMENT send",
                         t.gsoTrainsSent::sum, t.gsoSegmentsSent::sum);
