@@ -20,8 +20,8 @@ import dev.platoon.core.transport.UdpOptions;
  * for each contender and each flood kind ({@link Flooder}: junk, valid-MAC1 initiations), first the
  * flood alone — the receiver's CPU per flooded datagram and the datagrams its kernel dropped because
  * the socket's receive buffer was full — then one iperf3 TCP stream under the same flood as a share of
- * the same stream without it. One unrecorded round first (compilation), then medians of N runs,
- * alternating contenders. CPU is the receiving process's, JIT and GC threads included. Needs root;
+ * the same stream without it. Each contender and run gets a fresh tunnel, a short unrecorded round
+ * first (compilation), then both floods; medians of N runs, alternating contenders. CPU is the receiving process's, JIT and GC threads included. Needs root;
  * prints a markdown table for docs/benchmarks.md.
  *
  * <p>usage: {@code FloodBench [--wakeups 1,16,64] [--also wireguard-go,...] [--rate N] [--seconds S] [--runs N]}:
@@ -61,44 +61,39 @@ public final class FloodBench {
         CpuInfo cpu = CpuInfo.read();
         System.out.println("CPU: " + cpu.model() + " (" + cpu.notableFlags() + "), "
                 + Runtime.getRuntime().availableProcessors() + " CPUs");
-        Map<String, Contender> contenders = new LinkedHashMap<>();
+        // What to start, by label: platoon at each receive limit, then the other contenders.
+        Map<String, java.util.concurrent.Callable<Contender>> makers = new LinkedHashMap<>();
+        for (int n : wakeups) {
+            String name = "platoon, " + n + " per wake-up" + (n == UdpOptions.RECEIVE_MESSAGES_PER_WAKEUP
+                    ? " (default)" : "");
+            makers.put(name, () -> new Contenders.WireGuardPair(name, null, TunnelBed.create("pt-flood"),
+                    Map.of("JDK_JAVA_OPTIONS", "-Dplatoon.udp.messagesPerWakeup=" + n)));
+        }
+        for (String name : others) {
+            makers.put(Contenders.label(name, options), () -> Contenders.create(name, options));
+        }
         Map<String, List<Row>> rows = new LinkedHashMap<>();
-        try {
-            for (int n : wakeups) {
-                String name = "platoon, " + n + " per wake-up" + (n == UdpOptions.RECEIVE_MESSAGES_PER_WAKEUP
-                        ? " (default)" : "");
-                Contender c = new Contenders.WireGuardPair(name, null, TunnelBed.create("pt-flood"),
-                        Map.of("JDK_JAVA_OPTIONS", "-Dplatoon.udp.messagesPerWakeup=" + n));
-                contenders.put(name, c);
-                c.start();
-                addAttacker(c);
-            }
-            for (String name : others) {
-                Contender c = Contenders.create(name, options);
-                contenders.put(Contenders.label(name, options), c);
-                c.start();
-                addAttacker(c);
-            }
-            // One unrecorded round of each flood: the JIT's compile time is not the flood's cost.
-            for (String kind : List.of("junk", "initiation")) {
-                for (Contender c : contenders.values()) {
-                    flood(((Contenders.WireGuardPair) c).bed(), kind, rate, seconds);
+        for (int run = 0; run < runs; run++) {
+            for (Map.Entry<String, java.util.concurrent.Callable<Contender>> m : makers.entrySet()) {
+                // A fresh tunnel per contender and run: every measurement falls in its first session
+                // (a flood of initiations can starve the legitimate rekey, which is not what this measures).
+                try (Contender c = m.getValue().call()) {
+                    c.start();
+                    addAttacker(c);
+                    TunnelBed bed = ((Contenders.WireGuardPair) c).bed();
+                    // Unrecorded: a short flood of each kind and a stream, so the JIT's work is not counted.
+                    flood(bed, "junk", rate, 2);
+                    flood(bed, "initiation", rate, 2);
                     tcpGbps(c, 2);
-                }
-            }
-            for (int run = 0; run < runs; run++) {
-                for (String kind : List.of("junk", "initiation")) {
-                    for (Map.Entry<String, Contender> e : contenders.entrySet()) {
-                        Row r = measure((Contenders.WireGuardPair) e.getValue(), kind, rate, seconds);
+                    for (String kind : List.of("junk", "initiation")) {
+                        Row r = measure((Contenders.WireGuardPair) c, kind, rate, seconds);
                         System.out.printf(Locale.ROOT, "run %d %s %s: %.2f µs CPU/datagram, kernel dropped %.1f %%,"
-                                        + " TCP under flood %.2f of idle%n", run + 1, e.getKey(), kind,
-                                r.cpuMicrosPerDatagram(), 100 * r.kernelDropShare(), r.tcpShare());
-                        rows.computeIfAbsent(e.getKey() + "|" + kind, k -> new ArrayList<>()).add(r);
+                                        + " TCP under flood %.2f of idle, %.0f sent/s%n", run + 1, m.getKey(), kind,
+                                r.cpuMicrosPerDatagram(), 100 * r.kernelDropShare(), r.tcpShare(), r.sentPerSecond());
+                        rows.computeIfAbsent(m.getKey() + "|" + kind, k -> new ArrayList<>()).add(r);
                     }
                 }
             }
-        } finally {
-            contenders.values().forEach(Contender::close);
         }
         System.out.printf(Locale.ROOT, "%n| contender | flood (%d/s, %d s) | receiver CPU µs per flooded datagram |"
                 + " kernel receive-buffer drops | TCP 1 stream under flood ÷ idle | flood sent/s |%n"
