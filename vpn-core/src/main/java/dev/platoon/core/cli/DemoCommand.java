@@ -19,6 +19,8 @@ final class DemoCommand implements CliCommand {
             .option(OptionSpec.number("--seconds", "N", 1, 30, "Length of the TCP transfer, 1-30 s (default: 5)."));
 
     private int seconds;
+    private boolean havePing;
+    private boolean haveIperf;
     private PrintWriter out;
     private PrintWriter err;
 
@@ -37,48 +39,82 @@ final class DemoCommand implements CliCommand {
             return 1;
         }
         if (!Shell.onPath("ip")) {
-            err.println("platoon demo: needs the 'ip' tool (Debian package iproute2)");
+            err.println("platoon demo: needs the 'ip' tool, which is not installed: apt-get install iproute2"
+                    + " (Debian, Ubuntu) or dnf install iproute (Fedora); ./platoon demo installs it by itself");
             return 1;
         }
+        havePing = Shell.onPath("ping");
+        haveIperf = Shell.onPath("iperf3");
         say("platoon demo: two namespaces joined by a veth pair (192.0.2.1 <-> 192.0.2.2),");
         say("  one platoon in each, tunnel 100.64.0.1 <-> 100.64.0.2 and fd00:64::1 <-> fd00:64::2.");
+        if (!havePing) {
+            say("  ping is not installed (Debian: iputils-ping): platoon sends its own ICMP echo requests.");
+        }
+        if (!haveIperf) {
+            say("  iperf3 is not installed: platoon's built-in TCP transfer measures the tunnel instead.");
+        }
         try (TunnelBed bed = TunnelBed.create("platoon-demo")) {
-            bed.writeConfig(bed.a, true, List.of());
-            bed.writeConfig(bed.b, true, List.of());
-            bed.startPlatoon(bed.a, List.of());
-            bed.startPlatoon(bed.b, List.of());
-            bed.awaitUp(bed.a, Duration.ofSeconds(30));
-            bed.awaitUp(bed.b, Duration.ofSeconds(30));
-            say("[1/4] both interfaces are up: " + bed.a.ifname + " in " + bed.a.namespace + ", "
-                    + bed.b.ifname + " in " + bed.b.namespace);
-            long t0 = System.nanoTime();
-            if (!bed.ping(bed.a, false, Duration.ofSeconds(15))) {
-                err.println("platoon demo: no IPv4 ping answer through the tunnel; logs: " + bed.workDir());
-                return 1;
+            String failure;
+            try {
+                failure = runIn(bed);
+            } catch (Exception e) {
+                failure = Main.oneLine(e);
             }
-            say(String.format("[2/4] handshake done and IPv4 ping answered in %.0f ms",
-                    (System.nanoTime() - t0) / 1e6));
-            if (!bed.ping(bed.a, true, Duration.ofSeconds(10))) {
-                err.println("platoon demo: no IPv6 ping answer through the tunnel");
-                return 1;
+            if (failure == null) {
+                say("platoon demo: done; removing namespaces and interfaces.");
+                return 0;
             }
-            say("[3/4] IPv6 ping answered");
-            boolean ok = Shell.onPath("iperf3") ? iperf(bed) : builtInTransfer(bed);
-            if (!ok) {
-                return 1;
-            }
-            say("[4/4] train counters:");
-            for (TunnelBed.Side side : List.of(bed.a, bed.b)) {
-                Shell.Result show = bed.net.exec(side.namespace, Duration.ofSeconds(20),
-                        JavaCommand.platoon(List.of("show", side.ifname)).toArray(String[]::new));
-                show.stdout().lines().forEach(l -> say("    " + l));
-            }
-            say("platoon demo: done; removing namespaces and interfaces.");
-            return 0;
+            err.println("platoon demo: " + failure);
+            DemoLogs.keep(bed, err);
+            return 1;
         }
     }
 
-    private boolean iperf(TunnelBed bed) throws Exception {
+    /** The demo's steps; null when all went well, else what failed. */
+    private String runIn(TunnelBed bed) throws Exception {
+        bed.writeConfig(bed.a, true, List.of());
+        bed.writeConfig(bed.b, true, List.of());
+        bed.startPlatoon(bed.a, List.of());
+        bed.startPlatoon(bed.b, List.of());
+        bed.awaitUp(bed.a, Duration.ofSeconds(30));
+        bed.awaitUp(bed.b, Duration.ofSeconds(30));
+        say("[1/4] both interfaces are up: " + bed.a.ifname + " in " + bed.a.namespace + ", "
+                + bed.b.ifname + " in " + bed.b.namespace);
+        long t0 = System.nanoTime();
+        if (!ping(bed, false, Duration.ofSeconds(15))) {
+            return "no IPv4 ping answer through the tunnel";
+        }
+        say(String.format("[2/4] handshake done and IPv4 ping answered in %.0f ms",
+                (System.nanoTime() - t0) / 1e6));
+        if (!ping(bed, true, Duration.ofSeconds(10))) {
+            return "no IPv6 ping answer through the tunnel";
+        }
+        say("[3/4] IPv6 ping answered");
+        String transferFailure = haveIperf ? iperf(bed) : builtInTransfer(bed);
+        if (transferFailure != null) {
+            return transferFailure;
+        }
+        say("[4/4] train counters:");
+        for (TunnelBed.Side side : List.of(bed.a, bed.b)) {
+            Shell.Result show = bed.net.exec(side.namespace, Duration.ofSeconds(20),
+                    JavaCommand.platoon(List.of("show", side.ifname)).toArray(String[]::new));
+            show.stdout().lines().forEach(l -> say("    " + l));
+        }
+        return null;
+    }
+
+    /** ping when installed, else platoon's own ICMP echo ({@link EchoCommand}) in side a's namespace. */
+    private boolean ping(TunnelBed bed, boolean ipv6, Duration timeout) {
+        if (havePing) {
+            return bed.ping(bed.a, ipv6, timeout);
+        }
+        String target = ipv6 ? bed.b.tunnel6 : bed.b.tunnel4;
+        List<String> echo = JavaCommand.platoon(List.of("echo", "--address", target,
+                "--timeout", String.valueOf(timeout.toSeconds())));
+        return bed.net.exec(bed.a.namespace, timeout.plusSeconds(10), echo.toArray(String[]::new)).ok();
+    }
+
+    private String iperf(TunnelBed bed) throws Exception {
         say("      TCP through the tunnel with iperf3 for " + seconds + " s ...");
         Process server = bed.net.start(bed.b.namespace,
                 List.of("iperf3", "-s", "-1", "-B", bed.b.tunnel4), bed.workDir().resolve("iperf3-server.log"));
@@ -106,16 +142,15 @@ final class DemoCommand implements CliCommand {
         server.waitFor(10, TimeUnit.SECONDS);
         out.println();
         if (summary == null) {
-            err.println("platoon demo: iperf3 through the tunnel gave no result");
-            return false;
+            return "iperf3 through the tunnel gave no result";
         }
         say("      result: " + summary.strip().replaceAll("\\s+", " "));
-        return true;
+        return null;
     }
 
-    private boolean builtInTransfer(TunnelBed bed) throws Exception {
+    private String builtInTransfer(TunnelBed bed) throws Exception {
         long bytes = 256L << 20;
-        say("      iperf3 is not installed; a built-in TCP transfer of " + (bytes >> 20) + " MiB instead ...");
+        say("      a built-in TCP transfer of " + (bytes >> 20) + " MiB through the tunnel ...");
         Process recv = bed.net.start(bed.b.namespace, JavaCommand.platoon(List.of("transfer", "recv",
                 "--address", bed.b.tunnel4)), bed.workDir().resolve("recv.log"));
         dev.platoon.core.demo.Waits.until(Duration.ofSeconds(15), "transfer receiver",
@@ -144,7 +179,7 @@ final class DemoCommand implements CliCommand {
         String received = java.nio.file.Files.readString(bed.workDir().resolve("recv.log"));
         say("      sent:     " + result);
         say("      received: " + received.lines().filter(l -> l.startsWith("bytes=")).findFirst().orElse("?"));
-        return ok;
+        return ok ? null : "the built-in transfer through the tunnel failed";
     }
 
     private void say(String line) {

@@ -72,6 +72,7 @@ public final class Main {
         commands.add(new PubKeyCommand());
         commands.add(NewKeyCommand.genPsk());
         commands.add(new TransferCommand());
+        commands.add(new EchoCommand());
         commands.add(new HelpCommand(TOP, commands));
         return commands;
     }
