@@ -293,11 +293,13 @@ public final class Device implements AutoCloseable {
             if (iface.privateKey().isEmpty()) {
                 throw new DeviceException(name + ": the configuration has no PrivateKey");
             }
-            mtu = iface.mtu().orElse(DEFAULT_MTU);
             LongSupplier nanoClock = System::nanoTime;
             ProtocolTimings timings = options.timings();
             identity = new StaticIdentity(iface.privateKey().get().bytes());
             List<ResolvedPeer> peers = resolvePeers(config.peers());
+            Host host = Host.system();
+            mtu = iface.mtu().isPresent() ? iface.mtu().getAsInt() : LinkMtu.choose(host, peers.stream()
+                    .filter(p -> p.endpoint != null).map(p -> p.endpoint.getAddress()).toList());
 
             requirePortFree(iface.listenPort().orElse(0)); // before anything is made
             QueueLoops.ensureEpoll();
@@ -329,7 +331,6 @@ public final class Device implements AutoCloseable {
             for (int i = 0; i < queues; i++) {
                 inbound.add(new InboundPath(worker.indexTable(), routes, worker, timings, counters, nanoClock));
             }
-            Host host = Host.system();
             routing = PolicyRouting.plan(name, iface, config.peers(), host); // the mark is needed before binding
             dns = DnsConfig.of(name, iface, host);
             UdpOptions udp = UdpOptions.defaults().withFwmark(routing.fwmark());
@@ -354,7 +355,7 @@ public final class Device implements AutoCloseable {
                 q.start().syncUninterruptibly();
             }
 
-            configureLink(iface.addresses());
+            configureLink(iface.addresses(), host);
 
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "platoon-timers-" + name);
@@ -396,18 +397,21 @@ public final class Device implements AutoCloseable {
             }
         }
 
-        private void configureLink(List<InterfaceAddress> addresses) throws DeviceException {
+        /** Over netlink, announced as the {@code ip} commands wg-quick runs for the same. */
+        private void configureLink(List<InterfaceAddress> addresses, Host host) throws DeviceException {
             LinkConfig link = new LinkConfig(name);
             try {
-                link.mtu(mtu);
                 try {
                     link.noLinkLocalAddress();
                 } catch (TunException noIpv6) {
                     LOG.fine(name + ": IPv6 link-local address left to the kernel: " + oneLine(noIpv6));
                 }
                 for (InterfaceAddress a : addresses) {
+                    host.log("[#] ip -" + (a.toString().contains(":") ? "6" : "4") + " address add " + a + " dev " + name);
                     link.addAddress(a.toString());
                 }
+                host.log("[#] ip link set mtu " + mtu + " up dev " + name);
+                link.mtu(mtu);
                 link.up();
             } catch (TunException e) {
                 throw new DeviceException(name + ": " + oneLine(e), e);
