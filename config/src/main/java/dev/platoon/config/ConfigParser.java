@@ -192,8 +192,6 @@ public final class ConfigParser {
     private void finish() {
         if (iface == null) {
             error(peers.isEmpty() ? 1 : peers.getFirst().headerLine, "no [Interface] section");
-        } else if (mode == ParseMode.WG_QUICK && !iface.privateKeySeen) {
-            error(iface.headerLine, "[Interface] has no PrivateKey (wg-quick needs one)");
         }
         Map<WgKey, Integer> seen = new HashMap<>();
         for (PeerBuilder peer : peers) {

@@ -98,6 +98,10 @@ final class UpCommand implements CliCommand {
             device.close();
             return 1;
         }
+        if (!device.hasPrivateKey()) {
+            err.println("platoon: warning: " + name + " has no private key: no handshake completes until"
+                    + " 'wg set " + name + " private-key FILE'");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Hooks.run("PreDown", iface.preDown(), name, err);

@@ -63,7 +63,6 @@ public final class Device implements AutoCloseable {
     private final LoadWatch loadWatch;
     private final AllowedIps<Peer> routes;
     private final ScheduledExecutorService timer;
-    private final StaticIdentity identity;
     private final DataPathCounters counters;
     private final TransportCounters transportCounters;
     private final int mtu;
@@ -87,7 +86,6 @@ public final class Device implements AutoCloseable {
         this.loadWatch = b.loadWatch;
         this.routes = b.routes;
         this.timer = b.timer;
-        this.identity = b.identity;
         this.counters = b.counters;
         this.transportCounters = b.transportCounters;
         this.mtu = b.mtu;
@@ -129,7 +127,7 @@ public final class Device implements AutoCloseable {
                 p.presharedKey().ifPresent(k -> psks.put(p.publicKey().toBase64(), k.bytes()));
             }
             try {
-                control = new DeviceUapi(this, config.iface().privateKey().get().bytes(),
+                control = new DeviceUapi(this, config.iface().privateKey().map(k -> k.bytes()).orElse(null),
                         routing.fwmark(), psks); // the mark the sockets really carry (full tunnel may pick one)
                 uapi = UapiServer.start(name, control);
             } catch (IOException e) {
@@ -209,8 +207,27 @@ public final class Device implements AutoCloseable {
         return routes;
     }
 
+    /** Our static key pair: the worker's, which {@code wg set NAME private-key} replaces. */
     public StaticIdentity identity() {
-        return identity;
+        return worker.identity();
+    }
+
+    /** Whether the interface has a private key (a file may leave it to PostUp's {@code wg set}). */
+    public boolean hasPrivateKey() {
+        return control == null || control.hasPrivateKey();
+    }
+
+    /**
+     * Takes a new static key pair; returns the one replaced, which the caller closes after re-creating
+     * the peers (their handshake state holds the old one).
+     */
+    StaticIdentity replaceIdentity(byte[] privateKey) {
+        return worker.replaceIdentity(new StaticIdentity(privateKey));
+    }
+
+    /** Marks every UDP socket with {@code mark} (SO_MARK; 0 clears it), as {@code wg set NAME fwmark}. */
+    void setFwmark(int mark) throws IOException {
+        bind.setFwmark(mark);
     }
 
     public DataPathCounters counters() {
@@ -259,7 +276,7 @@ public final class Device implements AutoCloseable {
         bind.close();
         loops.close();
         worker.close();
-        identity.close();
+        worker.identity().close();
     }
 
     /** What {@link #up} has made so far, so a failure can undo exactly that. */
@@ -290,12 +307,12 @@ public final class Device implements AutoCloseable {
 
         void build(WgConfig config, DeviceOptions options) throws DeviceException {
             var iface = config.iface();
-            if (iface.privateKey().isEmpty()) {
-                throw new DeviceException(name + ": the configuration has no PrivateKey");
-            }
             LongSupplier nanoClock = System::nanoTime;
             ProtocolTimings timings = options.timings();
-            identity = new StaticIdentity(iface.privateKey().get().bytes());
+            // No PrivateKey (wg-quick allows it; PostUp may run wg set NAME private-key FILE): a throwaway
+            // key pair until one is set, which no peer knows, so no handshake completes with it.
+            identity = iface.privateKey().isPresent() ? new StaticIdentity(iface.privateKey().get().bytes())
+                    : StaticIdentity.generate();
             List<ResolvedPeer> peers = resolvePeers(config.peers());
             Host host = Host.system();
             mtu = iface.mtu().isPresent() ? iface.mtu().getAsInt() : LinkMtu.choose(host, peers.stream()

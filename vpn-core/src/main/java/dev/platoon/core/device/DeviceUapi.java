@@ -18,22 +18,29 @@ import dev.platoon.core.uapi.UapiSnapshot;
  * the UAPI server; this class also takes the device's configuration lock so that a snapshot never
  * sees half of a set.
  *
- * <p>What a running platoon refuses (errno -22, nothing applied): a different private key or listen
- * port, or a different fwmark — each needs new sockets or new handshakes for every peer; restart the
- * interface instead. A preshared key change re-creates that peer (its session restarts).
+ * <p>Like wireguard-go, a new private key applies live: every peer is re-created with its endpoint,
+ * keepalive, preshared key and allowed IPs (their sessions end; traffic starts new handshakes with the
+ * new key), and a peer whose public key is now our own is removed. A new fwmark re-marks the sockets.
+ * A new listen port is refused (errno -22, nothing applied): restart the interface for that. A preshared
+ * key change re-creates that peer (its session restarts).
  */
 final class DeviceUapi implements UapiDevice {
     private final Device device;
-    private final byte[] privateKey;
-    private final int fwmark;
+    /** All zeros while the interface has none (the snapshot then shows no private_key). */
+    private byte[] privateKey;
+    private int fwmark;
     /** Preshared keys by public key (base64): the peer keeps its PSK inside its handshake state only. */
     private final java.util.Map<String, byte[]> presharedKeys = new java.util.HashMap<>();
 
     DeviceUapi(Device device, byte[] privateKey, int fwmark, java.util.Map<String, byte[]> presharedKeys) {
         this.device = device;
-        this.privateKey = privateKey.clone();
+        this.privateKey = privateKey == null ? new byte[32] : privateKey.clone();
         this.fwmark = fwmark;
         this.presharedKeys.putAll(presharedKeys);
+    }
+
+    synchronized boolean hasPrivateKey() {
+        return nullIfZero(privateKey) != null;
     }
 
     private static String id(byte[] publicKey) {
@@ -63,17 +70,21 @@ final class DeviceUapi implements UapiDevice {
     @Override
     public synchronized void apply(UapiSetRequest request) throws UapiException {
         // Validate everything the device cannot change before changing anything.
-        if (request.privateKey() != null && !Arrays.equals(request.privateKey(), privateKey)) {
-            throw new UapiException(UapiErrno.INVALID,
-                    "changing the private key of a running interface is not supported; restart it");
-        }
         if (request.listenPort().isPresent() && request.listenPort().getAsInt() != device.listenPort()) {
             throw new UapiException(UapiErrno.INVALID,
                     "changing the listen port of a running interface is not supported; restart it");
         }
         if (request.fwmark().isPresent() && request.fwmark().getAsLong() != Integer.toUnsignedLong(fwmark)) {
-            throw new UapiException(UapiErrno.INVALID,
-                    "changing the fwmark of a running interface is not supported; restart it");
+            int mark = (int) request.fwmark().getAsLong();
+            try {
+                device.setFwmark(mark);
+            } catch (java.io.IOException e) {
+                throw new UapiException(UapiErrno.PORT_IN_USE, e.getMessage());
+            }
+            fwmark = mark;
+        }
+        if (request.privateKey() != null && !Arrays.equals(request.privateKey(), privateKey)) {
+            replacePrivateKey(request.privateKey());
         }
         byte[] ownPublic = device.identity().publicKey();
         if (request.replacePeers()) {
@@ -96,17 +107,7 @@ final class DeviceUapi implements UapiDevice {
             if (peer != null && change.presharedKey() != null
                     && !Arrays.equals(nullIfZero(change.presharedKey()), presharedKey(peer))) {
                 // The PSK is part of the handshake state: a new PSK means a new peer object.
-                List<IpPrefix> keep = device.routes().entries(peer);
-                var endpoint = peer.endpoint();
-                int keepalive = peer.timers().persistentKeepalive();
-                removePeer(change.publicKey());
-                peer = device.worker().addPeer(change.publicKey(), nullIfZero(change.presharedKey()));
-                rememberPsk(change.publicKey(), nullIfZero(change.presharedKey()));
-                peer.updateEndpoint(endpoint);
-                peer.setPersistentKeepalive(keepalive);
-                for (IpPrefix prefix : keep) {
-                    device.routes().insert(prefix, peer);
-                }
+                peer = recreate(peer, nullIfZero(change.presharedKey()));
             }
             if (peer == null) {
                 byte[] psk = change.presharedKey() == null ? null : nullIfZero(change.presharedKey());
@@ -133,6 +134,46 @@ final class DeviceUapi implements UapiDevice {
                 }
             }
         }
+    }
+
+    /**
+     * A new static key pair: the worker takes it, then every peer is re-created (its handshake state
+     * holds the old key), and the old key pair is wiped. All zeros removes the key: a throwaway pair
+     * then, which no peer knows.
+     */
+    private void replacePrivateKey(byte[] key) {
+        byte[] next = nullIfZero(key) == null ? dev.platoon.crypto.Keys.generatePrivateKey() : key;
+        var previous = device.replaceIdentity(next);
+        byte[] ownPublic = device.identity().publicKey();
+        for (Peer p : List.copyOf(device.worker().peers())) {
+            if (Arrays.equals(p.publicKey(), ownPublic)) {
+                removePeer(p.publicKey()); // wireguard-go: a peer that is now ourselves goes
+            } else {
+                recreate(p, presharedKey(p));
+            }
+        }
+        previous.close();
+        Arrays.fill(privateKey, (byte) 0);
+        privateKey = key.clone();
+    }
+
+    /** Replaces a peer by a new one with the same settings and this preshared key: its session ends. */
+    private Peer recreate(Peer old, byte[] psk) {
+        byte[] publicKey = old.publicKey();
+        List<IpPrefix> keep = device.routes().entries(old);
+        var endpoint = old.endpoint();
+        int keepalive = old.timers().persistentKeepalive();
+        removePeer(publicKey);
+        Peer peer = device.worker().addPeer(publicKey, psk);
+        rememberPsk(publicKey, psk);
+        if (endpoint != null) {
+            peer.updateEndpoint(endpoint);
+        }
+        peer.setPersistentKeepalive(keepalive);
+        for (IpPrefix prefix : keep) {
+            device.routes().insert(prefix, peer);
+        }
+        return peer;
     }
 
     private void rememberPsk(byte[] publicKey, byte[] psk) {

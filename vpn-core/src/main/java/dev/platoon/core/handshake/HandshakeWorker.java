@@ -45,7 +45,7 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
     public static final long UNDER_LOAD_AFTER_NANOS = 1_000_000_000L;
     public static final int DEFAULT_MTU = 1420;
 
-    private final StaticIdentity identity;
+    private volatile StaticIdentity identity;
     private final DatagramSender sender;
     private final ProtocolTimings timings;
     private final LongSupplier nanoClock;
@@ -53,7 +53,7 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
     private final IndexTable<IndexEntry> indexTable = new IndexTable<>();
     private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
     private final HandshakeCounters counters = new HandshakeCounters();
-    private final HandshakeMessages messages;
+    private volatile HandshakeMessages messages;
     private final ThreadLocal<StagedSender> stagedSenders;
 
     private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
@@ -94,6 +94,19 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
     /** Adds (or returns the existing) peer for a public key. */
     public Peer addPeer(byte[] publicKey, byte[] presharedKeyOrNull) {
         return peers.computeIfAbsent(key(publicKey), k -> new Peer(publicKey, presharedKeyOrNull, this));
+    }
+
+    /**
+     * Takes a new static key pair ({@code wg set NAME private-key FILE}). Peers made before keep the old
+     * one in their handshake state: the caller removes and re-adds them, which starts new handshakes.
+     * Returns the identity replaced, for the caller to close once its peers are gone.
+     */
+    public StaticIdentity replaceIdentity(StaticIdentity next) {
+        StaticIdentity previous = identity;
+        identity = next;
+        messages = new HandshakeMessages(next, new CookieChecker(next), new RateLimiter(nanoClock),
+                indexTable, this::peer, sender, nanoClock, counters);
+        return previous;
     }
 
     /** Removes a peer and wipes its keys; the caller also removes its allowed IPs. */

@@ -159,6 +159,17 @@ public final class UdpBind implements AutoCloseable {
         return String.valueOf(t.getMessage());
     }
 
+    /** Sets SO_MARK on every socket ({@code wg set NAME fwmark N}, live); 0 clears it. Needs CAP_NET_ADMIN. */
+    public void setFwmark(int mark) throws IOException {
+        for (EpollDatagramChannel ch : channels) {
+            try {
+                ch.config().setOption(MARK, mark);
+            } catch (ChannelException e) {
+                throw new IOException("cannot set SO_MARK=" + Integer.toUnsignedString(mark) + ": " + rootMessage(e), e);
+            }
+        }
+    }
+
     /** The port all channels are bound to. */
     public int localPort() {
         return port;
