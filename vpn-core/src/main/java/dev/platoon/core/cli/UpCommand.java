@@ -105,6 +105,9 @@ final class UpCommand implements CliCommand {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Hooks.run("PreDown", iface.preDown(), name, err);
+            if (iface.saveConfig()) {
+                saveConfig(device, file, wg, err);
+            }
             if (metricsToClose != null) {
                 metricsToClose.close();
             }
@@ -126,6 +129,28 @@ final class UpCommand implements CliCommand {
         Daemon.writePidFile(files, name);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * SaveConfig = true, on the way down: the file as it is now (a reload may have changed it; the one
+     * from up when it no longer parses) with the running key and peers. A failure is one line; the
+     * teardown goes on.
+     */
+    private static void saveConfig(Device device, Path file, WgConfig fromUp, PrintWriter err) {
+        WgConfig current = fromUp;
+        try {
+            current = dev.platoon.config.ConfigParser.parse(file);
+        } catch (ConfigException | RuntimeException e) {
+            err.println("platoon: warning: " + file + " no longer reads (" + Main.oneLine(e)
+                    + "); saving with its keys from up");
+        }
+        err.println("[#] saving the running configuration to " + file + " (SaveConfig = true)");
+        try {
+            device.saveConfig(current);
+        } catch (java.io.IOException | RuntimeException e) {
+            err.println("platoon: " + device.name() + ": SaveConfig: cannot write " + file + ": " + Main.oneLine(e));
+        }
+        err.flush();
     }
 
     /** SIGHUP re-reads the file the interface came from and syncs the peers (sessions live on). */

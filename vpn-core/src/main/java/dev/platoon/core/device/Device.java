@@ -160,6 +160,18 @@ public final class Device implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code SaveConfig = true}: writes the running private key and peers, with {@code fileConfig}'s
+     * wg-quick keys, over the file the interface came from (mode 0600, atomically), as wg-quick does on
+     * {@code down}.
+     */
+    public void saveConfig(WgConfig fileConfig) throws IOException {
+        if (control == null) {
+            return;
+        }
+        dev.platoon.config.ConfigWriter.writeFile(SavedConfig.of(fileConfig, control.snapshot()), configFile);
+    }
+
     /** Writes what platoon show prints, atomically (write a temp file, rename). */
     void writeStatus() {
         try {
