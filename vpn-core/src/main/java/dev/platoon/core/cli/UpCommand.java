@@ -104,6 +104,7 @@ final class UpCommand implements CliCommand {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            notifySystemd("STOPPING=1", err);
             Hooks.run("PreDown", iface.preDown(), name, err);
             if (iface.saveConfig()) {
                 saveConfig(device, file, wg, err);
@@ -127,6 +128,8 @@ final class UpCommand implements CliCommand {
                 + (metricsToClose == null ? "" : ", metrics at http://" + metricsAt + "/metrics"));
         err.flush();
         Daemon.writePidFile(files, name);
+        // Under systemd (Type=notify): the interface serves now, units ordered after this one may start.
+        notifySystemd("READY=1\nSTATUS=" + name + " is up\nMAINPID=" + ProcessHandle.current().pid(), err);
         stopped.await();
         return 0;
     }
@@ -151,6 +154,15 @@ final class UpCommand implements CliCommand {
             err.println("platoon: " + device.name() + ": SaveConfig: cannot write " + file + ": " + Main.oneLine(e));
         }
         err.flush();
+    }
+
+    private static void notifySystemd(String state, PrintWriter err) {
+        try {
+            SystemdNotify.notifyIfAsked(state);
+        } catch (java.io.IOException e) {
+            err.println("platoon: warning: " + e.getMessage());
+            err.flush();
+        }
     }
 
     /** SIGHUP re-reads the file the interface came from and syncs the peers (sessions live on). */
