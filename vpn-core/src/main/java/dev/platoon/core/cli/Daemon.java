@@ -59,6 +59,7 @@ final class Daemon {
         List<String> args = new ArrayList<>(List.of("up", "--foreground"));
         args.addAll(extraArgs);
         args.add(config.toString());
+        LogFollower follower = new LogFollower(log); // the child's [#] lines and warnings, shown here too
         List<String> cmd = new ArrayList<>(List.of("setsid"));
         cmd.addAll(JavaCommand.platoon(args));
         Process child = new ProcessBuilder(cmd)
@@ -69,12 +70,16 @@ final class Daemon {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (true) {
             Optional<ProcessHandle> up = running(files, name);
+            follower.printNewLines(err, Daemon::isUpLine);
             if (up.isPresent() && up.get().pid() == child.pid()) {
+                follower.printNewLines(err, Daemon::isUpLine);
                 out.println("platoon: " + name + " is up (pid " + child.pid() + ", log " + log + ")");
                 return 0;
             }
             if (!child.isAlive()) {
-                err.println(lastError(log, name));
+                String last = lastError(log, name);
+                follower.printNewLines(err, last::equals);
+                err.println(last);
                 return 1;
             }
             long left = deadline - System.nanoTime();
@@ -95,8 +100,18 @@ final class Daemon {
         return 1;
     }
 
-    private static String lastError(Path log, String name) throws IOException {
-        List<String> lines = Files.readAllLines(log);
+    /** The child's "is up" line: the parent prints its own, shorter one with the pid and the log. */
+    private static boolean isUpLine(String line) {
+        return line.startsWith("platoon: ") && line.contains(" is up: ");
+    }
+
+    private static String lastError(Path log, String name) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(log);
+        } catch (IOException e) {
+            return "platoon: " + name + " failed to start; see " + log;
+        }
         for (int i = lines.size() - 1; i >= 0; i--) {
             if (lines.get(i).startsWith("platoon")) {
                 return lines.get(i);

@@ -30,10 +30,14 @@ final class DownCommand implements CliCommand {
         }
         // SIGTERM: the process tears down its routes, addresses and device, runs PreDown/PostDown.
         ProcessHandle p = process.get();
+        // A detached interface logs its teardown ([#] lines, hooks): show it here, as wg-quick down does.
+        LogFollower follower = new LogFollower(InterfaceFiles.system().logFile(name));
         p.destroy();
         try {
             p.onExit().get(GRACE_SECONDS, TimeUnit.SECONDS);
+            follower.printNewLines(err, line -> false);
         } catch (java.util.concurrent.TimeoutException e) {
+            follower.printNewLines(err, line -> false);
             err.println("platoon: " + name + " (pid " + p.pid()
                     + ") did not stop within " + GRACE_SECONDS + " s");
             return 1;
