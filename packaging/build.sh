@@ -81,14 +81,17 @@ OUT="$(readlink -f "$OUT")"
 WORK="$(mktemp -d "$OUT/.work.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-# The version of the jar being packaged, from Maven's pom.properties inside it (0.1.0-SNAPSHOT);
-# jpackage and dpkg want numbers only (0.1.0).
+# The version of the jar being packaged, from Maven's pom.properties inside it (0.1.0-SNAPSHOT), which
+# is also what `platoon --version` prints: the artifacts carry it whole. jpackage wants numbers only
+# (0.1.0) for its own metadata; the .deb's Version is the Maven version in Debian's spelling, where "~"
+# sorts before the release (0.1.0~SNAPSHOT < 0.1.0).
 (cd "$WORK" && "$JDK/bin/jar" --extract --file "$JAR" META-INF/maven/dev.platoon/platoon-vpn-core/pom.properties) \
   2>/dev/null || die "$JAR is not a whole jar (is a build writing it right now?)"
 MAVEN_VERSION=$(sed -n 's/^version=//p' "$WORK/META-INF/maven/dev.platoon/platoon-vpn-core/pom.properties" | tr -d '\r')
 [ -n "$MAVEN_VERSION" ] || die "no Maven version in $JAR"
 VERSION=$(echo "$MAVEN_VERSION" | sed -n 's/^\([0-9][0-9]*\(\.[0-9][0-9]*\)\{0,2\}\).*/\1/p')
 [ -n "$VERSION" ] || die "the Maven version '$MAVEN_VERSION' does not start with a number"
+DEB_VERSION=$(echo "$MAVEN_VERSION" | tr -- '-' '~')
 
 # --- the modules ------------------------------------------------------------------------------------
 # -summary lists every module the jar uses directly; --print-module-deps would fold java.logging into
@@ -143,7 +146,7 @@ fi
 # The tarball's README (how to run it, and what it needs from the system: libcrypto for the native
 # cipher, which the .deb declares as a dependency instead); only the tarball carries it.
 install -m 0644 "$HERE/tarball-README.txt" "$IMAGE/README.txt"
-TARBALL="$OUT/platoon-$VERSION-linux-x64.tar.gz"
+TARBALL="$OUT/platoon-$MAVEN_VERSION-linux-x64.tar.gz"
 tar -C "$WORK/image" --owner=0 --group=0 -czf "$TARBALL" platoon
 rm "$IMAGE/README.txt"
 echo "$TARBALL"
@@ -153,7 +156,12 @@ echo "$TARBALL"
 # jpackage cannot see that library in the image, so it is declared here and lands after the
 # dependencies jpackage finds itself. Debian 12 and Ubuntu 22.04 call the package libssl3, Debian 13
 # and Ubuntu 24.04 libssl3t64 (the 64-bit time_t rename), Debian 11 and Ubuntu 20.04 libssl1.1.
-DEB_DEPENDS="libssl3 | libssl3t64 | libssl1.1"
+# platoon runs ip(8) for routes, rules and the MTU: iproute2. wg(8) is how most people look at and
+# change a running interface (wireguard-tools), and nft(8) makes a full tunnel's anti-spoofing rules
+# (nftables): recommended, as platoon runs without them.
+DEB_DEPENDS="iproute2, libssl3 | libssl3t64 | libssl1.1"
+DEB_RECOMMENDS="wireguard-tools, nftables"
+DEB_SUGGESTS="resolvconf"
 say "jpackage deb ..."
 "$JDK/bin/jpackage" --type deb --app-image "$IMAGE" --name platoon --app-version "$VERSION" \
   --vendor platoon --description "A userspace WireGuard endpoint that moves packets in trains." \
@@ -170,10 +178,21 @@ touch -r "$IMAGE/lib/app/platoon.jar" "$WORK/debroot/opt/platoon/lib/app/platoon
 install -D -m 0644 "$HERE/systemd/platoon@.service" "$WORK/debroot/lib/systemd/system/platoon@.service"
 mkdir -p "$WORK/debroot/usr/bin"
 ln -s /opt/platoon/bin/platoon "$WORK/debroot/usr/bin/platoon"
+# The manual page and the bash completion, made from the command specs by the platoon just packaged.
+mkdir -p "$WORK/debroot/usr/share/man/man8" "$WORK/debroot/usr/share/bash-completion/completions"
+"$IMAGE/bin/platoon" generate man | gzip -9n > "$WORK/debroot/usr/share/man/man8/platoon.8.gz"
+"$IMAGE/bin/platoon" generate bash-completion > "$WORK/debroot/usr/share/bash-completion/completions/platoon"
+[ -s "$WORK/debroot/usr/share/bash-completion/completions/platoon" ] || die "platoon generate made no completion"
+install -D -m 0644 "$HERE/logrotate/platoon" "$WORK/debroot/etc/logrotate.d/platoon"
+echo /etc/logrotate.d/platoon >> "$WORK/debroot/DEBIAN/conffiles"
 if [ -f "$WORK/debroot/DEBIAN/md5sums" ]; then
-  (cd "$WORK/debroot" && find lib usr -type f -exec md5sum {} + >> DEBIAN/md5sums)
+  (cd "$WORK/debroot" && find lib usr etc -type f -exec md5sum {} + >> DEBIAN/md5sums)
 fi
-DEB="$OUT/$(basename "$DEB_IN")"
+CONTROL="$WORK/debroot/DEBIAN/control"
+sed -i -e "s/^Version: .*/Version: $DEB_VERSION/" \
+       -e "/^Depends:/a Recommends: $DEB_RECOMMENDS\nSuggests: $DEB_SUGGESTS" "$CONTROL"
+grep -q "^Version: $DEB_VERSION\$" "$CONTROL" || die "could not set Version: $DEB_VERSION in the .deb"
+DEB="$OUT/platoon_${DEB_VERSION}_amd64.deb"
 # gzip, not xz: a minute less on a busy 2-core machine for ~10% more bytes.
 fakeroot dpkg-deb -Zgzip -z9 --build "$WORK/debroot" "$DEB" >/dev/null
 echo "$DEB"

@@ -73,6 +73,7 @@ public final class Main {
         commands.add(NewKeyCommand.genPsk());
         commands.add(new TransferCommand());
         commands.add(new EchoCommand());
+        commands.add(new GenerateCommand(TOP, commands));
         commands.add(new HelpCommand(TOP, commands));
         return commands;
     }

@@ -56,10 +56,12 @@ class PackagingIT {
         assertEquals(2, artifacts.size(), "two artifacts on stdout:\n" + r.out());
         tarball = Path.of(artifacts.get(0));
         deb = Path.of(artifacts.get(1));
-        Matcher m = Pattern.compile("platoon-(\\d+\\.\\d+\\.\\d+)-linux-x64\\.tar\\.gz").matcher(tarball.getFileName().toString());
+        // The build's version whole (0.1.0-SNAPSHOT), as --version prints it; Debian spells it 0.1.0~SNAPSHOT.
+        Matcher m = Pattern.compile("platoon-(\\d+\\.\\d+\\.\\d+(?:-[A-Za-z0-9.]+)?)-linux-x64\\.tar\\.gz")
+                .matcher(tarball.getFileName().toString());
         assertTrue(m.matches(), "tarball name: " + tarball);
         version = m.group(1);
-        assertEquals("platoon_" + version + "_amd64.deb", deb.getFileName().toString());
+        assertEquals("platoon_" + version.replace('-', '~') + "_amd64.deb", deb.getFileName().toString());
         assertTrue(Files.size(tarball) > 10_000_000 && Files.size(tarball) < 80_000_000, "tarball size " + Files.size(tarball));
     }
 
@@ -120,10 +122,18 @@ class PackagingIT {
         assertTrue(contents.contains(" ./usr/bin/platoon -> /opt/platoon/bin/platoon"), contents);
         String info = Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg-deb", "-I", deb.toString()).assertOk("dpkg-deb -I").out();
         assertTrue(info.contains("Package: platoon"), info);
-        assertTrue(info.contains("Version: " + version), info);
-        // The native cipher engine's libcrypto, under each name Debian and Ubuntu give its package.
-        assertTrue(info.lines().anyMatch(l -> l.strip().startsWith("Depends:")
+        assertTrue(info.lines().anyMatch(l -> l.strip().equals("Version: " + version.replace('-', '~'))), info);
+        // ip(8), and the native cipher engine's libcrypto under each name Debian and Ubuntu give its package.
+        assertTrue(info.lines().anyMatch(l -> l.strip().startsWith("Depends:") && l.contains("iproute2")
                 && l.contains("libssl3 | libssl3t64 | libssl1.1")), info);
+        assertTrue(info.lines().anyMatch(l -> l.strip().startsWith("Recommends:") && l.contains("wireguard-tools")), info);
+        for (String file : List.of(" ./usr/share/man/man8/platoon.8.gz", " ./usr/share/bash-completion/completions/platoon",
+                " ./etc/logrotate.d/platoon")) {
+            assertTrue(contents.contains(file), file + " missing:\n" + contents);
+        }
+        String conffiles = Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg-deb", "-I", deb.toString(), "conffiles")
+                .assertOk("dpkg-deb -I conffiles").out();
+        assertTrue(conffiles.lines().anyMatch("/etc/logrotate.d/platoon"::equals), "logrotate's file is a conffile: " + conffiles);
 
         Path scratch = Files.createDirectories(temp.resolve("deb"));
         Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg", "-x", deb.toString(), scratch.toString()).assertOk("dpkg -x");
@@ -221,7 +231,7 @@ class PackagingIT {
         assertTrue(Files.isExecutable(platoon), platoon + " is not executable");
         var env = Proc.env();
         String v = Proc.run(RUN_TIMEOUT, null, env, platoon.toString(), "--version").assertOk("--version").out();
-        assertTrue(v.startsWith("platoon "), v);
+        assertEquals("platoon " + version, v.strip(), "--version names the packaged build");
         String key = Proc.run(RUN_TIMEOUT, null, env, platoon.toString(), "genkey").assertOk("genkey").out().strip();
         assertTrue(KEY.matcher(key).matches(), "genkey printed '" + key + "'");
         String pub = Proc.run(RUN_TIMEOUT, key + "\n", env, platoon.toString(), "pubkey").assertOk("pubkey").out().strip();
