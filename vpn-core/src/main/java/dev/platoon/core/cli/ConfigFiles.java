@@ -16,4 +16,15 @@ final class ConfigFiles {
         dev.platoon.config.KeyFilePermissions.check(file).ifPresent(warning -> err.println(warning));
         return config;
     }
+
+    /** Every error of a configuration, one line each ({@code platoon: wg0.conf:7: ...}), in file order. */
+    static void printErrors(ConfigException e, PrintWriter err) {
+        if (e.errors().isEmpty()) {
+            err.println("platoon: " + e.getMessage());
+        }
+        for (var error : e.errors()) {
+            err.println("platoon: " + error);
+        }
+        err.flush();
+    }
 }

@@ -36,6 +36,18 @@ final class Daemon {
         }
     }
 
+    /**
+     * Fails with "permission denied" when this user cannot look into the folder of pid and status files
+     * (it is root's, mode 0700): without the check, every interface would look "not up".
+     */
+    static void requireRunDirAccess(InterfaceFiles files, String command) throws IOException {
+        Path dir = files.runDir();
+        if (Files.isDirectory(dir) && !(Files.isReadable(dir) && Files.isExecutable(dir))) {
+            throw new java.nio.file.AccessDeniedException(dir.toString(), null,
+                    "permission denied (platoon " + command + " needs root)");
+        }
+    }
+
     static void writePidFile(InterfaceFiles files, String name) throws IOException {
         createPrivateDir(files.runDir());
         Path tmp = files.runDir().resolve(name + ".pid.tmp");

@@ -23,6 +23,7 @@ final class DownCommand implements CliCommand {
         String name = nameOrConfig.endsWith(".conf")
                 ? InterfaceFiles.interfaceName(java.nio.file.Path.of(nameOrConfig)) : nameOrConfig;
         InterfaceFiles.requireValidName(name);
+        Daemon.requireRunDirAccess(InterfaceFiles.system(), "down");
         Optional<ProcessHandle> process = Daemon.running(InterfaceFiles.system(), name);
         if (process.isEmpty()) {
             err.println("platoon: " + name + " is not up (no running platoon for it)");

@@ -136,7 +136,8 @@ public final class Main {
 
     static String oneLine(Throwable ex) {
         if (ex instanceof java.nio.file.AccessDeniedException e) {
-            return e.getFile() + ": permission denied (platoon up needs root or CAP_NET_ADMIN)";
+            return e.getFile() + ": " + (e.getReason() != null ? e.getReason()
+                    : "permission denied (platoon up needs root or CAP_NET_ADMIN)");
         }
         if (ex instanceof java.nio.file.NoSuchFileException e) {
             return e.getFile() + ": no such file or directory";

@@ -1,6 +1,10 @@
 package dev.platoon.core.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.function.Supplier;
 
 import dev.platoon.crypto.Keys;
@@ -32,8 +36,26 @@ final class NewKeyCommand implements CliCommand {
 
     @Override
     public int run(ParsedArgs args, PrintWriter out, PrintWriter err) {
+        warnIfWorldAccessible(Path.of("/proc/self/fd/1"), err);
         out.println(Keys.toBase64(newKey.get()));
         out.flush();
         return 0;
+    }
+
+    /**
+     * wg's warning when a key goes to a file others may read ({@code platoon genkey > key} under umask 022):
+     * standard output is a regular file with any permission for others.
+     */
+    static void warnIfWorldAccessible(Path stdout, PrintWriter err) {
+        try {
+            var attributes = Files.readAttributes(stdout, PosixFileAttributes.class);
+            if (attributes.isRegularFile() && attributes.permissions().stream().anyMatch(p -> p.name().startsWith("OTHERS_"))) {
+                err.println("Warning: writing to world accessible file.");
+                err.println("Consider setting the umask to 077 and trying again.");
+                err.flush();
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a file, or no /proc: nothing to warn about
+        }
     }
 }

@@ -24,6 +24,7 @@ final class ShowCommand implements CliCommand {
     public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws IOException {
         String name = args.param(0);
         InterfaceFiles files = InterfaceFiles.system();
+        Daemon.requireRunDirAccess(files, "show");
         List<String> names = new ArrayList<>();
         if (name != null) {
             InterfaceFiles.requireValidName(name);

@@ -31,7 +31,7 @@ final class SyncConfCommand implements CliCommand {
         try {
             config = parse(file);
         } catch (ConfigException e) {
-            err.println("platoon: " + e.getMessage());
+            ConfigFiles.printErrors(e, err);
             return 1;
         }
         try (UapiClient client = UapiClient.connect(name)) {

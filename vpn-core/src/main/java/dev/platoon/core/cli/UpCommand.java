@@ -45,7 +45,7 @@ final class UpCommand implements CliCommand {
         try {
             wg = ConfigFiles.read(file, err);
         } catch (ConfigException e) {
-            err.println("platoon: " + e.getMessage());
+            ConfigFiles.printErrors(e, err);
             return 1;
         }
         MetricsAddress metricsAt;
