@@ -23,9 +23,10 @@ import dev.platoon.config.RouteTable;
  * everything unmarked to T while the main table still answers for anything more specific than a default
  * route ({@code suppress_prefixlength 0}) — so the encrypted packets, marked, leave by the main table.
  *
- * <p>Not done: wg-quick's nftables/iptables rules that drop spoofed packets to the tunnel addresses and
- * save the mark in conntrack (defence in depth against a LAN peer sending to our tunnel address). The
- * routes vanish with the device; {@link #remove} deletes exactly the rules {@link #apply} added.
+ * <p>With nft(8) installed, a full tunnel also gets wg-quick's nftables rules ({@link SpoofingRules}):
+ * spoofed packets to the tunnel addresses are dropped and the mark is kept in conntrack. Without nft
+ * (wg-quick would fall back to iptables-restore) one warning says so. The routes vanish with the device;
+ * {@link #remove} deletes exactly the rules and nftables tables {@link #apply} added.
  */
 public final class PolicyRouting {
     static final long FIRST_TABLE = 51820;
@@ -34,14 +35,18 @@ public final class PolicyRouting {
     private final Host host;
     private final Optional<RouteTable> table;
     private final List<Cidr> routes;
+    private final List<dev.platoon.config.InterfaceAddress> addresses;
     private final long fwmark;
     private final Deque<List<String>> rulesAdded = new ArrayDeque<>();
+    private boolean warnedNoNft;
 
-    private PolicyRouting(String ifname, Host host, Optional<RouteTable> table, List<Cidr> routes, long fwmark) {
+    private PolicyRouting(String ifname, Host host, Optional<RouteTable> table, List<Cidr> routes,
+                          List<dev.platoon.config.InterfaceAddress> addresses, long fwmark) {
         this.ifname = ifname;
         this.host = host;
         this.table = table;
         this.routes = routes;
+        this.addresses = addresses;
         this.fwmark = fwmark;
     }
 
@@ -62,7 +67,7 @@ public final class PolicyRouting {
         if (auto && mark == 0 && routes.stream().anyMatch(c -> c.prefix() == 0)) {
             mark = firstFreeTable(host);
         }
-        return new PolicyRouting(ifname, host, iface.table(), routes, mark);
+        return new PolicyRouting(ifname, host, iface.table(), routes, iface.addresses(), mark);
     }
 
     /** wg-quick: the first table from 51820 up with no IPv4 or IPv6 routes in it. */
@@ -122,7 +127,7 @@ public final class PolicyRouting {
         }
     }
 
-    /** wg-quick's add_default, without its firewall part (see the class comment). */
+    /** wg-quick's add_default: the table, the two rules, src_valid_mark, and the nftables rules. */
     private void addDefault(String family, String cidr) throws DeviceException {
         String t = Long.toString(fwmark);
         host.run(List.of("ip", family, "route", "add", cidr, "dev", ifname, "table", t), null);
@@ -132,6 +137,21 @@ public final class PolicyRouting {
             // The reply to a marked packet passes the reverse-path filter only if the mark is considered.
             host.sysctl("net.ipv4.conf.all.src_valid_mark", "1");
         }
+        addSpoofingRules(family.equals("-4"));
+    }
+
+    private void addSpoofingRules(boolean ipv4) throws DeviceException {
+        if (!host.onPath("nft")) {
+            if (!warnedNoNft) {
+                warnedNoNft = true;
+                host.log("platoon: warning: " + ifname + ": nft is not installed: no rules against spoofed"
+                        + " packets to the tunnel addresses (wg-quick adds them; apt-get install nftables)");
+            }
+            return;
+        }
+        String pf = SpoofingRules.nftFamily(ipv4);
+        host.run(List.of("nft", "-f", "-"), SpoofingRules.script(ifname, ipv4, addresses, fwmark));
+        rulesAdded.push(List.of("nft", "delete", "table", pf, SpoofingRules.table(ifname)));
     }
 
     private void addRule(List<String> add) throws DeviceException {

@@ -62,6 +62,13 @@ class FullTunnelIT {
                 assertTrue(table.startsWith("default dev " + a.ifname), family + " table " + TABLE + ":\n" + table);
             }
             assertEquals("1", sh(bed, a, "cat", "/proc/sys/net/ipv4/conf/all/src_valid_mark").strip());
+            String nft = sh(bed, a, "nft", "list", "ruleset");
+            for (String rule : List.of("table ip platoon-" + a.ifname, "table ip6 platoon-" + a.ifname,
+                    "iifname != \"" + a.ifname + "\" ip daddr 100.64.0.1 fib saddr type != local drop",
+                    "iifname != \"" + a.ifname + "\" ip6 daddr fd00:64::1 fib saddr type != local drop",
+                    "meta l4proto udp meta mark 0x0000ca6c ct mark set meta mark", "meta l4proto udp meta mark set ct mark")) {
+                assertTrue(nft.contains(rule), "nft ruleset lacks " + rule + ":\n" + nft);
+            }
             String up = log(a);
             for (String announced : List.of("[#] ip -4 route add 0.0.0.0/0 dev " + a.ifname + " table " + TABLE,
                     "[#] ip -4 rule add not fwmark " + TABLE + " table " + TABLE,
@@ -98,7 +105,9 @@ class FullTunnelIT {
                 assertFalse(rules.contains("suppress_prefixlength"), family + " rules after down:\n" + rules);
                 assertEquals("", sh(bed, a, "ip", family, "route", "show", "table", TABLE).strip());
             }
+            assertFalse(sh(bed, a, "nft", "list", "ruleset").contains("platoon-"), "nftables tables left after down");
             String down = log(a);
+            assertTrue(down.contains("[#] nft delete table ip platoon-" + a.ifname), down);
             assertTrue(down.contains("[#] ip -4 rule delete not fwmark " + TABLE + " table " + TABLE), down);
             assertTrue(down.contains("[#] ip -6 rule delete table main suppress_prefixlength 0"), down);
             assertFalse(bed.net.exec(a.namespace, T, "ip", "link", "show", "dev", a.ifname).ok(), "link gone");

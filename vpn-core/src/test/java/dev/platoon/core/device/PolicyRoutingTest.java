@@ -57,6 +57,39 @@ class PolicyRoutingTest {
     }
 
     @Test
+    void fullTunnelWithNftAddsSpoofingRulesAndDeletesTheirTables() throws Exception {
+        RecordingHost host = new RecordingHost();
+        host.nft = true;
+        PolicyRouting r = plan(config("", "0.0.0.0/0, ::/0", null), host);
+        r.apply();
+        assertTrue(host.commands.contains("nft -f -"), host.commands.toString());
+        String v4 = host.stdins.get(host.commands.indexOf("nft -f -"));
+        assertEquals("""
+                add table ip platoon-wg0
+                add chain ip platoon-wg0 preraw { type filter hook prerouting priority -300; }
+                add chain ip platoon-wg0 premangle { type filter hook prerouting priority -150; }
+                add chain ip platoon-wg0 postmangle { type filter hook postrouting priority -150; }
+                add rule ip platoon-wg0 preraw iifname != "wg0" ip daddr 100.64.0.1 fib saddr type != local drop
+                add rule ip platoon-wg0 postmangle meta l4proto udp mark 51820 ct mark set mark
+                add rule ip platoon-wg0 premangle meta l4proto udp meta mark set ct mark
+                """, v4);
+        String v6 = host.stdins.get(host.commands.lastIndexOf("nft -f -"));
+        assertTrue(v6.contains("add rule ip6 platoon-wg0 preraw iifname != \"wg0\" ip6 daddr fd00:64::1 fib saddr"
+                + " type != local drop\n"), v6);
+        host.commands.clear();
+        r.remove();
+        assertEquals("nft delete table ip6 platoon-wg0", host.commands.getFirst());
+        assertTrue(host.commands.contains("nft delete table ip platoon-wg0"), host.commands.toString());
+    }
+
+    @Test
+    void withoutNftOneWarning() throws Exception {
+        RecordingHost host = new RecordingHost();
+        plan(config("", "0.0.0.0/0, ::/0", null), host).apply();
+        assertEquals(1, host.logs.stream().filter(l -> l.contains("nft is not installed")).count(), host.logs.toString());
+    }
+
+    @Test
     void skipsTablesInUseAndHonoursFwMark() throws Exception {
         RecordingHost host = new RecordingHost();
         host.answers.put("ip -6 route show table 51820", "default dev other metric 1024\n");

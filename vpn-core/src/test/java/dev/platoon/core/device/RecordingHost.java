@@ -14,6 +14,7 @@ final class RecordingHost implements Host {
     final Map<String, String> answers = new HashMap<>();
     final Map<Path, List<String>> files = new HashMap<>();
     boolean resolvconf;
+    boolean nft;
     String failing;
 
     @Override
@@ -39,11 +40,12 @@ final class RecordingHost implements Host {
     @Override
     public void sysctl(String key, String value) {
         commands.add("sysctl -q " + key + "=" + value);
+        stdins.add(null); // stdins stay aligned with commands
     }
 
     @Override
     public boolean onPath(String program) {
-        return program.equals("resolvconf") && resolvconf;
+        return (program.equals("resolvconf") && resolvconf) || (program.equals("nft") && nft);
     }
 
     @Override
