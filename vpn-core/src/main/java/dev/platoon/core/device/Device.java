@@ -237,6 +237,23 @@ public final class Device implements AutoCloseable {
         return worker.replaceIdentity(new StaticIdentity(privateKey));
     }
 
+    /**
+     * Moves the UDP sockets to {@code port} ({@code wg set NAME listen-port N}; 0 lets the kernel pick)
+     * without taking the interface down: sessions live on, peers learn the new port from our next packet.
+     */
+    synchronized void changeListenPort(int port) throws DeviceException {
+        Builder.requirePortFree(name, port);
+        try {
+            bind.rebind(port, (channel, i) -> queueLoops.get(i).attach(channel));
+        } catch (IOException e) {
+            throw new DeviceException(name + ": " + oneLine(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeviceException(name + ": interrupted while moving to UDP port " + port, e);
+        }
+        LOG.info(name + ": listening on UDP port " + bind.localPort());
+    }
+
     /** Marks every UDP socket with {@code mark} (SO_MARK; 0 clears it), as {@code wg set NAME fwmark}. */
     void setFwmark(int mark) throws IOException {
         bind.setFwmark(mark);
@@ -330,7 +347,7 @@ public final class Device implements AutoCloseable {
             mtu = iface.mtu().isPresent() ? iface.mtu().getAsInt() : LinkMtu.choose(host, peers.stream()
                     .filter(p -> p.endpoint != null).map(p -> p.endpoint.getAddress()).toList());
 
-            requirePortFree(iface.listenPort().orElse(0)); // before anything is made
+            requirePortFree(name, iface.listenPort().orElse(0)); // before anything is made
             QueueLoops.ensureEpoll();
             int queues = options.queues();
             try {
@@ -407,7 +424,7 @@ public final class Device implements AutoCloseable {
          * would then let two interfaces share a port and split its traffic. A plain bind first (closed
          * at once) fails with "address in use" when anyone holds the port.
          */
-        private void requirePortFree(int port) throws DeviceException {
+        static void requirePortFree(String name, int port) throws DeviceException {
             if (port == 0) {
                 return;
             }

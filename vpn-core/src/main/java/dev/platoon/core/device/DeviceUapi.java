@@ -20,9 +20,9 @@ import dev.platoon.core.uapi.UapiSnapshot;
  *
  * <p>Like wireguard-go, a new private key applies live: every peer is re-created with its endpoint,
  * keepalive, preshared key and allowed IPs (their sessions end; traffic starts new handshakes with the
- * new key), and a peer whose public key is now our own is removed. A new fwmark re-marks the sockets.
- * A new listen port is refused (errno -22, nothing applied): restart the interface for that. A preshared
- * key change re-creates that peer (its session restarts).
+ * new key), and a peer whose public key is now our own is removed. A new fwmark re-marks the sockets;
+ * a new listen port moves them to new sockets on that port (sessions live on; errno -98 and nothing
+ * changed when the port is taken). A preshared key change re-creates that peer (its session restarts).
  */
 final class DeviceUapi implements UapiDevice {
     private final Device device;
@@ -71,8 +71,11 @@ final class DeviceUapi implements UapiDevice {
     public synchronized void apply(UapiSetRequest request) throws UapiException {
         // Validate everything the device cannot change before changing anything.
         if (request.listenPort().isPresent() && request.listenPort().getAsInt() != device.listenPort()) {
-            throw new UapiException(UapiErrno.INVALID,
-                    "changing the listen port of a running interface is not supported; restart it");
+            try {
+                device.changeListenPort(request.listenPort().getAsInt());
+            } catch (DeviceException e) {
+                throw new UapiException(UapiErrno.PORT_IN_USE, e.getMessage());
+            }
         }
         if (request.fwmark().isPresent() && request.fwmark().getAsLong() != Integer.toUnsignedLong(fwmark)) {
             int mark = (int) request.fwmark().getAsLong();

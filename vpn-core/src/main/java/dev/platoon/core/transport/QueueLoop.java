@@ -49,6 +49,19 @@ public final class QueueLoop implements AutoCloseable {
         return registered;
     }
 
+    /**
+     * Wires the sender's new channel ({@link UdpBind#rebind}: a new listen port) like {@link #start} wired
+     * the first: its writability pauses and resumes the tun queue. Loop thread only.
+     */
+    public void attach(io.netty.channel.epoll.EpollDatagramChannel channel) {
+        channel.pipeline().addLast("backpressure", new Backpressure(tun, sender));
+        if (channel.isWritable()) {
+            tun.resumeReading();
+        } else {
+            tun.pauseReading();
+        }
+    }
+
     public IoEventLoop loop() {
         return loop;
     }

@@ -35,7 +35,8 @@ public final class TrainSender {
     private static final int ENOPROTOOPT = 92;
     private static final int EOPNOTSUPP = 95;
 
-    private final EpollDatagramChannel channel;
+    /** Replaced only on the loop's thread, by {@link #moveTo} (a new listen port). */
+    private EpollDatagramChannel channel;
     private final TransportCounters counters;
     private volatile boolean gso;
 
@@ -47,6 +48,15 @@ public final class TrainSender {
 
     public EpollDatagramChannel channel() {
         return channel;
+    }
+
+    /** Sends on another channel of the same loop from now on ({@link UdpBind#rebind}); loop thread only. */
+    void moveTo(EpollDatagramChannel next) {
+        if (next.eventLoop() != channel.eventLoop()) {
+            throw new IllegalArgumentException("the new UDP channel is registered on another loop");
+        }
+        channel.flush();
+        channel = next;
     }
 
     public boolean isGsoEnabled() {

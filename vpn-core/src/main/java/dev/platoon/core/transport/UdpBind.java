@@ -37,9 +37,11 @@ public final class UdpBind implements AutoCloseable {
     /** Set explicitly: a host with net.ipv6.bindv6only=1 would otherwise lose IPv4 peers. */
     static final IntegerUnixChannelOption V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
 
-    private final List<EpollDatagramChannel> channels;
+    private volatile List<EpollDatagramChannel> channels;
     private final List<TrainSender> senders;
-    private final int port;
+    private volatile int port;
+    /** What {@link #open} was given (with the current fwmark), for {@link #rebind}. */
+    private volatile Reopen reopen;
     private final boolean buffersForced;
 
     private UdpBind(List<EpollDatagramChannel> channels, List<TrainSender> senders, int port, boolean forced) {
@@ -101,7 +103,46 @@ public final class UdpBind implements AutoCloseable {
             }
             throw e;
         }
-        return new UdpBind(channels, senders, boundPort, forced);
+        UdpBind bind = new UdpBind(channels, senders, boundPort, forced);
+        bind.reopen = new Reopen(loops, bindAddress, options, counters, sinks);
+        return bind;
+    }
+
+    private record Reopen(List<? extends IoEventLoop> loops, InetAddress bindAddress, UdpOptions options,
+                          TransportCounters counters, IntFunction<InboundSink> sinks) {
+    }
+
+    /**
+     * Moves every loop to a new socket on {@code newPort} ({@code wg set NAME listen-port N}, live): new
+     * channels are opened and bound first (a failure changes nothing and throws one line), then, on each
+     * loop's thread, that loop's sender moves to its new channel, {@code attach} wires it (the queue loop's
+     * backpressure), and the old channel closes. The train senders stay the same objects. Call from a
+     * thread in the device's network namespace, like {@link #open}.
+     */
+    public void rebind(int newPort, java.util.function.ObjIntConsumer<EpollDatagramChannel> attach)
+            throws IOException, InterruptedException {
+        Reopen r = reopen;
+        UdpBind fresh = open(r.loops(), r.bindAddress(), newPort, r.options(), r.counters(), r.sinks());
+        List<EpollDatagramChannel> old = channels;
+        List<java.util.concurrent.Future<?>> moves = new ArrayList<>();
+        for (int i = 0; i < senders.size(); i++) {
+            final int index = i;
+            EpollDatagramChannel next = fresh.channel(i);
+            moves.add(next.eventLoop().submit(() -> {
+                senders.get(index).moveTo(next);
+                attach.accept(next, index);
+                old.get(index).close();
+            }));
+        }
+        channels = fresh.channels;
+        port = fresh.port;
+        for (java.util.concurrent.Future<?> move : moves) {
+            try {
+                move.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IOException("moving to UDP port " + fresh.port + ": " + rootMessage(e), e);
+            }
+        }
     }
 
     /** Applies the options before bind; returns whether both FORCE buffer options took. */
@@ -159,7 +200,10 @@ public final class UdpBind implements AutoCloseable {
         return String.valueOf(t.getMessage());
     }
 
-    /** Sets SO_MARK on every socket ({@code wg set NAME fwmark N}, live); 0 clears it. Needs CAP_NET_ADMIN. */
+    /**
+     * Sets SO_MARK on every socket ({@code wg set NAME fwmark N}, live), and on those a later {@link #rebind}
+     * opens; 0 clears it. Needs CAP_NET_ADMIN.
+     */
     public void setFwmark(int mark) throws IOException {
         for (EpollDatagramChannel ch : channels) {
             try {
@@ -168,6 +212,8 @@ public final class UdpBind implements AutoCloseable {
                 throw new IOException("cannot set SO_MARK=" + Integer.toUnsignedString(mark) + ": " + rootMessage(e), e);
             }
         }
+        Reopen r = reopen;
+        reopen = new Reopen(r.loops(), r.bindAddress(), r.options().withFwmark(mark), r.counters(), r.sinks());
     }
 
     /** The port all channels are bound to. */

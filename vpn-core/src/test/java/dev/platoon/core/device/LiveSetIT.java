@@ -22,13 +22,14 @@ import dev.platoon.crypto.Keys;
  * {@code wg set NAME private-key|fwmark} on a running platoon, as wireguard-go applies them. Side a's file
  * has no PrivateKey and sets it in PostUp with {@code wg set %i private-key FILE} (a common wg-quick
  * pattern); then a takes a new key while the tunnel runs, b learns a's new public key, and the ping
- * recovers through a new handshake; then a new fwmark lands on a's sockets while traffic flows.
+ * recovers through a new handshake; then a new fwmark lands on a's sockets while traffic flows; then
+ * a moves to a new listen port, and b follows it (roaming) without a restart of either.
  */
 class LiveSetIT {
     private static final Duration T = Duration.ofSeconds(10);
 
     @Test
-    void privateKeyFromPostUpThenLiveKeyAndFwmarkChanges() throws Exception {
+    void privateKeyFromPostUpThenLiveKeyFwmarkAndPortChanges() throws Exception {
         try (TunnelBed bed = TunnelBed.create("pt-live")) {
             Side a = bed.a;
             Side b = bed.b;
@@ -62,6 +63,17 @@ class LiveSetIT {
             assertTrue(sockets.lines().anyMatch(l -> l.contains(":" + TunnelBed.LISTEN_PORT + " ")
                     && l.contains("fwmark:0x1234")), sockets);
             assertTrue(bed.ping(a, false, Duration.ofSeconds(15)), "no ping with the new fwmark");
+
+            wg(bed, a, "set", a.ifname, "listen-port", "51999");
+            assertEquals("51999", wg(bed, a, "show", a.ifname, "listen-port").strip());
+            String moved = bed.net.exec(a.namespace, T, "ss", "-uanpe").orThrow().stdout();
+            assertTrue(moved.contains(":51999 ") && moved.contains("fwmark:0x1234"), moved);
+            assertTrue(moved.lines().noneMatch(l -> l.contains(":" + TunnelBed.LISTEN_PORT + " ")), "old socket open:\n" + moved);
+            assertTrue(bed.ping(a, false, Duration.ofSeconds(15)), "no ping after the port change: " + log(a));
+            assertTrue(bed.ping(b, true, Duration.ofSeconds(15)), "b did not follow a to its new port");
+            assertTrue(wg(bed, b, "show", b.ifname, "endpoints").contains(a.outerAddress + ":51999"),
+                    "b's endpoint for a: " + wg(bed, b, "show", b.ifname, "endpoints"));
+            assertTrue(a.process.isAlive(), "a restarted or died: " + log(a));
         }
     }
 
