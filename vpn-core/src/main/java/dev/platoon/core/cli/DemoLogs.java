@@ -20,6 +20,11 @@ final class DemoLogs {
     }
 
     static void keep(TunnelBed bed, PrintWriter err) {
+        keep(bed.workDir(), err);
+    }
+
+    /** The logs ({@code *.log}, never the configurations with their keys) of {@code workDir}. */
+    static void keep(Path workDir, PrintWriter err) {
         Path kept;
         try {
             kept = Files.createTempDirectory("platoon-demo-logs",
@@ -27,7 +32,7 @@ final class DemoLogs {
         } catch (IOException e) {
             kept = null;
         }
-        try (var files = Files.list(bed.workDir())) {
+        try (var files = Files.list(workDir)) {
             for (Path log : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
                 List<String> lines = Files.readAllLines(log);
                 err.println("  last lines of " + log.getFileName() + ":");

@@ -127,9 +127,9 @@ public final class Device implements AutoCloseable {
     }
 
     /**
-     * Makes the running peers match a configuration (SIGHUP, syncconf): peers updated in place keep
-     * their sessions. Throws with one line when the configuration asks for what a running device
-     * cannot change (private key, port, fwmark).
+     * Makes the running device match a configuration (SIGHUP, syncconf): peers updated in place keep
+     * their sessions; a new private key, listen port or fwmark applies live as with {@code wg set}.
+     * Throws with one line when a change cannot be made (a taken port, say).
      */
     public void sync(WgConfig config) throws DeviceException {
         if (control == null) {

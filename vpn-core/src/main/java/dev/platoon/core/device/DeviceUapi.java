@@ -69,7 +69,7 @@ final class DeviceUapi implements UapiDevice {
 
     @Override
     public synchronized void apply(UapiSetRequest request) throws UapiException {
-        // Validate everything the device cannot change before changing anything.
+        // In wg(8)'s order: the interface's port, fwmark and key, then the peers.
         if (request.listenPort().isPresent() && request.listenPort().getAsInt() != device.listenPort()) {
             try {
                 device.changeListenPort(request.listenPort().getAsInt());
