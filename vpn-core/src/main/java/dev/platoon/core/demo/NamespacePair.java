@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Two network namespaces joined by a veth pair: the "two machines" of the demo and of the end-to-end
- * tests. Outer addresses come from TEST-NET-1 (192.0.2.0/24). Everything it creates — namespaces and
+ * tests. Outer addresses come from TEST-NET-1 (192.0.2.0/24), or from the IPv6 documentation prefix
+ * (2001:db8::/64) for a link with IPv6 only. Everything it creates — namespaces and
  * the processes started in them — it removes in {@link #close()}, which also runs from a shutdown hook
  * so an interrupted run leaves nothing behind.
  */
@@ -20,24 +21,35 @@ public final class NamespacePair implements AutoCloseable {
 
     public final String a;
     public final String b;
-    public final String addressA = "192.0.2.1";
-    public final String addressB = "192.0.2.2";
+    /** The outer addresses: 192.0.2.1/.2, or 2001:db8::1/::2 on a link with IPv6 only. */
+    public final String addressA;
+    public final String addressB;
+    /** Whether the veth carries IPv6 only (no IPv4 address on either end). */
+    public final boolean outerIpv6;
 
     private final List<Process> processes = new ArrayList<>();
     private final Thread shutdownHook;
     private boolean closed;
 
-    private NamespacePair(String a, String b) {
+    private NamespacePair(String a, String b, boolean outerIpv6) {
         this.a = a;
         this.b = b;
+        this.outerIpv6 = outerIpv6;
+        this.addressA = outerIpv6 ? "2001:db8::1" : "192.0.2.1";
+        this.addressB = outerIpv6 ? "2001:db8::2" : "192.0.2.2";
         this.shutdownHook = new Thread(this::cleanUp, "netns-cleanup-" + a);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Creates {@code PREFIX-XXXX-a} and {@code PREFIX-XXXX-b} with a veth pair, both up, lo up. */
     public static NamespacePair create(String prefix) {
+        return create(prefix, false);
+    }
+
+    /** As {@link #create(String)}; with {@code outerIpv6} the veth has 2001:db8::1/64 and ::2/64 and no IPv4. */
+    public static NamespacePair create(String prefix, boolean outerIpv6) {
         String tag = prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-        NamespacePair pair = new NamespacePair(tag + "-a", tag + "-b");
+        NamespacePair pair = new NamespacePair(tag + "-a", tag + "-b", outerIpv6);
         try {
             pair.setUp();
         } catch (RuntimeException e) {
@@ -52,8 +64,14 @@ public final class NamespacePair implements AutoCloseable {
         ip("netns", "add", b);
         // The veth is created directly inside namespace a, so it never exists in the root namespace.
         ip("-n", a, "link", "add", "veth0", "type", "veth", "peer", "name", "veth0", "netns", b);
-        ip("-n", a, "addr", "add", addressA + "/24", "dev", "veth0");
-        ip("-n", b, "addr", "add", addressB + "/24", "dev", "veth0");
+        if (outerIpv6) {
+            // nodad: usable at once, no duplicate-address detection to wait for on a fresh link
+            ip("-n", a, "-6", "addr", "add", addressA + "/64", "dev", "veth0", "nodad");
+            ip("-n", b, "-6", "addr", "add", addressB + "/64", "dev", "veth0", "nodad");
+        } else {
+            ip("-n", a, "addr", "add", addressA + "/24", "dev", "veth0");
+            ip("-n", b, "addr", "add", addressB + "/24", "dev", "veth0");
+        }
         for (String ns : List.of(a, b)) {
             ip("-n", ns, "link", "set", "lo", "up");
             ip("-n", ns, "link", "set", "veth0", "up");
@@ -63,7 +81,11 @@ public final class NamespacePair implements AutoCloseable {
     /** Moves the veth end in b to another outer address (roaming tests). */
     public void readdressB(String newAddress) {
         ip("-n", b, "addr", "flush", "dev", "veth0");
-        ip("-n", b, "addr", "add", newAddress + "/24", "dev", "veth0");
+        if (newAddress.contains(":")) {
+            ip("-n", b, "-6", "addr", "add", newAddress + "/64", "dev", "veth0", "nodad");
+        } else {
+            ip("-n", b, "addr", "add", newAddress + "/24", "dev", "veth0");
+        }
     }
 
     public Shell.Result exec(String namespace, Duration timeout, String... command) {

@@ -36,6 +36,11 @@ public final class TunnelBed implements AutoCloseable {
         public Path config;
         public Path log;
 
+        /** This side's outer address and listen port as an Endpoint is written: {@code [v6]:port} or {@code v4:port}. */
+        public String endpoint() {
+            return (outerAddress.contains(":") ? "[" + outerAddress + "]" : outerAddress) + ":" + LISTEN_PORT;
+        }
+
         Side(String namespace, String ifname, String outerAddress, String tunnel4, String tunnel6) {
             this.namespace = namespace;
             this.ifname = ifname;
@@ -59,9 +64,14 @@ public final class TunnelBed implements AutoCloseable {
     }
 
     public static TunnelBed create(String prefix) throws IOException {
+        return create(prefix, false);
+    }
+
+    /** As {@link #create(String)}; with {@code outerIpv6} the two sides reach each other over IPv6 only. */
+    public static TunnelBed create(String prefix, boolean outerIpv6) throws IOException {
         Path dir = Files.createTempDirectory(prefix,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        return new TunnelBed(NamespacePair.create(prefix), dir);
+        return new TunnelBed(NamespacePair.create(prefix, outerIpv6), dir);
     }
 
     public Side other(Side side) {
@@ -93,7 +103,7 @@ public final class TunnelBed implements AutoCloseable {
         lines.add("PublicKey = " + Keys.toBase64(peer.publicKey));
         lines.add("AllowedIPs = " + peerAllowedIps);
         if (withEndpoint) {
-            lines.add("Endpoint = " + peer.outerAddress + ":" + LISTEN_PORT);
+            lines.add("Endpoint = " + peer.endpoint());
         }
         Path file = workDir.resolve(side.ifname + ".conf");
         Files.write(file, lines);
@@ -125,17 +135,22 @@ public final class TunnelBed implements AutoCloseable {
 
     /**
      * Starts Debian's wireguard-go for a side and configures it with Debian's wg and ip, the way an
-     * operator would: wg setconf with the wg(8) part of the file, then addresses and link up.
+     * operator would: wg set with the key, port and peer, then addresses and link up.
      */
     public void startWireguardGo(Side side, boolean withEndpoint) throws IOException {
+        startWireguardGo(side, withEndpoint, Path.of("wireguard-go"));
+    }
+
+    /** As {@link #startWireguardGo(Side, boolean)}, with the wireguard-go binary at {@code binary}. */
+    public void startWireguardGo(Side side, boolean withEndpoint, Path binary) throws IOException {
         side.kind = Kind.WIREGUARD_GO;
         side.log = workDir.resolve(side.ifname + ".log");
-        side.process = net.start(side.namespace, List.of("wireguard-go", "-f", side.ifname), side.log);
+        side.process = net.start(side.namespace, List.of(binary.toString(), "-f", side.ifname), side.log);
         Path socket = Path.of("/var/run/wireguard", side.ifname + ".sock");
-        Waits.until(Duration.ofSeconds(10), "wireguard-go's control socket " + socket,
+        Waits.until(Duration.ofSeconds(10), binary.getFileName() + "'s control socket " + socket,
                 () -> Files.exists(socket) || !side.process.isAlive());
         if (!side.process.isAlive()) {
-            throw new IllegalStateException("wireguard-go exited: " + Files.readString(side.log).strip());
+            throw new IllegalStateException(binary + " exited: " + Files.readString(side.log).strip());
         }
         Side peer = other(side);
         Path key = workDir.resolve(side.ifname + ".key");
@@ -146,7 +161,7 @@ public final class TunnelBed implements AutoCloseable {
                 "allowed-ips", peer.tunnel4 + "/32," + peer.tunnel6 + "/128"));
         if (withEndpoint) {
             wg.add("endpoint");
-            wg.add(peer.outerAddress + ":" + LISTEN_PORT);
+            wg.add(peer.endpoint());
         }
         Duration t = Duration.ofSeconds(10);
         Shell.run(t, Shell.inNamespace(side.namespace, wg)).orThrow();

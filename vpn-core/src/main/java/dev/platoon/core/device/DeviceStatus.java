@@ -39,7 +39,7 @@ public final class DeviceStatus {
             out.add("");
             out.add("peer: " + Base64.getEncoder().encodeToString(p.publicKey()));
             if (p.endpoint() != null) {
-                out.add("  endpoint: " + p.endpoint().getAddress().getHostAddress() + ":" + p.endpoint().getPort());
+                out.add("  endpoint: " + endpoint(p.endpoint()));
             }
             out.add("  allowed ips: " + (d.routes().entries(p).isEmpty() ? "(none)"
                     : String.join(", ", d.routes().entries(p).stream().map(Object::toString).toList())));
@@ -108,6 +108,12 @@ public final class DeviceStatus {
         });
         out.add("drops: " + (nonZero.isEmpty() ? "none" : String.join(", ", nonZero)));
         return String.join("\n", out) + "\n";
+    }
+
+    /** As wg prints it: {@code 192.0.2.1:51820}, {@code [2001:db8::1]:51820}. */
+    static String endpoint(java.net.InetSocketAddress e) {
+        String host = dev.platoon.config.IpLiteral.format(e.getAddress());
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + e.getPort();
     }
 
     private static double ratio(long a, long b) {
