@@ -1,0 +1,64 @@
+package dev.platoon.core.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.platoon.core.demo.TunnelBed;
+import dev.platoon.core.demo.TunnelBed.Side;
+import dev.platoon.core.demo.Waits;
+import dev.platoon.crypto.Keys;
+
+/**
+ * The tunnel over an outer link with IPv6 only (2001:db8::1 ↔ ::2, no IPv4 on the veth): platoon
+ * (side a, the initiator, its peer's endpoint written {@code [2001:db8::2]:51820}) against platoon and
+ * both wireguard-gos. Pings inside over both families and 50 MB each way with matching SHA-256; each
+ * side shows the other's endpoint as {@code [2001:db8::…]:51820}.
+ */
+class OuterIpv6IT {
+    private static final long BYTES = 50 * E2e.MB;
+
+    @ParameterizedTest(name = "peer {0}")
+    @ValueSource(strings = {"platoon", "DEBIAN", "UPSTREAM"})
+    void aTunnelOverIpv6Only(String peerKind) throws Exception {
+        java.nio.file.Path wireguardGo = peerKind.equals("platoon") ? null
+                : WireguardGoBinary.valueOf(peerKind).path();
+        try (TunnelBed bed = TunnelBed.create("pt-v6", true)) {
+            assertEquals("", bed.net.exec(bed.net.a, Duration.ofSeconds(5), "ip", "-4", "-o", "address", "show",
+                    "dev", "veth0").stdout().strip(), "the outer link has no IPv4");
+            Side platoon = bed.a;
+            Side peer = bed.b;
+            if (wireguardGo == null) {
+                E2e.startPlatoon(bed, peer, false, List.of());
+            } else {
+                bed.startWireguardGo(peer, false, wireguardGo);
+                bed.awaitUp(peer, E2e.UP);
+            }
+            E2e.startPlatoon(bed, platoon, true, List.of());
+            assertTrue(java.nio.file.Files.readString(platoon.config).contains("Endpoint = [2001:db8::2]:51820"));
+
+            E2e.assertPing(bed, platoon, false, E2e.FIRST_PING);
+            E2e.assertPing(bed, platoon, true, E2e.PING);
+            E2e.assertPing(bed, peer, true, E2e.PING);
+
+            E2e.awaitStatus(platoon, E2e.STATUS_LAG, "a completed handshake with [2001:db8::2]:51820",
+                    s -> s.handshakesCompleted() >= 1 && "[2001:db8::2]:51820".equals(s.endpoint()));
+            if (wireguardGo == null) {
+                E2e.awaitStatus(peer, E2e.STATUS_LAG, "the initiator's endpoint learnt from its packets",
+                        s -> "[2001:db8::1]:51820".equals(s.endpoint()));
+            } else {
+                String key = Keys.toBase64(platoon.publicKey);
+                Waits.until(Duration.ofSeconds(5), "platoon's endpoint in wireguard-go's wg show",
+                        () -> E2e.wgShow(bed, peer, "endpoints").equals(key + "\t[2001:db8::1]:51820"));
+            }
+            E2e.transfer(bed, platoon, peer, BYTES, 5201);
+            E2e.transfer(bed, peer, platoon, BYTES, 5202);
+            assertTrue(platoon.process.isAlive() && peer.process.isAlive(), "both ends still running");
+        }
+    }
+}
