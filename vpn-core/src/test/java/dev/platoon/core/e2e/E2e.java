@@ -149,6 +149,15 @@ final class E2e {
                 Double.parseDouble(m.group(3).replace(',', '.')), m.group(4));
     }
 
+    /**
+     * Records one cell of the interop matrix (docs/interop.md): a line {@code [interop] peer|outer|feature}
+     * on standard output, printed only once the test has checked it; {@code docs/interop-matrix.sh}
+     * collects them from a test run.
+     */
+    static void interop(String peer, String outer, String feature) {
+        System.out.println("[interop] " + peer + "|" + outer + "|" + feature);
+    }
+
     /** {@code wg show IFNAME WHAT} in a side's namespace (for wireguard-go sides). */
     static String wgShow(TunnelBed bed, Side side, String what) {
         return bed.net.exec(side.namespace, Duration.ofSeconds(10), "wg", "show", side.ifname, what)

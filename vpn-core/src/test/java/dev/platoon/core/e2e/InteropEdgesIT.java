@@ -42,12 +42,14 @@ class InteropEdgesIT {
                 assertPingOfSize(bed, from, false, 1392); // 1392 + 28 = 1420, the MTU, DF set
                 assertPingOfSize(bed, from, true, 1232);  // 1232 + 48 = 1280, IPv6's minimum
             }
+            E2e.interop(binary.label, "IPv4", "MTU-sized (DF) and 1280-byte IPv6 packets both ways");
 
             // The peer's tun takes at most 1280: TCP each way still arrives, byte for byte.
             bed.net.exec(wgGo.namespace, Duration.ofSeconds(5), "ip", "link", "set", "dev", wgGo.ifname, "mtu",
                     "1280").orThrow();
             E2e.transfer(bed, platoon, wgGo, 20 * E2e.MB, 5201);
             E2e.transfer(bed, wgGo, platoon, 20 * E2e.MB, 5202);
+            E2e.interop(binary.label, "IPv4", "the peer's tun MTU smaller (1280 against 1420)");
 
             // The peer restarts with the same key: platoon's session with it is stale; a new handshake.
             PlatoonStatus before = E2e.status(platoon);
@@ -59,6 +61,7 @@ class InteropEdgesIT {
                     s -> s.handshakesCompleted() > before.handshakesCompleted());
             E2e.assertPing(bed, wgGo, true, E2e.PING);
             assertTrue(platoon.process.isAlive(), "platoon still running");
+            E2e.interop(binary.label, "IPv4", "the peer restarts with the same key");
         }
     }
 

@@ -59,6 +59,10 @@ class OuterIpv6IT {
             E2e.transfer(bed, platoon, peer, BYTES, 5201);
             E2e.transfer(bed, peer, platoon, BYTES, 5202);
             assertTrue(platoon.process.isAlive() && peer.process.isAlive(), "both ends still running");
+            String label = wireguardGo == null ? "platoon" : WireguardGoBinary.valueOf(peerKind).label;
+            E2e.interop(label, "IPv6", "handshake, platoon initiates to [v6]:port");
+            E2e.interop(label, "IPv6", "ping inside, IPv4 and IPv6");
+            E2e.interop(label, "IPv6", "50 MB TCP each way, SHA-256 equal");
         }
     }
 }

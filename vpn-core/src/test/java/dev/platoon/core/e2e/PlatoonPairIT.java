@@ -54,6 +54,12 @@ class PlatoonPairIT {
                         r.maxBatch());
                 assertTrue(s.maxSegmentsPerFrame() > 1, "max segments per frame: " + s.text());
             }
+            E2e.interop("platoon", "IPv4", initiatorName.equals("a") ? "handshake, platoon initiates"
+                    : "handshake, the peer initiates");
+            E2e.interop("platoon", "IPv4", "ping inside, IPv4 and IPv6");
+            E2e.interop("platoon", "IPv4", "200 MB TCP each way, SHA-256 equal");
+            E2e.interop("platoon", "IPv4", "trains from platoon's tun (TSO) to the peer");
+            E2e.interop("platoon", "IPv4", "the peer's UDP GSO trains read in batches");
             // Nothing the host sends by itself into the tunnel is lost: the tun has no link-local
             // address, so no router solicitations to ff02::2 that no peer routes.
             for (Side side : List.of(bed.a, bed.b)) {

@@ -63,6 +63,8 @@ class RekeyIT {
                         s -> s.handshakesCompleted() >= 2);
             }
             E2e.assertPing(bed, responder, false, E2e.PING);
+            E2e.interop(platoonResponds ? "platoon" : WireguardGoBinary.UPSTREAM.label, "IPv4",
+                    "rekey under traffic (platoon initiates every 2 s)");
         }
     }
 }

@@ -59,7 +59,17 @@ class RoamingIT {
             awaitEndpoint(bed, a, NEW_ADDRESS + ":" + NEW_PORT);
             E2e.assertPing(bed, a, false, E2e.PING);
             E2e.assertPing(bed, a, true, E2e.PING);
+            if (roamerKind.equals("platoon")) {
+                E2e.interop(label(learnerKind), "IPv4", "learns platoon's new address and port");
+            }
+            if (learnerKind.equals("platoon")) {
+                E2e.interop(label(roamerKind), "IPv4", "platoon learns the peer's new address and port");
+            }
         }
+    }
+
+    private static String label(String kind) {
+        return kind.equals("platoon") ? "platoon" : WireguardGoBinary.valueOf(kind).label;
     }
 
     private static void start(TunnelBed bed, Side side, String kind, java.nio.file.Path upstream) throws Exception {

@@ -45,6 +45,9 @@ class WireguardGoIT {
             E2e.assertPing(bed, initiator, false, E2e.FIRST_PING);
             E2e.assertPing(bed, initiator, true, E2e.PING);
             E2e.assertPing(bed, bed.other(initiator), false, E2e.PING);
+            E2e.interop(binary.label, "IPv4", platoonInitiates ? "handshake, platoon initiates"
+                    : "handshake, the peer initiates");
+            E2e.interop(binary.label, "IPv4", "ping inside, IPv4 and IPv6");
 
             // Both ends saw the handshake; the responder learnt the initiator's endpoint from it.
             String platoonKey = Keys.toBase64(platoon.publicKey);
@@ -71,6 +74,11 @@ class WireguardGoIT {
             System.out.printf("[e2e] %s->platoon: platoon receive datagrams/wake-up %.1f (max %d)%n", binary.label,
                     received.datagramsPerBatchSince(before2), received.maxBatch());
             assertTrue(platoon.process.isAlive() && wgGo.process.isAlive(), "both ends still running");
+            E2e.interop(binary.label, "IPv4", "200 MB TCP each way, SHA-256 equal");
+            E2e.interop(binary.label, "IPv4", "trains from platoon's tun (TSO) to the peer");
+            if (binary == WireguardGoBinary.UPSTREAM) {
+                E2e.interop(binary.label, "IPv4", "the peer's UDP GSO trains read in batches");
+            }
         }
     }
 }

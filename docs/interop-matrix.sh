@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerates the matrix in docs/interop.md from a run of the interop tests (as root, ~4 minutes):
+# every cell is a line "[interop] peer|outer|feature" that a test printed after it checked it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+./platoon test -pl vpn-core -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dfailsafe.failIfNoSpecifiedTests=false \
+  -Dit.test='PlatoonPairIT,WireguardGoIT,OuterIpv6IT,RekeyIT,RoamingIT,InteropEdgesIT' > "$log" 2>&1 || {
+  grep -E "Tests run:|FAIL|ERROR" "$log" | tail -20 >&2
+  echo "interop-matrix: the tests failed; docs/interop.md is unchanged" >&2
+  exit 1
+}
+table=$(grep -o '^\[interop\] .*' "$log" | sed 's/^\[interop\] //' | sort -u | awk -F'|' '
+  BEGIN {
+    n = split("platoon|wireguard-go 0.0.20220316 (Debian)|wireguard-go 0.0.20250522 (upstream)", peers, "|")
+  }
+  { key = $2 "|" $3; seen[$1 "|" key] = 1; if (!(key in rows)) { rows[key] = 1; order[++m] = key } }
+  END {
+    printf "| outer | feature |"; for (i = 1; i <= n; i++) printf " %s |", peers[i]; print ""
+    printf "| --- | --- |"; for (i = 1; i <= n; i++) printf " --- |"; print ""
+    for (r = 1; r <= m; r++) {
+      split(order[r], k, "|"); printf "| %s | %s |", k[1], k[2]
+      for (i = 1; i <= n; i++) printf " %s |", ((peers[i] "|" order[r]) in seen) ? "yes" : "–"
+      print ""
+    }
+  }')
+awk -v table="$table" '
+  /<!-- matrix -->/ { print; print table; skip = 1; next }
+  /<!-- \/matrix -->/ { skip = 0 }
+  !skip { print }' docs/interop.md > docs/interop.md.new
+mv docs/interop.md.new docs/interop.md
+echo "interop-matrix: docs/interop.md updated ($(printf '%s\n' "$table" | tail -n +3 | wc -l) rows)"
