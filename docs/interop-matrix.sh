@@ -12,7 +12,7 @@ trap 'rm -f "$log"' EXIT
   echo "interop-matrix: the tests failed; docs/interop.md is unchanged" >&2
   exit 1
 }
-table=$(grep -o '^\[interop\] .*' "$log" | sed 's/^\[interop\] //' | sort -u | awk -F'|' '
+table=$(grep -o '^\[interop\] .*' "$log" | sed 's/^\[interop\] //' | sort -u | sort -s -t'|' -k2,2 -k3,3 | awk -F'|' '
   BEGIN {
     n = split("platoon|wireguard-go 0.0.20220316 (Debian)|wireguard-go 0.0.20250522 (upstream)", peers, "|")
   }
