@@ -81,6 +81,7 @@ public final class FloodBench {
                     c.start();
                     addAttacker(c);
                     TunnelBed bed = ((Contenders.WireGuardPair) c).bed();
+                    awaitCipherTrial(bed.b);
                     // Unrecorded: a short flood of each kind and a stream, so the JIT's work is not counted.
                     flood(bed, "junk", rate, 2);
                     flood(bed, "initiation", rate, 2);
@@ -107,6 +108,18 @@ public final class FloodBench {
                     median(list.stream().mapToDouble(Row::tcpShare).toArray()),
                     median(list.stream().mapToDouble(Row::sentPerSecond).toArray()) / 1e3);
         });
+    }
+
+    /**
+     * For a platoon side, waits (at most 60 s) until its cipher engine trial has chosen: the trial runs
+     * in the first seconds after {@code up}, at low priority, and its CPU is not the flood's cost.
+     */
+    private static void awaitCipherTrial(TunnelBed.Side side) throws IOException {
+        if (side.kind != TunnelBed.Kind.PLATOON) {
+            return;
+        }
+        dev.platoon.core.demo.Waits.until(java.time.Duration.ofSeconds(60), "platoon's cipher trial in " + side.log,
+                () -> Files.readString(side.log).contains("the fastest verified"));
     }
 
     private static void addAttacker(Contender c) {
