@@ -47,8 +47,13 @@ public final class UapiServer implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_=+.-]{1,15}");
     /** sun_path is 108 bytes including the terminating NUL. */
     private static final int MAX_SOCKET_PATH = 107;
-    /** Bounded: the socket is root-only, but a stuck client must not exhaust file descriptors. */
-    static final int MAX_CONNECTIONS = 64;
+    /**
+     * Connections are not capped: like wireguard-go's, every one is served. Idle ones (nothing sent, no
+     * request in flight) close after {@link UapiServerHandler#IDLE_TIMEOUT_SECONDS}, and past this many
+     * open connections each new one closes the oldest idle one first, so a process that opens thousands
+     * and sends nothing can neither keep {@code wg} out nor use up the file descriptors.
+     */
+    static final int IDLE_CONNECTIONS_KEPT = 1024;
 
     private final String interfaceName;
     private final Path socketPath;
@@ -120,6 +125,23 @@ public final class UapiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes {@code /var/run/wireguard/NAME.sock} when nobody listens on it any more (its process died);
+     * returns whether there was one. A live socket, or a file that is not a socket, stays.
+     */
+    public static boolean removeStale(String interfaceName) {
+        Path path = socketPath(DEFAULT_DIRECTORY, interfaceName);
+        try {
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            UapiSocketFiles.clearStale(path, interfaceName);
+            return true;
+        } catch (IOException e) {
+            return false; // live (another process serves the name) or not a socket: start says so
+        }
+    }
+
     private static Object fileKey(Path p) {
         try {
             return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
@@ -186,6 +208,7 @@ public final class UapiServer implements AutoCloseable {
             Executor requests = executor != null ? executor : ownedExecutor;
             ChannelGroup connections = new DefaultChannelGroup("uapi-" + interfaceName, GlobalEventExecutor.INSTANCE);
             UapiDispatcher dispatcher = new UapiDispatcher(interfaceName, device);
+            IdleConnections idle = new IdleConnections(interfaceName, IDLE_CONNECTIONS_KEPT);
             Path temp = path.resolveSibling("." + interfaceName + ".sock." + ProcessHandle.current().pid() + "."
                     + Integer.toHexString(ThreadLocalRandom.current().nextInt()));
             Channel server = null;
@@ -196,13 +219,10 @@ public final class UapiServer implements AutoCloseable {
                         .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                             @Override
                             protected void initChannel(EpollDomainSocketChannel ch) {
-                                if (connections.size() >= MAX_CONNECTIONS) {
-                                    LOG.log(Level.WARNING, "{0}: too many UAPI connections, refusing one", interfaceName);
-                                    ch.close();
-                                    return;
-                                }
+                                UapiServerHandler handler = new UapiServerHandler(dispatcher, requests);
+                                idle.admit(ch, handler);
                                 connections.add(ch);
-                                ch.pipeline().addLast(new UapiFrameDecoder(), new UapiServerHandler(dispatcher, requests));
+                                ch.pipeline().addLast(new UapiFrameDecoder(), handler);
                             }
                         })
                         .bind(new DomainSocketAddress(temp.toString()))

@@ -26,6 +26,7 @@ final class UapiServerHandler extends ChannelInboundHandlerAdapter {
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null); // event loop only
     private int inFlight; // event loop only
     private ScheduledFuture<?> idleTimer;
+    private volatile boolean idle = true; // read from the accepting thread: nothing in flight, nothing pending
 
     UapiServerHandler(UapiDispatcher dispatcher, Executor executor) {
         this.dispatcher = dispatcher;
@@ -57,6 +58,7 @@ final class UapiServerHandler extends ChannelInboundHandlerAdapter {
             idleTimer = null;
         }
         inFlight++;
+        idle = false;
         ctx.channel().config().setAutoRead(false);
         boolean closeAfter = request instanceof UapiRequest.Malformed;
         tail = tail.handle((ok, err) -> null)
@@ -79,9 +81,15 @@ final class UapiServerHandler extends ChannelInboundHandlerAdapter {
 
     private void finished(ChannelHandlerContext ctx) {
         if (--inFlight == 0 && ctx.channel().isActive()) {
+            idle = true;
             armIdleTimer(ctx);
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /** No request in flight: closing it loses nobody an answer. */
+    boolean isIdle() {
+        return idle;
     }
 
     private void armIdleTimer(ChannelHandlerContext ctx) {
