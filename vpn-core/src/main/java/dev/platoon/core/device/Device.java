@@ -52,6 +52,7 @@ public final class Device implements AutoCloseable {
     private final int mtu;
     private final PolicyRouting routing;
     private final DnsConfig dns;
+    private final DeviceFailure failure;
     private volatile boolean closed;
     private UapiServer uapi;
     private DeviceUapi control;
@@ -75,6 +76,7 @@ public final class Device implements AutoCloseable {
         this.mtu = b.mtu;
         this.routing = b.routing;
         this.dns = b.dns;
+        this.failure = b.failure;
     }
 
     /** Creates and configures the interface, then serves it. Throws with one line on any failure. */
@@ -166,6 +168,15 @@ public final class Device implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.fine("status file not written: " + oneLine(e));
         }
+    }
+
+    /**
+     * Who is told, once and on a thread of its own, that the device cannot go on — its tun device was
+     * deleted ({@code ip link del}) or cannot be read — with the reason in one line. The handler is
+     * expected to close the device; until one is set the reason is logged (and handed to it when set).
+     */
+    public void onFailure(java.util.function.Consumer<String> handler) {
+        failure.setHandler(handler);
     }
 
     /** One line for the log: queues, offloads, port, and how transport data is encrypted. */
@@ -269,6 +280,7 @@ public final class Device implements AutoCloseable {
             return;
         }
         closed = true;
+        failure.close();
         timer.shutdownNow();
         if (uapi != null) {
             uapi.close();

@@ -61,10 +61,12 @@ final class DeviceBuilder {
     int mtu;
     PolicyRouting routing;
     DnsConfig dns;
+    final DeviceFailure failure;
 
     DeviceBuilder(String name, Path configFile) {
         this.name = name;
         this.configFile = configFile;
+        this.failure = new DeviceFailure(name);
     }
 
     void build(WgConfig config, DeviceOptions options) throws DeviceException {
@@ -112,6 +114,9 @@ final class DeviceBuilder {
         }
         routing = PolicyRouting.plan(name, iface, config.peers(), host); // the mark is needed before binding
         dns = DnsConfig.of(name, iface, host);
+        UndoJournal journal = UndoJournal.at(options.undoFile());
+        routing.recordIn(journal);
+        dns.recordIn(journal);
         UdpOptions udp = UdpOptions.defaults().withFwmark(routing.fwmark());
         int port = iface.listenPort().orElse(0);
         try {
@@ -130,6 +135,8 @@ final class DeviceBuilder {
             outbound.add(out);
             QueueLoop q = new QueueLoop(loops.loop(i), bind.sender(i), tun.queue(i).fd(), out, transportCounters);
             queueLoops.add(q);
+            int queue = i;
+            q.tun().onReadFailure(why -> failure.tunReadFailed(queue, why));
             inbound.get(i).attachTun(tun.offloads().uso(), q::writeFrame);
             q.start().syncUninterruptibly();
         }
@@ -226,6 +233,7 @@ final class DeviceBuilder {
     }
 
     void undo() {
+        failure.close();
         if (timer != null) {
             timer.shutdownNow();
         }

@@ -11,8 +11,11 @@ import dev.platoon.core.peer.ProtocolTimings;
  * @param timings            the protocol's timers (tests shorten them to watch a rekey or a give-up)
  * @param statusFile         where the device writes what {@code platoon show} prints, once a second (or null)
  * @param controlSocket      whether to serve the UAPI control socket for {@code wg}
+ * @param undoFile           where the commands that undo the host changes are written down (or null;
+ *                           {@link UndoJournal})
  */
-public record DeviceOptions(int queues, ProtocolTimings timings, Path statusFile, boolean controlSocket) {
+public record DeviceOptions(int queues, ProtocolTimings timings, Path statusFile, boolean controlSocket,
+                            Path undoFile) {
     public DeviceOptions {
         if (queues < 1 || queues > 64) {
             throw new IllegalArgumentException("--queues must be 1..64, not " + queues);
@@ -20,22 +23,26 @@ public record DeviceOptions(int queues, ProtocolTimings timings, Path statusFile
     }
 
     public static DeviceOptions defaults() {
-        return new DeviceOptions(Runtime.getRuntime().availableProcessors(), ProtocolTimings.DEFAULT, null, true);
+        return new DeviceOptions(Runtime.getRuntime().availableProcessors(), ProtocolTimings.DEFAULT, null, true, null);
     }
 
     public DeviceOptions withQueues(int n) {
-        return new DeviceOptions(n, timings, statusFile, controlSocket);
+        return new DeviceOptions(n, timings, statusFile, controlSocket, undoFile);
     }
 
     public DeviceOptions withTimings(ProtocolTimings t) {
-        return new DeviceOptions(queues, t, statusFile, controlSocket);
+        return new DeviceOptions(queues, t, statusFile, controlSocket, undoFile);
     }
 
     public DeviceOptions withStatusFile(Path file) {
-        return new DeviceOptions(queues, timings, file, controlSocket);
+        return new DeviceOptions(queues, timings, file, controlSocket, undoFile);
+    }
+
+    public DeviceOptions withUndoFile(Path file) {
+        return new DeviceOptions(queues, timings, statusFile, controlSocket, file);
     }
 
     public DeviceOptions withControlSocket(boolean on) {
-        return new DeviceOptions(queues, timings, statusFile, on);
+        return new DeviceOptions(queues, timings, statusFile, on, undoFile);
     }
 }

@@ -26,6 +26,7 @@ public final class DnsConfig {
     private final List<InetAddress> servers;
     private final List<String> search;
     private String record;
+    private UndoJournal journal = UndoJournal.NONE;
 
     private DnsConfig(String ifname, Host host, List<InetAddress> servers, List<String> search) {
         this.ifname = ifname;
@@ -61,6 +62,11 @@ public final class DnsConfig {
         return "";
     }
 
+    /** Where the resolvconf record is written down, so that a process that dies cannot leave it. */
+    void recordIn(UndoJournal j) {
+        this.journal = j;
+    }
+
     /** Hands the servers to resolvconf, or warns that they are not applied. */
     void apply() throws DeviceException {
         if (servers.isEmpty()) {
@@ -75,6 +81,11 @@ public final class DnsConfig {
         String name = interfacePrefix(host.readLines(INTERFACE_ORDER)) + ifname;
         host.run(List.of("resolvconf", "-a", name, "-m", "0", "-x"), resolvconfInput(servers, search));
         record = name;
+        journal.added(undo());
+    }
+
+    private List<String> undo() {
+        return List.of("resolvconf", "-d", record, "-f");
     }
 
     /** Takes back what {@link #apply} gave resolvconf; a failure is logged. */
@@ -82,10 +93,13 @@ public final class DnsConfig {
         if (record == null) {
             return;
         }
+        List<String> undo = undo();
         try {
-            host.run(List.of("resolvconf", "-d", record, "-f"), null);
+            host.run(undo, null);
         } catch (DeviceException e) {
             host.log("platoon: " + ifname + ": " + e.getMessage());
+        } finally {
+            journal.undone(undo);
         }
         record = null;
     }

@@ -39,6 +39,7 @@ public final class PolicyRouting {
     private final long fwmark;
     private final Deque<List<String>> rulesAdded = new ArrayDeque<>();
     private boolean warnedNoNft;
+    private UndoJournal journal = UndoJournal.NONE;
 
     private PolicyRouting(String ifname, Host host, Optional<RouteTable> table, List<Cidr> routes,
                           List<dev.platoon.config.InterfaceAddress> addresses, long fwmark) {
@@ -93,6 +94,11 @@ public final class PolicyRouting {
         } catch (DeviceException e) {
             return "";
         }
+    }
+
+    /** Where each rule is written down as it is added, so that a process that dies cannot leave it. */
+    void recordIn(UndoJournal j) {
+        this.journal = j;
     }
 
     /** The SO_MARK for platoon's UDP sockets: the configured FwMark, or the full tunnel's table. */
@@ -151,7 +157,9 @@ public final class PolicyRouting {
         }
         String pf = SpoofingRules.nftFamily(ipv4);
         host.run(List.of("nft", "-f", "-"), SpoofingRules.script(ifname, ipv4, addresses, fwmark));
-        rulesAdded.push(List.of("nft", "delete", "table", pf, SpoofingRules.table(ifname)));
+        List<String> delete = List.of("nft", "delete", "table", pf, SpoofingRules.table(ifname));
+        rulesAdded.push(delete);
+        journal.added(delete);
     }
 
     private void addRule(List<String> add) throws DeviceException {
@@ -159,6 +167,7 @@ public final class PolicyRouting {
         List<String> delete = new ArrayList<>(add);
         delete.set(3, "delete");
         rulesAdded.push(delete);
+        journal.added(delete);
     }
 
     /** The rules {@link #apply} added, as the commands that delete them, newest first. */
@@ -177,6 +186,8 @@ public final class PolicyRouting {
                 host.run(delete, null);
             } catch (DeviceException e) {
                 host.log("platoon: " + ifname + ": " + e.getMessage());
+            } finally {
+                journal.undone(delete);
             }
         }
     }

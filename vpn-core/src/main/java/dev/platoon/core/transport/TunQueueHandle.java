@@ -54,6 +54,7 @@ public final class TunQueueHandle implements EpollIoHandle {
     private volatile IoRegistration registration;
     private boolean paused;     // loop thread
     private boolean failed;     // loop thread: a read error stopped us for good
+    private volatile java.util.function.Consumer<String> onReadFailure;
 
     /**
      * Serves {@code fd} (a tun queue opened with IFF_VNET_HDR and a 12-byte header size) and makes it
@@ -124,7 +125,7 @@ public final class TunQueueHandle implements EpollIoHandle {
                 int n = fd.readAddress(address, HEADROOM, HEADROOM + MAX_FRAME);
                 if (n <= 0) {          // 0: EAGAIN, queue empty; -1: EOF (device gone)
                     if (n < 0) {
-                        fail();
+                        fail("end of file");
                     }
                     break;
                 }
@@ -136,7 +137,7 @@ public final class TunQueueHandle implements EpollIoHandle {
                 }
             }
         } catch (IOException e) {
-            fail();               // EBADFD after the device was deleted, …: stop instead of spinning
+            fail(e.getMessage()); // EBADFD after the device was deleted, …: stop instead of spinning
         }
         if (frames > 0) {
             counters.tunReadBatches.increment();
@@ -149,11 +150,27 @@ public final class TunQueueHandle implements EpollIoHandle {
         }
     }
 
-    private void fail() {
+    /**
+     * Who hears, once, that reading stopped for good (the device was deleted: EBADFD or end of file); it
+     * is called on the loop thread with the reason and must not block.
+     */
+    public void onReadFailure(java.util.function.Consumer<String> listener) {
+        this.onReadFailure = listener;
+    }
+
+    private void fail(String why) {
         counters.drop(TransportCounters.Drop.TUN_READ_ERROR);
         failed = true;
         if (registration != null) {
             registration.cancel();   // also silences EPOLLERR, which epoll reports whatever the mask
+        }
+        var listener = onReadFailure;
+        if (listener != null && !closed.get()) {
+            try {
+                listener.accept(why == null ? "read failed" : why);
+            } catch (RuntimeException ignored) {
+                // the listener's problem; reading has stopped either way
+            }
         }
     }
 
@@ -192,7 +209,7 @@ public final class TunQueueHandle implements EpollIoHandle {
             try {
                 r.submit(ops);
             } catch (Exception e) {
-                fail();
+                fail("epoll: " + e.getMessage());
             }
         }
     }
