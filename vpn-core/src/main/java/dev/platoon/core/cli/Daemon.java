@@ -18,22 +18,14 @@ import dev.platoon.core.demo.JavaCommand;
  * the child has written its pid file (the interface is up) — or prints the child's one-line error.
  */
 final class Daemon {
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the child may show no progress (no new line in its log) before it is torn down. */
+    static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a child told to tear down may take before it is killed (and its leftovers removed here). */
+    private static final Duration TEARDOWN_GRACE = Duration.ofSeconds(20);
     /** How often the parent looks for the child's pid file: a stat, cheap next to a JVM start. */
     private static final Duration POLL = Duration.ofMillis(10);
 
     private Daemon() {
-    }
-
-    /** The pid in an interface's pid file, if that process is still alive. */
-    static Optional<ProcessHandle> running(InterfaceFiles files, String name) {
-        Path pidFile = files.pidFile(name);
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile).strip());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     /**
@@ -48,14 +40,6 @@ final class Daemon {
         }
     }
 
-    static void writePidFile(InterfaceFiles files, String name) throws IOException {
-        createPrivateDir(files.runDir());
-        Path tmp = files.runDir().resolve(name + ".pid.tmp");
-        Files.writeString(tmp, ProcessHandle.current().pid() + "\n");
-        Files.move(tmp, files.pidFile(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-
     static void createPrivateDir(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
@@ -63,8 +47,14 @@ final class Daemon {
         }
     }
 
-    /** Starts the foreground child and waits until it is up; returns the exit code for the parent. */
-    static int detach(InterfaceFiles files, String name, Path config, List<String> extraArgs,
+    /**
+     * Starts the foreground child and waits until it is up; returns the exit code for the parent. It
+     * waits as long as the child makes progress — every line it logs (a {@code [#]} step, hook output) is
+     * shown here and restarts the clock — and after {@code stall} without any, tells the child to tear
+     * down (SIGTERM), kills it if it does not within {@link #TEARDOWN_GRACE}, and removes whatever it
+     * left: a failed or abandoned {@code up} never leaves a half-configured interface.
+     */
+    static int detach(InterfaceFiles files, String name, Path config, List<String> extraArgs, Duration stall,
                       java.io.PrintWriter out, java.io.PrintWriter err) throws IOException {
         createPrivateDir(files.logDir());
         Path log = files.logFile(name);
@@ -79,10 +69,12 @@ final class Daemon {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        long progressAt = System.nanoTime();
         while (true) {
-            Optional<ProcessHandle> up = running(files, name);
-            follower.printNewLines(err, Daemon::isUpLine);
+            Optional<ProcessHandle> up = PidFile.running(files, name);
+            if (follower.printNewLines(err, Daemon::isUpLine) > 0) {
+                progressAt = System.nanoTime();
+            }
             if (up.isPresent() && up.get().pid() == child.pid()) {
                 follower.printNewLines(err, Daemon::isUpLine);
                 out.println("platoon: " + name + " is up (pid " + child.pid() + ", log " + log + ")");
@@ -91,10 +83,13 @@ final class Daemon {
             if (!child.isAlive()) {
                 String last = lastError(log, name);
                 follower.printNewLines(err, last::equals);
+                clearAfter(files, name, err);
                 err.println(last);
                 return 1;
             }
-            long left = deadline - System.nanoTime();
+            // Until its first line the child's JVM is starting, which a loaded machine makes slow.
+            Duration allowed = follower.lastLine() == null && stall.compareTo(STALL_TIMEOUT) < 0 ? STALL_TIMEOUT : stall;
+            long left = progressAt + allowed.toNanos() - System.nanoTime();
             if (left <= 0) {
                 break;
             }
@@ -107,9 +102,31 @@ final class Daemon {
                 break;
             }
         }
+        String at = follower.lastLine();
+        err.println("platoon: " + name + ": no progress for " + stall.toSeconds() + " s"
+                + (at == null ? "" : " (last: " + at + ")") + "; tearing it down");
+        err.flush();
         child.destroy();
-        err.println("platoon: " + name + " did not come up within " + READY_TIMEOUT.toSeconds() + " s; see " + log);
+        try {
+            if (!child.waitFor(TEARDOWN_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+                child.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            child.destroyForcibly();
+        }
+        follower.printNewLines(err, Daemon::isUpLine);
+        clearAfter(files, name, err);
+        err.println("platoon: " + name + " did not come up (no progress for " + stall.toSeconds()
+                + " s); nothing of it is left; see " + log);
         return 1;
+    }
+
+    /** After the child is gone: whatever it could not remove itself (killed, crashed). */
+    private static void clearAfter(InterfaceFiles files, String name, java.io.PrintWriter err) {
+        if (PidFile.running(files, name).isEmpty()) {
+            Leftovers.clear(files, name, err);
+        }
     }
 
     /** The child's "is up" line: the parent prints its own, shorter one with the pid and the log. */

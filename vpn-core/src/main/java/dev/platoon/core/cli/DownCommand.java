@@ -24,8 +24,12 @@ final class DownCommand implements CliCommand {
                 ? InterfaceFiles.interfaceName(java.nio.file.Path.of(nameOrConfig)) : nameOrConfig;
         InterfaceFiles.requireValidName(name);
         Daemon.requireRunDirAccess(InterfaceFiles.system(), "down");
-        Optional<ProcessHandle> process = Daemon.running(InterfaceFiles.system(), name);
+        InterfaceFiles files = InterfaceFiles.system();
+        // Trusted only while its process holds it: a pid file left by a crash names nobody, whatever
+        // process has that pid now.
+        Optional<ProcessHandle> process = PidFile.running(files, name);
         if (process.isEmpty()) {
+            Leftovers.clear(files, name, err);
             err.println("platoon: " + name + " is not up (no running platoon for it)");
             return 1;
         }

@@ -12,6 +12,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class Hooks {
     private static final long TIMEOUT_SECONDS = 60;
+    /**
+     * A hook that runs longer says so this often: the sign of progress a detaching {@code up} waits on
+     * (it gives up on a child that shows none for 30 s), and what the person at the terminal sees.
+     */
+    private static final long STILL_RUNNING_SECONDS = 10;
+    /** The hook command running now, so that a teardown can stop it (one hook runs at a time). */
+    private static volatile Process running;
 
     private Hooks() {
     }
@@ -25,7 +32,22 @@ final class Hooks {
             try {
                 String shell = new java.io.File("/bin/bash").canExecute() ? "/bin/bash" : "/bin/sh";
                 Process p = new ProcessBuilder(shell, "-c", expanded).inheritIO().start();
-                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                running = p;
+                boolean finished = false;
+                try {
+                    for (long waited = 0; waited < TIMEOUT_SECONDS && !finished; waited += STILL_RUNNING_SECONDS) {
+                        finished = p.waitFor(Math.min(STILL_RUNNING_SECONDS, TIMEOUT_SECONDS - waited), TimeUnit.SECONDS);
+                        if (!finished && waited + STILL_RUNNING_SECONDS < TIMEOUT_SECONDS) {
+                            err.println("platoon: " + ifname + ": " + stage + " still running after "
+                                    + (waited + STILL_RUNNING_SECONDS) + " s: " + expanded);
+                            err.flush();
+                        }
+                    }
+                } finally {
+                    running = null;
+                }
+                if (!finished) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
                     err.println("platoon: " + ifname + ": " + stage + " command timed out after "
                             + TIMEOUT_SECONDS + " s: " + expanded);
@@ -45,5 +67,28 @@ final class Hooks {
             }
         }
         return true;
+    }
+
+    /**
+     * Stops the hook command running now, and what it started (an {@code up} torn down in the middle of
+     * PostUp); returns its command line, or null when none runs.
+     */
+    static String stopRunning() {
+        Process p = running;
+        if (p == null || !p.isAlive()) {
+            return null;
+        }
+        String what = p.info().commandLine().orElse("a hook");
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return what;
     }
 }

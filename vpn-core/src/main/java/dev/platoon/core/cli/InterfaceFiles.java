@@ -76,6 +76,11 @@ public final class InterfaceFiles {
         return runDir.resolve(name + ".status");
     }
 
+    /** What undoes the host changes of a running interface ({@code UndoJournal}). */
+    public Path undoFile(String name) {
+        return runDir.resolve(name + ".undo");
+    }
+
     public Path logFile(String name) {
         return logDir.resolve(name + ".log");
     }

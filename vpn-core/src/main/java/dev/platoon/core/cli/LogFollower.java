@@ -16,6 +16,7 @@ final class LogFollower {
     private final Path log;
     private long offset;
     private final StringBuilder partial = new StringBuilder();
+    private String lastLine;
 
     /** Follows {@code log} from its current end (from the start when it does not exist yet). */
     LogFollower(Path log) {
@@ -29,8 +30,11 @@ final class LogFollower {
         this.offset = size;
     }
 
-    /** Prints the whole lines added since the last call, skipping those {@code skip} accepts. */
-    void printNewLines(PrintWriter to, java.util.function.Predicate<String> skip) {
+    /**
+     * Prints the whole lines added since the last call, skipping those {@code skip} accepts; returns how
+     * many bytes the log grew by.
+     */
+    int printNewLines(PrintWriter to, java.util.function.Predicate<String> skip) {
         byte[] added;
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
             long length = file.length();
@@ -42,17 +46,26 @@ final class LogFollower {
             file.readFully(added);
             offset += added.length;
         } catch (IOException e) {
-            return;
+            return 0;
         }
         partial.append(new String(added, StandardCharsets.UTF_8));
         int end;
         while ((end = partial.indexOf("\n")) >= 0) {
             String line = partial.substring(0, end);
             partial.delete(0, end + 1);
+            if (!line.isBlank()) {
+                lastLine = line;
+            }
             if (!skip.test(line)) {
                 to.println(line);
             }
         }
         to.flush();
+        return added.length;
+    }
+
+    /** The last non-empty line read, or null. */
+    String lastLine() {
+        return lastLine;
     }
 }

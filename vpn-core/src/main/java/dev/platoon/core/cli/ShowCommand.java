@@ -39,7 +39,7 @@ final class ShowCommand implements CliCommand {
         int missing = 0;
         for (String n : names) {
             Path status = files.statusFile(n);
-            if (Daemon.running(files, n).isEmpty() || !Files.exists(status)) {
+            if (PidFile.running(files, n).isEmpty() || !Files.exists(status)) {
                 if (name != null) {
                     err.println("platoon: " + n + " is not up");
                 }

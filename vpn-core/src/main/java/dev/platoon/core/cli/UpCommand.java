@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 import dev.platoon.config.ConfigException;
 import dev.platoon.config.WgConfig;
@@ -28,7 +27,9 @@ final class UpCommand implements CliCommand {
             .option(OptionSpec.number("--rekey-after-seconds", "N", 1, Integer.MAX_VALUE, null).hidden())
             .option(OptionSpec.number("--rekey-timeout-ms", "N", 1, Integer.MAX_VALUE, null).hidden())
             .option(OptionSpec.number("--rekey-attempt-seconds", "N", 1, Integer.MAX_VALUE, null).hidden())
-            .option(OptionSpec.number("--keepalive-seconds", "N", 1, Integer.MAX_VALUE, null).hidden());
+            .option(OptionSpec.number("--keepalive-seconds", "N", 1, Integer.MAX_VALUE, null).hidden())
+            // Hidden: how long a detaching up waits for a sign of progress (tests give up in seconds).
+            .option(OptionSpec.number("--stall-seconds", "N", 1, 3600, null).hidden());
 
     @Override
     public CommandSpec spec() {
@@ -56,21 +57,27 @@ final class UpCommand implements CliCommand {
             return 1;
         }
         InterfaceFiles files = InterfaceFiles.system();
-        var running = Daemon.running(files, name);
+        var running = PidFile.running(files, name);
         if (running.isPresent() && running.get().pid() != ProcessHandle.current().pid()) {
             err.println("platoon: " + name + " is already up (pid " + running.get().pid() + ")");
             return 1;
         }
         if (!args.flag("--foreground")) {
-            return Daemon.detach(files, name, file, passThroughArgs(args), out, err);
+            Integer stall = args.integer("--stall-seconds");
+            return Daemon.detach(files, name, file, passThroughArgs(args),
+                    stall == null ? Daemon.STALL_TIMEOUT : Duration.ofSeconds(stall), out, err);
         }
         DeviceOptions options = DeviceOptions.defaults()
                 .withQueues(queues == null ? Runtime.getRuntime().availableProcessors() : queues)
                 .withTimings(timings(args))
-                .withStatusFile(files.statusFile(name));
+                .withStatusFile(files.statusFile(name))
+                .withUndoFile(files.undoFile(name));
         Daemon.createPrivateDir(files.runDir());
+        Leftovers.clear(files, name, err); // a process of this name that is gone: its rules, socket, files
         var iface = wg.iface();
+        Teardown teardown = new Teardown(name, file, wg, files, err); // from here SIGTERM leaves nothing
         if (!Hooks.run("PreUp", iface.preUp(), name, err)) {
+            teardown.runNow();
             return 1;
         }
         Device device;
@@ -78,85 +85,52 @@ final class UpCommand implements CliCommand {
             device = Device.up(name, file, wg, options);
         } catch (dev.platoon.core.device.DeviceException e) {
             err.println("platoon: " + e.getMessage());
+            teardown.runNow();
             return 1;
         }
+        teardown.device(device);
+        // The tun device deleted under us (ip link del) or unreadable: one line, the teardown, exit 1.
+        device.onFailure(reason -> {
+            String line = "platoon: " + name + ": " + reason + "; shutting down";
+            err.println(line);
+            err.flush();
+            Syslog.send(Syslog.ERR, line);
+            System.exit(1);
+        });
         MetricsServer metricsServer = null;
         if (metricsAt != null) {
             try {
                 metricsServer = MetricsServer.serve(device, metricsAt);
             } catch (java.io.IOException e) {
                 err.println("platoon: " + e.getMessage());
-                device.close();
+                teardown.runNow();
                 return 1;
             }
+            teardown.metrics(metricsServer);
         }
-        final MetricsServer metricsToClose = metricsServer;
         if (!Hooks.run("PostUp", iface.postUp(), name, err)) {
-            if (metricsToClose != null) {
-                metricsToClose.close();
-            }
-            device.close();
+            teardown.runNow();
             return 1;
         }
+        teardown.upComplete();
         if (!device.hasPrivateKey()) {
             err.println("platoon: warning: " + name + " has no private key: no handshake completes until"
                     + " 'wg set " + name + " private-key FILE'");
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            notifySystemd("STOPPING=1", err);
-            Hooks.run("PreDown", iface.preDown(), name, err);
-            if (iface.saveConfig()) {
-                saveConfig(device, file, wg, err);
-            }
-            if (metricsToClose != null) {
-                metricsToClose.close();
-            }
-            device.close();
-            Hooks.run("PostDown", iface.postDown(), name, err);
-            try {
-                java.nio.file.Files.deleteIfExists(files.pidFile(name));
-            } catch (java.io.IOException ignored) {
-                // best effort: a stale pid file names a dead process and is ignored
-            }
-            stopped.countDown();
-        }, "platoon-teardown"));
         reloadOnHangup(device, file, err);
         // The line first, then the pid file that the detaching parent waits for: whoever sees the pid
         // file also finds the "is up" line (and the cipher it names) in the log.
         err.println("platoon: " + name + " is up: " + device.describe()
-                + (metricsToClose == null ? "" : ", metrics at http://" + metricsAt + "/metrics"));
+                + (metricsServer == null ? "" : ", metrics at http://" + metricsAt + "/metrics"));
         err.flush();
-        Daemon.writePidFile(files, name);
+        PidFile.claim(files, name);
         // Under systemd (Type=notify): the interface serves now, units ordered after this one may start.
         notifySystemd("READY=1\nSTATUS=" + name + " is up\nMAINPID=" + ProcessHandle.current().pid(), err);
-        stopped.await();
+        teardown.await();
         return 0;
     }
 
-    /**
-     * SaveConfig = true, on the way down: the file as it is now (a reload may have changed it; the one
-     * from up when it no longer parses) with the running key and peers. A failure is one line; the
-     * teardown goes on.
-     */
-    private static void saveConfig(Device device, Path file, WgConfig fromUp, PrintWriter err) {
-        WgConfig current = fromUp;
-        try {
-            current = dev.platoon.config.ConfigParser.parse(file);
-        } catch (ConfigException | RuntimeException e) {
-            err.println("platoon: warning: " + file + " no longer reads (" + Main.oneLine(e)
-                    + "); saving with its keys from up");
-        }
-        err.println("[#] saving the running configuration to " + file + " (SaveConfig = true)");
-        try {
-            device.saveConfig(current);
-        } catch (java.io.IOException | RuntimeException e) {
-            err.println("platoon: " + device.name() + ": SaveConfig: cannot write " + file + ": " + Main.oneLine(e));
-        }
-        err.flush();
-    }
-
-    private static void notifySystemd(String state, PrintWriter err) {
+    static void notifySystemd(String state, PrintWriter err) {
         try {
             SystemdNotify.notifyIfAsked(state);
         } catch (java.io.IOException e) {
@@ -172,12 +146,21 @@ final class UpCommand implements CliCommand {
                 device.sync(SyncConfCommand.parse(file).stripped());
                 err.println("platoon: " + device.name() + ": reloaded " + file);
             } catch (ConfigException | dev.platoon.core.device.DeviceException e) {
-                err.println("platoon: " + device.name() + ": reload refused: " + e.getMessage());
+                refused("platoon: " + device.name() + ": reload refused: " + e.getMessage(), err);
             } catch (RuntimeException e) {
-                err.println("platoon: " + device.name() + ": reload failed: " + Main.oneLine(e));
+                refused("platoon: " + device.name() + ": reload failed: " + Main.oneLine(e), err);
             }
             err.flush();
         });
+    }
+
+    /**
+     * A refused reload is said where the log file is not the only place: the system log (a detached
+     * interface's log may sit on a full disk, and nobody reads it while the reload is asked for).
+     */
+    private static void refused(String line, PrintWriter err) {
+        err.println(line);
+        Syslog.send(Syslog.WARNING, line);
     }
 
     private static ProtocolTimings timings(ParsedArgs args) {
