@@ -70,10 +70,12 @@ final class Daemon {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         long progressAt = System.nanoTime();
+        boolean started = false;
         while (true) {
             Optional<ProcessHandle> up = PidFile.running(files, name);
             if (follower.printNewLines(err, Daemon::isUpLine) > 0) {
                 progressAt = System.nanoTime();
+                started = true;
             }
             if (up.isPresent() && up.get().pid() == child.pid()) {
                 follower.printNewLines(err, Daemon::isUpLine);
@@ -88,7 +90,7 @@ final class Daemon {
                 return 1;
             }
             // Until its first line the child's JVM is starting, which a loaded machine makes slow.
-            Duration allowed = follower.lastLine() == null && stall.compareTo(STALL_TIMEOUT) < 0 ? STALL_TIMEOUT : stall;
+            Duration allowed = !started && stall.compareTo(STALL_TIMEOUT) < 0 ? STALL_TIMEOUT : stall;
             long left = progressAt + allowed.toNanos() - System.nanoTime();
             if (left <= 0) {
                 break;

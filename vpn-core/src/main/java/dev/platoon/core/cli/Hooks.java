@@ -19,6 +19,8 @@ final class Hooks {
     private static final long STILL_RUNNING_SECONDS = 10;
     /** The hook command running now, so that a teardown can stop it (one hook runs at a time). */
     private static volatile Process running;
+    /** Set by {@link #stopRunning}: the command it stopped is not reported as failed. */
+    private static volatile boolean stopping;
 
     private Hooks() {
     }
@@ -53,6 +55,9 @@ final class Hooks {
                             + TIMEOUT_SECONDS + " s: " + expanded);
                     return false;
                 }
+                if (p.exitValue() != 0 && stopping) {
+                    return false; // stopped by the teardown, which said so
+                }
                 if (p.exitValue() != 0) {
                     err.println("platoon: " + ifname + ": " + stage + " command failed (exit " + p.exitValue()
                             + "): " + expanded);
@@ -78,6 +83,7 @@ final class Hooks {
         if (p == null || !p.isAlive()) {
             return null;
         }
+        stopping = true;
         String what = p.info().commandLine().orElse("a hook");
         p.descendants().forEach(ProcessHandle::destroy);
         p.destroy();

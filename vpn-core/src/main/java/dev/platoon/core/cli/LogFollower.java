@@ -53,7 +53,7 @@ final class LogFollower {
         while ((end = partial.indexOf("\n")) >= 0) {
             String line = partial.substring(0, end);
             partial.delete(0, end + 1);
-            if (!line.isBlank()) {
+            if (line.startsWith("[#] ") || line.startsWith("platoon: ")) {
                 lastLine = line;
             }
             if (!skip.test(line)) {
@@ -64,7 +64,7 @@ final class LogFollower {
         return added.length;
     }
 
-    /** The last non-empty line read, or null. */
+    /** The last step read (a {@code [#]} line or platoon's own), or null. */
     String lastLine() {
         return lastLine;
     }
