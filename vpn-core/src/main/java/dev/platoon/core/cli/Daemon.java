@@ -126,9 +126,7 @@ final class Daemon {
 
     /** After the child is gone: whatever it could not remove itself (killed, crashed). */
     private static void clearAfter(InterfaceFiles files, String name, java.io.PrintWriter err) {
-        if (PidFile.running(files, name).isEmpty()) {
-            Leftovers.clear(files, name, err);
-        }
+        PidFile.whileLocked(files, name, () -> Leftovers.clear(files, name, err));
     }
 
     /** The child's "is up" line: the parent prints its own, shorter one with the pid and the log. */

@@ -25,11 +25,11 @@ final class DownCommand implements CliCommand {
         InterfaceFiles.requireValidName(name);
         Daemon.requireRunDirAccess(InterfaceFiles.system(), "down");
         InterfaceFiles files = InterfaceFiles.system();
-        // Trusted only while its process holds it: a pid file left by a crash names nobody, whatever
-        // process has that pid now.
-        Optional<ProcessHandle> process = PidFile.running(files, name);
+        // The process holding NAME's lock (up, or still coming up: its up is then cancelled cleanly). A pid
+        // file left by a crash names nobody, whatever process has that pid now.
+        Optional<ProcessHandle> process = PidFile.holder(files, name);
         if (process.isEmpty()) {
-            Leftovers.clear(files, name, err);
+            PidFile.whileLocked(files, name, () -> Leftovers.clear(files, name, err));
             err.println("platoon: " + name + " is not up (no running platoon for it)");
             return 1;
         }

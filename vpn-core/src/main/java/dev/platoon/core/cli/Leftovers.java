@@ -15,7 +15,8 @@ import dev.platoon.core.uapi.UapiServer;
  * {@code up} that had to kill it): the policy rules, nftables tables and resolvconf record written down
  * in {@code NAME.undo} ({@link UndoJournal}), a control socket nobody listens on, the status and pid
  * files. {@code up} clears them before it makes anything, {@code down} and the detaching {@code up}
- * after a process that is gone. Only called when no live process holds NAME's pid file.
+ * after a process that is gone. Only called holding NAME's lock ({@link PidFile}): never under a process
+ * that is still coming up.
  */
 final class Leftovers {
     private Leftovers() {

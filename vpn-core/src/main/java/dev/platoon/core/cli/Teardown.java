@@ -37,7 +37,7 @@ final class Teardown {
         this.wg = wg;
         this.files = files;
         this.err = err;
-        this.hook = new Thread(this::run, "platoon-teardown");
+        this.hook = new Thread(() -> run(true), "platoon-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
@@ -63,7 +63,7 @@ final class Teardown {
 
     /** Runs it on this thread (a failed {@code up}); the shutdown hook then has nothing left to do. */
     void runNow() {
-        run();
+        run(false);
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
@@ -76,7 +76,8 @@ final class Teardown {
         done.await();
     }
 
-    private void run() {
+    /** {@code signalled}: SIGTERM (or an exit) rather than a failure of up, which has said why already. */
+    private void run(boolean signalled) {
         if (!started.compareAndSet(false, true)) {
             try {
                 done.await();
@@ -117,6 +118,9 @@ final class Teardown {
                 Hooks.run("PostDown", iface.postDown(), name, err);
             }
             PidFile.release(files, name);
+            if (signalled && !upComplete) {
+                err.println("platoon: " + name + " was stopped before it was up; nothing of it is left");
+            }
         } finally {
             err.flush();
             done.countDown();

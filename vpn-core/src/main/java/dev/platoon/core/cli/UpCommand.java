@@ -57,9 +57,10 @@ final class UpCommand implements CliCommand {
             return 1;
         }
         InterfaceFiles files = InterfaceFiles.system();
-        var running = PidFile.running(files, name);
-        if (running.isPresent() && running.get().pid() != ProcessHandle.current().pid()) {
-            err.println("platoon: " + name + " is already up (pid " + running.get().pid() + ")");
+        var holder = PidFile.holder(files, name);
+        if (holder.isPresent()) {
+            err.println("platoon: " + name + (PidFile.running(files, name).isPresent() ? " is already up" : " is coming up")
+                    + " (pid " + holder.get().pid() + ")");
             return 1;
         }
         if (!args.flag("--foreground")) {
@@ -72,7 +73,11 @@ final class UpCommand implements CliCommand {
                 .withTimings(timings(args))
                 .withStatusFile(files.statusFile(name))
                 .withUndoFile(files.undoFile(name));
-        Daemon.createPrivateDir(files.runDir());
+        var other = PidFile.lockName(files, name); // NAME is this process's from here until it exits
+        if (other.isPresent()) {
+            err.println("platoon: " + name + " is already up or coming up (pid " + other.get() + ")");
+            return 1;
+        }
         Leftovers.clear(files, name, err); // a process of this name that is gone: its rules, socket, files
         var iface = wg.iface();
         Teardown teardown = new Teardown(name, file, wg, files, err); // from here SIGTERM leaves nothing
@@ -123,7 +128,7 @@ final class UpCommand implements CliCommand {
         err.println("platoon: " + name + " is up: " + device.describe()
                 + (metricsServer == null ? "" : ", metrics at http://" + metricsAt + "/metrics"));
         err.flush();
-        PidFile.claim(files, name);
+        PidFile.writeReady(files, name);
         // Under systemd (Type=notify): the interface serves now, units ordered after this one may start.
         notifySystemd("READY=1\nSTATUS=" + name + " is up\nMAINPID=" + ProcessHandle.current().pid(), err);
         teardown.await();

@@ -27,8 +27,8 @@ import dev.platoon.core.demo.Waits;
 /**
  * What happens to an interface on each fault (docs/operations.md, "Faults"), in namespaces: its tun
  * device deleted under it, kill -9 with a full tunnel and a stale pid file naming another process, a
- * detached {@code up} whose child stops making progress, 500 idle control-socket connections, a reload
- * refused while the log file cannot be written. Every test ends with nothing of the interface left.
+ * detached {@code up} whose child stops making progress, {@code down} while {@code up} is at PostUp, 500
+ * idle control-socket connections, a reload refused while the log file cannot be written. Every test ends with nothing of the interface left.
  */
 class FaultsIT {
     private static final Duration T = Duration.ofSeconds(30);
@@ -124,6 +124,34 @@ class FaultsIT {
         }
     }
 
+    /** {@code down} while {@code up} is still at PostUp: the up is cancelled, and nothing of it stays. */
+    @Test
+    void downCancelsAnUpStillComingUp() throws Exception {
+        try (TunnelBed bed = TunnelBed.create("pt-cancel")) {
+            Side a = bed.a;
+            bed.writeConfig(a, true, List.of("PostUp = sleep 28.3"), "0.0.0.0/0, ::/0");
+            Path run = Files.createDirectories(bed.workDir().resolve("run"));
+            Path logs = Files.createDirectories(bed.workDir().resolve("log"));
+            List<String> env = List.of("PLATOON_RUN_DIR=" + run, "PLATOON_LOG_DIR=" + logs);
+            List<String> command = new ArrayList<>(List.of("env"));
+            command.addAll(env);
+            command.addAll(JavaCommand.platoon(List.of("up", "--queues=1", a.config.toString())));
+            Path upOut = bed.workDir().resolve("up.out");
+            Process up = bed.net.start(a.namespace, command, upOut);
+            Path log = logs.resolve(a.ifname + ".log");
+            Waits.until(T, "PostUp running", () -> !up.isAlive()
+                    || (Files.exists(log) && Files.readString(log).contains("[#] sleep 28.3")));
+            Shell.Result down = cli(bed, a, env, "down", a.ifname);
+            assertEquals(0, down.exitCode(), down.stderr());
+            assertTrue(down.stderr().contains("stopped before it was up; nothing of it is left"), down.stderr());
+            assertTrue(up.waitFor(T.toSeconds(), TimeUnit.SECONDS), "up still waiting");
+            assertEquals(1, up.exitValue(), Files.readString(upOut));
+            assertFalse(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains("sleep 28.3")),
+                    "the PostUp command is still running");
+            assertNothingLeft(bed, a, run);
+        }
+    }
+
     /** wireguard-go serves every connection; so must we, whatever a local process keeps open. */
     @Test
     void idleControlConnectionsDoNotLockOutWg() throws Exception {
@@ -194,7 +222,7 @@ class FaultsIT {
         assertFalse(sh(bed, side, "nft", "list", "tables").contains("platoon-" + side.ifname), "nftables table left");
         assertFalse(bed.net.exec(side.namespace, T, "ip", "link", "show", "dev", side.ifname).ok(), "link left");
         for (Path p : List.of(socket(side), run.resolve(side.ifname + ".status"), run.resolve(side.ifname + ".pid"),
-                run.resolve(side.ifname + ".undo"))) {
+                run.resolve(side.ifname + ".undo"), run.resolve(side.ifname + ".lock"))) {
             assertFalse(Files.exists(p), p + " left");
         }
     }
