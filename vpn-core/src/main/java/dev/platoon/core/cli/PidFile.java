@@ -138,6 +138,9 @@ final class PidFile {
     /** The process serving NAME once it is up: the one its pid file names, if that one holds the lock. */
     static Optional<ProcessHandle> running(InterfaceFiles files, String name) {
         long pid = readPid(files.pidFile(name));
+        if (pid < 0) {
+            return Optional.empty(); // not up (yet): no need to probe the lock (a detaching up polls this)
+        }
         return holder(files, name).filter(p -> p.pid() == pid);
     }
 
