@@ -42,7 +42,7 @@ def main():
         div, label = SCALE.get(unit, (1, unit))
         series = []
         for t in p["targets"]:
-            expected = t["expr"].replace("$__rate_interval", "5s").replace("$interface", ".+")
+            expected = t["expr"].replace("$__rate_interval", "5s").replace("$interface", ".+").replace("$job", ".+").replace("$instance", ".+")
             if exprs[n] != expected:
                 sys.exit(f"expression {n} differs from the dashboard: {exprs[n]!r} vs {expected!r}")
             result = json.load(open(os.path.join(data, f"expr-{n}.json")))["data"]["result"]

@@ -46,6 +46,7 @@ public final class DeviceMetrics implements AutoCloseable {
         this.kernel = new KernelCounters(sources.procNet(), sources.ifname());
         bindInterface();
         bindSummaries();
+        registry.getPrometheusRegistry().register(new ExporterSeries(sources));
         bindKernel();
         for (String reason : drops.knownReasons()) {
             registerDrop(reason);
@@ -72,6 +73,28 @@ public final class DeviceMetrics implements AutoCloseable {
     public synchronized String scrape() {
         refresh();
         return registry.scrape();
+    }
+
+    /**
+     * Why the interface does not serve, or null when it does: its device exists in this namespace, it
+     * has a private key and a bound UDP port. {@code /ready} answers 503 with this line.
+     */
+    public String notReady() {
+        try {
+            if (dev.platoon.core.transport.KernelTunStats.txDropped(sources.procNet(), sources.ifname()) < 0) {
+                return sources.ifname() + " has no network device (not up, or going down)";
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return sources.ifname() + ": cannot read the network devices: " + e.getMessage();
+        }
+        if (!sources.keyed().getAsBoolean()) {
+            return sources.ifname() + " has no private key";
+        }
+        int port = sources.listenPort().getAsInt();
+        if (port <= 0) {
+            return sources.ifname() + " has no UDP port";
+        }
+        return null;
     }
 
     /** Peers added or removed, new drop reasons, and the kernel's counters: read once per scrape. */

@@ -3,8 +3,11 @@ package dev.platoon.core.metrics;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -13,6 +16,7 @@ import dev.platoon.core.datapath.InboundPath;
 import dev.platoon.core.datapath.OutboundPath;
 import dev.platoon.core.device.Device;
 import dev.platoon.core.handshake.HandshakeWorker;
+import dev.platoon.core.peer.Peer;
 import dev.platoon.core.transport.KernelUdpStats;
 import dev.platoon.core.transport.TransportCounters;
 import dev.platoon.tun.GroCoalescer;
@@ -27,11 +31,15 @@ import dev.platoon.tun.GsoSplitter;
  * @param procNet    the network namespace's {@code /proc/.../net} (snmp, snmp6, dev)
  * @param coalescers the inbound paths' GRO coalescers (made when the tun is attached, so a supplier)
  * @param splitters  the outbound paths' GSO splitters
+ * @param allowedIps each peer's allowed IPs as {@code wg show} prints them, comma-separated, read per scrape
+ * @param names      friendly names by base64 public key ({@code # friendly_name = ...} in the file)
+ * @param keyed      whether the interface has a private key (readiness)
  */
 public record MetricSources(String ifname, HandshakeWorker worker, DataPathCounters counters,
                             TransportCounters transportCounters, Supplier<List<GroCoalescer>> coalescers,
                             List<GsoSplitter> splitters, IntSupplier listenPort, Path procNet,
-                            InstantSource wallClock) {
+                            InstantSource wallClock, Supplier<Map<Peer, String>> allowedIps,
+                            Supplier<Map<String, String>> names, BooleanSupplier keyed) {
 
     public MetricSources {
         Objects.requireNonNull(ifname, "ifname");
@@ -43,6 +51,17 @@ public record MetricSources(String ifname, HandshakeWorker worker, DataPathCount
         Objects.requireNonNull(listenPort, "listenPort");
         Objects.requireNonNull(procNet, "procNet");
         Objects.requireNonNull(wallClock, "wallClock");
+        Objects.requireNonNull(allowedIps, "allowedIps");
+        Objects.requireNonNull(names, "names");
+        Objects.requireNonNull(keyed, "keyed");
+    }
+
+    /** Without allowed IPs or names, and with a key: a control plane in a test. */
+    public MetricSources(String ifname, HandshakeWorker worker, DataPathCounters counters,
+                         TransportCounters transportCounters, Supplier<List<GroCoalescer>> coalescers,
+                         List<GsoSplitter> splitters, IntSupplier listenPort, Path procNet, InstantSource wallClock) {
+        this(ifname, worker, counters, transportCounters, coalescers, splitters, listenPort, procNet, wallClock,
+                Map::of, Map::of, () -> true);
     }
 
     /**
@@ -62,7 +81,19 @@ public record MetricSources(String ifname, HandshakeWorker worker, DataPathCount
             return out;
         };
         List<GsoSplitter> splitters = device.outboundPaths().stream().map(OutboundPath::splitter).toList();
+        Supplier<Map<Peer, String>> allowed = () -> {
+            Map<Peer, StringBuilder> joined = new HashMap<>();
+            device.routes().forEach((prefix, peer) -> {
+                StringBuilder sb = joined.computeIfAbsent(peer, p -> new StringBuilder());
+                sb.append(sb.isEmpty() ? "" : ",").append(prefix);
+            });
+            Map<Peer, String> out = new HashMap<>();
+            joined.forEach((peer, sb) -> out.put(peer, sb.toString()));
+            return out;
+        };
+        FileNames names = new FileNames(device.configFile());
         return new MetricSources(device.name(), device.worker(), device.counters(), device.transportCounters(),
-                coalescers, splitters, device::listenPort, KernelUdpStats.PROC_NET, InstantSource.system());
+                coalescers, splitters, device::listenPort, KernelUdpStats.PROC_NET, InstantSource.system(),
+                allowed, names::get, device::hasPrivateKey);
     }
 }

@@ -17,10 +17,16 @@ import dev.platoon.core.device.Device;
 /**
  * {@code GET /metrics} in the Prometheus text format, from the JDK's own HTTP server (module
  * {@code jdk.httpserver}) on one daemon thread: a scrape every few seconds needs no more, and it keeps
- * the scrape off the data path's loops. Anything else is 404/405.
+ * the scrape off the data path's loops. Beside it two probes with a one-line body: {@code /health}
+ * (also {@code /healthz}, {@code /-/healthy}) answers 200 while the process serves HTTP at all, and
+ * {@code /ready} (also {@code /readyz}, {@code /-/ready}) 200 while the interface serves, else 503 with
+ * the reason. Anything else is 404/405.
  */
 public final class MetricsServer implements AutoCloseable {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    static final String TEXT = "text/plain; charset=utf-8";
+    static final java.util.Set<String> HEALTH = java.util.Set.of("/health", "/healthz", "/-/healthy");
+    static final java.util.Set<String> READY = java.util.Set.of("/ready", "/readyz", "/-/ready");
     private static final Logger LOG = Logger.getLogger(MetricsServer.class.getName());
 
     private final HttpServer server;
@@ -37,7 +43,7 @@ public final class MetricsServer implements AutoCloseable {
     public static MetricsServer serve(Device device, MetricsAddress at) throws IOException {
         DeviceMetrics metrics = DeviceMetrics.of(device);
         try {
-            return start(at, metrics::scrape, metrics);
+            return start(at, metrics::scrape, metrics::notReady, metrics);
         } catch (IOException | RuntimeException e) {
             metrics.close();
             throw e;
@@ -47,6 +53,15 @@ public final class MetricsServer implements AutoCloseable {
     /** Serves whatever {@code text} renders; {@code source} is closed with the server (may be null). */
     public static MetricsServer start(MetricsAddress at, Supplier<String> text, AutoCloseable source)
             throws IOException {
+        return start(at, text, () -> null, source);
+    }
+
+    /**
+     * As above, with {@code notReady} giving the reason the interface does not serve (null: it does)
+     * for {@code /ready}.
+     */
+    public static MetricsServer start(MetricsAddress at, Supplier<String> text, Supplier<String> notReady,
+                                      AutoCloseable source) throws IOException {
         InetSocketAddress address = at.resolve();
         HttpServer server;
         try {
@@ -60,22 +75,39 @@ public final class MetricsServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/", exchange -> handle(exchange, text));
+        server.createContext("/", exchange -> handle(exchange, text, notReady));
         server.start();
         return new MetricsServer(server, executor, source);
     }
 
-    private static void handle(HttpExchange exchange, Supplier<String> text) throws IOException {
+    private static void handle(HttpExchange exchange, Supplier<String> text, Supplier<String> notReady)
+            throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            if (!path.equals("/metrics")) {
-                reply(exchange, 404, "not found: metrics are at /metrics\n", "text/plain; charset=utf-8");
+            boolean health = HEALTH.contains(path);
+            boolean ready = READY.contains(path);
+            if (!path.equals("/metrics") && !health && !ready) {
+                reply(exchange, 404, "not found: metrics are at /metrics, probes at /health and /ready\n", TEXT);
                 return;
             }
             String method = exchange.getRequestMethod();
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                reply(exchange, 405, "method not allowed\n", "text/plain; charset=utf-8");
+                reply(exchange, 405, "method not allowed\n", TEXT);
+                return;
+            }
+            if (health) {
+                reply(exchange, 200, "ok\n", TEXT);
+                return;
+            }
+            if (ready) {
+                String why;
+                try {
+                    why = notReady.get();
+                } catch (RuntimeException e) {
+                    why = "readiness check failed: " + e.getMessage();
+                }
+                reply(exchange, why == null ? 200 : 503, (why == null ? "ready" : "not ready: " + why) + "\n", TEXT);
                 return;
             }
             String body;
@@ -83,7 +115,7 @@ public final class MetricsServer implements AutoCloseable {
                 body = text.get();
             } catch (RuntimeException e) {
                 LOG.warning("metrics scrape failed: " + e);
-                reply(exchange, 500, "scrape failed\n", "text/plain; charset=utf-8");
+                reply(exchange, 500, "scrape failed\n", TEXT);
                 return;
             }
             reply(exchange, 200, body, CONTENT_TYPE);

@@ -196,6 +196,60 @@ class DeviceMetricsTest {
         assertFalse(text.contains(priv) || text.contains(priv.substring(0, 8)), "private key in the scrape");
     }
 
+    @Test
+    void exporterSeriesWithFullKeyAllowedIpsAndFriendlyName() throws IOException {
+        metrics.close();
+        byte[] aliceKey = Keys.publicKey(Keys.generatePrivateKey());
+        byte[] bobKey = Keys.publicKey(Keys.generatePrivateKey());
+        String alice = Keys.toBase64(aliceKey);
+        String bob = Keys.toBase64(bobKey);
+        java.util.Map<Peer, String> allowed = new java.util.HashMap<>();
+        boolean[] keyed = {true};
+        int[] port = {51820};
+        metrics = new DeviceMetrics(new MetricSources("wgm0", worker, counters, transport, List::of,
+                List.of(), () -> port[0], procNet, InstantSource.fixed(NOW), () -> allowed,
+                () -> java.util.Map.of(alice, "alice phone"), () -> keyed[0]));
+        Peer a = worker.addPeer(aliceKey, null);
+        Peer b = worker.addPeer(bobKey, null);
+        allowed.put(a, "100.64.0.2/32,fd00:64::2/128");
+        a.counters().txBytes.add(5000);
+        a.counters().rxBytes.add(7000);
+        a.counters().setLastHandshake(NOW.getEpochSecond() - 30, 250_000_000);
+        String text = metrics.scrape();
+        String la = "{allowed_ips=\"100.64.0.2/32,fd00:64::2/128\",friendly_name=\"alice phone\",interface=\"wgm0\","
+                + "public_key=\"" + alice + "\"}";
+        assertEquals(5000, value(text, "wireguard_sent_bytes_total" + la));
+        assertEquals(7000, value(text, "wireguard_received_bytes_total" + la));
+        assertEquals(NOW.getEpochSecond() - 30, value(text, "wireguard_latest_handshake_seconds" + la));
+        assertTrue(text.contains("# TYPE wireguard_sent_bytes_total counter"), text);
+        assertTrue(text.contains("# TYPE wireguard_latest_handshake_seconds gauge"), text);
+        String lb = "{allowed_ips=\"\",friendly_name=\"\",interface=\"wgm0\",public_key=\"" + bob + "\"}";
+        assertEquals(0, value(text, "wireguard_latest_handshake_seconds" + lb), "never: 0, as the exporter says");
+        assertEquals(0, value(text, "wireguard_sent_bytes_total" + lb));
+        // allowed IPs change at run time (wg set): the labels follow on the next scrape
+        allowed.put(b, "100.64.0.3/32");
+        assertEquals(0, value(metrics.scrape(), "wireguard_sent_bytes_total{allowed_ips=\"100.64.0.3/32\","
+                + "friendly_name=\"\",interface=\"wgm0\",public_key=\"" + bob + "\"}"));
+        worker.removePeer(bobKey);
+        assertFalse(metrics.scrape().contains(bob), "a removed peer's series go");
+
+        Matcher build = Pattern.compile("(?m)^platoon_build_info\\{(.*)} 1(\\.0)?$").matcher(text);
+        assertTrue(build.find(), text);
+        assertTrue(build.group(1).contains("version=\"") && build.group(1).contains("java_version=\""), build.group(1));
+
+        assertEquals(null, metrics.notReady());
+        keyed[0] = false;
+        assertEquals("wgm0 has no private key", metrics.notReady());
+        keyed[0] = true;
+        port[0] = 0;
+        assertEquals("wgm0 has no UDP port", metrics.notReady());
+        port[0] = 51820;
+        Files.writeString(procNet.resolve("dev"), "Inter-| Receive\n face |bytes\n    lo: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
+        assertEquals("wgm0 has no network device (not up, or going down)", metrics.notReady());
+        String priv = Keys.toBase64(privateKey);
+        assertFalse(text.contains(priv), "private key in the scrape");
+    }
+
     /** The value of the one sample line that starts with {@code series} (labels sorted as exported). */
     static double value(String text, String series) {
         for (String line : text.split("\n")) {

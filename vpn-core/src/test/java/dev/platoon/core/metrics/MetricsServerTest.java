@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,9 +33,35 @@ class MetricsServerTest {
                     .POST(HttpRequest.BodyPublishers.ofString("x")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
 
+            for (String path : List.of("/health", "/healthz", "/-/healthy")) {
+                HttpResponse<String> h = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, h.statusCode(), path);
+                assertEquals("ok\n", h.body());
+            }
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode());
+            assertEquals("ready\n", ready.body());
+
             var e = assertThrows(IOException.class, () -> MetricsServer.start(
                     new MetricsAddress("127.0.0.1", server.address().getPort()), () -> "", null));
             assertTrue(e.getMessage().startsWith("metrics: cannot listen on 127.0.0.1:"), e.getMessage());
+        }
+    }
+
+    @Test
+    void readyAnswers503WithTheReasonWhileTheInterfaceDoesNotServe() throws Exception {
+        String[] why = {"wg0 has no private key"};
+        try (MetricsServer server = MetricsServer.start(new MetricsAddress("127.0.0.1", 0), () -> "", () -> why[0], null);
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            URI ready = URI.create("http://127.0.0.1:" + server.address().getPort() + "/-/ready");
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, r.statusCode());
+            assertEquals("not ready: wg0 has no private key\n", r.body());
+            why[0] = null;
+            assertEquals(200, http.send(HttpRequest.newBuilder(ready).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
         }
     }
 }

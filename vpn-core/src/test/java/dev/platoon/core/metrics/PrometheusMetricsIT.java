@@ -37,6 +37,9 @@ class PrometheusMetricsIT {
     private static final int PROMETHEUS_PORT = 9090;
     private static final String PROMETHEUS = "http://127.0.0.1:" + PROMETHEUS_PORT;
     private static final Duration UP = Duration.ofSeconds(30);
+    /** The alert rules the docs ship, and how many there are. */
+    private static final Path ALERTS = Path.of(System.getProperty("platoon.metrics.alerts", "../docs/alerts.yml"));
+    private static final int RULES = 8;
     private static final Pattern VALUE = Pattern.compile("\"value\":\\[[0-9.]+,\"([^\"]+)\"\\]");
 
     @TempDir
@@ -60,6 +63,13 @@ class PrometheusMetricsIT {
             String own = curl(bed, a, "http://127.0.0.1:" + METRICS_PORT + "/metrics").stdout();
             assertTrue(own.contains("platoon_peer_rx_bytes_total{interface=\"" + a.ifname + "\""), own);
             assertTrue(!own.contains(dev.platoon.crypto.Keys.toBase64(a.privateKey)), "private key in /metrics");
+            assertTrue(own.contains("wireguard_received_bytes_total{allowed_ips="), own);
+            assertTrue(own.contains("platoon_build_info{"), own);
+            String ready = curl(bed, a, "http://127.0.0.1:" + METRICS_PORT + "/ready").stdout();
+            assertTrue(ready.equals("ready\n"), ready);
+            Shell.Result rules = bed.net.exec(a.namespace, Duration.ofSeconds(30), "promtool", "check", "rules",
+                    ALERTS.toString());
+            assertTrue(rules.ok(), "promtool check rules: " + rules.stdout() + rules.stderr());
 
             Process prometheus = startPrometheus(bed, a);
             try {
@@ -72,7 +82,18 @@ class PrometheusMetricsIT {
                 System.out.println("[metrics] /api/v1/targets: " + targets);
                 assertTrue(targets.contains("127.0.0.1:" + METRICS_PORT), targets);
 
+                Waits.until(UP, "Prometheus loads docs/alerts.yml and evaluates it", () -> {
+                    Shell.Result r = curl(bed, a, PROMETHEUS + "/api/v1/rules");
+                    return r.ok() && r.stdout().split("\"health\":\"ok\"", -1).length - 1 == RULES
+                            && !r.stdout().contains("\"health\":\"err");
+                });
+
                 String first = awaitQuery(bed, a, "platoon_peer_rx_bytes_total", s -> true);
+                // The exporter's name and labels, as a dashboard written for prometheus_wireguard_exporter
+                // asks: the same byte count as platoon's own series, in the same scrape.
+                String exporter = "wireguard_received_bytes_total{interface=\"" + a.ifname + "\",public_key=\""
+                        + dev.platoon.crypto.Keys.toBase64(b.publicKey)
+                        + "\",allowed_ips=~\".+\"}";
                 double before = value(first);
                 System.out.println("[metrics] before traffic: " + first);
                 Shell.Result ping = bed.net.exec(a.namespace, Duration.ofSeconds(20), "ping", "-q", "-c", "20",
@@ -81,6 +102,10 @@ class PrometheusMetricsIT {
                 // 20 answers of 1200+ bytes: wait for a scrape taken after the last one (scrapes are 1 s apart)
                 String after = awaitQuery(bed, a, "platoon_peer_rx_bytes_total", s -> value(s) >= before + 20 * 1200);
                 System.out.println("[metrics] after traffic: " + after);
+                String byExporterName = awaitQuery(bed, a, exporter, s -> value(s) >= before + 20 * 1200);
+                System.out.println("[metrics] " + exporter + ": " + byExporterName);
+                awaitQuery(bed, a, "sum(" + exporter + ") - sum(platoon_peer_rx_bytes_total{interface=\"" + a.ifname
+                        + "\"})", s -> value(s) == 0);
 
                 // The kernel's counters were found in this namespace (NaN would mean they were not).
                 for (String q : List.of("platoon_kernel_tun_tx_dropped_total", "platoon_kernel_udp_rcvbuf_errors_total",
@@ -108,7 +133,9 @@ class PrometheusMetricsIT {
                   - job_name: platoon
                     static_configs:
                       - targets: ['127.0.0.1:%d']
-                """.formatted(METRICS_PORT));
+                rule_files:
+                  - %s
+                """.formatted(METRICS_PORT, ALERTS.toAbsolutePath()));
         Path data = Files.createDirectories(tmp.resolve("tsdb"));
         return bed.net.start(side.namespace, List.of("prometheus", "--config.file=" + config,
                 "--storage.tsdb.path=" + data, "--web.listen-address=127.0.0.1:" + PROMETHEUS_PORT,
@@ -177,7 +204,7 @@ class PrometheusMetricsIT {
         List<String> exprs = new ArrayList<>();
         while (m.find()) {
             String expr = m.group(1).replace("\\\"", "\"").replace("\\\\", "\\").replace("$__rate_interval", "5s")
-                    .replace("$interface", ".+");
+                    .replace("$interface", ".+").replace("$job", ".+").replace("$instance", ".+");
             Shell.Result r = curl(bed, a, PROMETHEUS + "/api/v1/query_range", "-G", "--data-urlencode",
                     "query=" + expr, "--data-urlencode", "start=" + start, "--data-urlencode", "end=" + end,
                     "--data-urlencode", "step=1");
