@@ -63,11 +63,19 @@ public final class ConfigWriter {
      * temporary file made with mode 0600 in the same folder, then renamed over {@code file}.
      */
     public static void writeFile(WgConfig config, Path file) throws IOException {
+        writeText(write(config), file);
+    }
+
+    /**
+     * Writes {@code text} over {@code file} the same way: mode 0600, a temporary file in the same folder
+     * renamed over it, so a reader sees the old file or the new one, never a part.
+     */
+    public static void writeText(String text, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Files.writeString(tmp, write(config), StandardCharsets.UTF_8);
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

@@ -67,6 +67,7 @@ public final class Main {
         commands.add(new DownCommand());
         commands.add(new ShowCommand());
         commands.add(new SyncConfCommand());
+        commands.add(new PeerCommand());
         commands.add(new DemoCommand());
         commands.add(NewKeyCommand.genKey());
         commands.add(new PubKeyCommand());
