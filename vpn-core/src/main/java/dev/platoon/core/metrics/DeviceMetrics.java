@@ -26,7 +26,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * {@code platoon_}, carry their unit, and counters end in {@code _total}; every series has the label
  * {@code interface}, per-peer ones {@code peer} (8 base64 characters of the public key — never a
  * private key), drops {@code reason}. Plus the JVM's memory, GC, threads, class loading, CPU and uptime
- * from Micrometer's binders. {@link #scrape} renders the text format for {@code /metrics}.
+ * from Micrometer's binders, and prometheus_wireguard_exporter's per-peer series with full public keys
+ * and {@code platoon_build_info} ({@link ExporterSeries}). {@link #scrape} renders the text format for
+ * {@code /metrics}; {@link #notReady} says whether the interface serves, for {@code /ready}.
  */
 public final class DeviceMetrics implements AutoCloseable {
     private final MetricSources sources;

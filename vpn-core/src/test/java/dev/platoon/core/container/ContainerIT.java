@@ -31,8 +31,9 @@ import dev.platoon.crypto.Keys;
  * The server image (docker/Dockerfile) end to end with podman and no registry: a local Debian + jlink
  * base ({@link TestBaseImage}), the image built with {@code BASE=} that base and {@code JAR_FROM=prebuilt},
  * two containers with only {@code --cap-add NET_ADMIN --device /dev/net/tun} on a podman bridge of their
- * own, health, pings through the tunnel both ways, then {@code podman stop} (SIGTERM) and a clean
- * teardown. Everything it makes but the cached base is removed afterwards, also after a failure.
+ * own, health, pings through the tunnel both ways and, through the first container's forwarding and
+ * masquerade ({@code PLATOON_NAT=1}), to a third container that only the first can reach; then
+ * {@code podman stop} (SIGTERM through tini) and a clean teardown. Everything it makes but the cached base is removed afterwards, also after a failure.
  *
  * <p>The outer network is 198.51.100.0/24 (TEST-NET-2), not the team's usual 192.0.2.0/24: the host's own
  * uplink sits in 192.0.2.0/24 on this kind of machine and podman refuses a subnet the host already uses.
@@ -79,12 +80,18 @@ class ContainerIT {
             made.networkCreated = true;
             byte[] k1 = Keys.generatePrivateKey();
             byte[] k2 = Keys.generatePrivateKey();
-            Path conf1 = writeConfig(work.resolve("c1"), k1, 1, Keys.publicKey(k2), 2);
-            Path conf2 = writeConfig(work.resolve("c2"), k2, 2, Keys.publicKey(k1), 1);
+            Path conf1 = writeConfig(work.resolve("c1"), k1, 1, Keys.publicKey(k2), 2, "");
+            // c2 reaches c3 (198.51.100.3) through the tunnel: c1 forwards and masquerades it
+            Path conf2 = writeConfig(work.resolve("c2"), k2, 2, Keys.publicKey(k1), 1, ", " + SUBNET_PREFIX + "3/32");
             String c1 = made.container(1);
             String c2 = made.container(2);
-            start(podman, made, c1, 1, conf1, "PLATOON_METRICS=0.0.0.0:" + METRICS_PORT);
-            start(podman, made, c2, 2, conf2, null);
+            start(podman, made, c1, 1, conf1, List.of("-e", "PLATOON_METRICS=0.0.0.0:" + METRICS_PORT,
+                    "-e", "PLATOON_NAT=1", "--sysctl", "net.ipv4.ip_forward=1"));
+            start(podman, made, c2, 2, conf2, List.of());
+            String c3 = made.container(3);
+            made.containers.add(c3);
+            podman.podman(SHORT, "run", "-d", "--name", c3, "--network", made.network, "--ip", SUBNET_PREFIX + 3,
+                    "--entrypoint", "sleep", made.image, "600").orThrow();
 
             awaitHealthy(podman, c1);
             awaitHealthy(podman, c2);
@@ -92,6 +99,8 @@ class ContainerIT {
 
             assertPings(podman, c1, "100.64.0.2", c2);
             assertPings(podman, c2, "100.64.0.1", c1);
+            assertPings(podman, c2, SUBNET_PREFIX + 3, c1); // forwarded and masqueraded by c1
+            assertEquals("tini", podman.podman(SHORT, "exec", c1, "cat", "/proc/1/comm").orThrow().out(), "PID 1");
             String show = podman.podman(SHORT, "exec", c1, "platoon", "show", "wg0").orThrow().stdout();
             assertTrue(Pattern.compile("latest handshake: [0-9]").matcher(show).find(),
                     "no handshake in 'platoon show wg0' of " + c1 + ":\n" + show);
@@ -104,6 +113,8 @@ class ContainerIT {
             long tPing = System.nanoTime();
 
             assertCleanStop(podman, c1);
+            assertTrue(logs(podman, c1).contains("[#] nft delete table inet platoon-nat"), "NAT rules not removed: "
+                    + Podman.tail(logs(podman, c1), 8));
             assertCleanStop(podman, c2);
             System.out.printf("[container] base %d s, image build %d s, up and healthy %d s, pings %d s,"
                     + " stop %d s%n", secs(tBase - t0), secs(tBuild - tBase), secs(tUp - tBuild),
@@ -115,14 +126,12 @@ class ContainerIT {
         }
     }
 
-    private static void start(Podman podman, Made made, String name, int host, Path conf, String env) {
+    private static void start(Podman podman, Made made, String name, int host, Path conf, List<String> extra) {
         made.containers.add(name);
         List<String> args = new java.util.ArrayList<>(List.of("run", "-d", "--name", name, "--network", made.network,
                 "--ip", SUBNET_PREFIX + host, "--cap-add", "NET_ADMIN", "--device", "/dev/net/tun",
                 "-v", conf + ":/etc/platoon/wg0.conf:ro"));
-        if (env != null) {
-            args.addAll(List.of("-e", env));
-        }
+        args.addAll(extra);
         args.add(made.image);
         podman.podman(SHORT, args.toArray(String[]::new)).orThrow();
     }
@@ -166,7 +175,7 @@ class ContainerIT {
                 .filter(l -> l.startsWith("rtt")).findFirst().orElse("").strip());
     }
 
-    /** docker/podman kill -s HUP reaches java as PID 1: it re-reads the mounted file; the tunnel stays up. */
+    /** docker/podman kill -s HUP reaches java through tini (and the entrypoint's shell with PLATOON_NAT): it re-reads the mounted file; the tunnel stays up. */
     private static void assertReloadOnHangup(Podman podman, String name, String peerTunnel) {
         podman.podman(SHORT, "kill", "--signal", "HUP", name).orThrow();
         poll(SHORT, name + " logging 'wg0: reloaded' after SIGHUP", podman, name,
@@ -194,8 +203,8 @@ class ContainerIT {
     }
 
     /** A wg-quick file; the PostDown hook reports whether the device really went away. */
-    private static Path writeConfig(Path dir, byte[] privateKey, int self, byte[] peerPublic, int peer)
-            throws IOException {
+    private static Path writeConfig(Path dir, byte[] privateKey, int self, byte[] peerPublic, int peer,
+                                    String moreAllowed) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve("wg0.conf");
         String text = """
@@ -207,9 +216,10 @@ class ContainerIT {
 
                 [Peer]
                 PublicKey = %s
-                AllowedIPs = 100.64.0.%d/32
+                AllowedIPs = 100.64.0.%d/32%s
                 Endpoint = %s%d:51820
-                """.formatted(Keys.toBase64(privateKey), self, Keys.toBase64(peerPublic), peer, SUBNET_PREFIX, peer);
+                """.formatted(Keys.toBase64(privateKey), self, Keys.toBase64(peerPublic), peer, moreAllowed,
+                SUBNET_PREFIX, peer);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, text, StandardCharsets.UTF_8);
         return file;

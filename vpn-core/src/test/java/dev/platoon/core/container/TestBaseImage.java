@@ -27,9 +27,10 @@ final class TestBaseImage {
     private static final String SUITE = "bookworm";
     /**
      * What the Dockerfile would otherwise apt-get (it builds with {@code --network none} here): iproute2
-     * and libssl3 (libcrypto.so.3 for the native cipher engine); and ping for the test.
+     * and libssl3 (libcrypto.so.3 for the native cipher engine), tini (PID 1) and nftables (PLATOON_NAT);
+     * and ping for the test.
      */
-    private static final List<String> PACKAGES = List.of("iproute2", "libssl3", "iputils-ping");
+    private static final List<String> PACKAGES = List.of("iproute2", "libssl3", "tini", "nftables", "iputils-ping");
     /**
      * java.se and the jdk.* modules platoon, Netty and Micrometer use, rather than jdeps' answer for
      * today's jar: the real base is a full JRE, and a fixed list keeps the cache key stable across
