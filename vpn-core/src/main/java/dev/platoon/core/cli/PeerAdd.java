@@ -100,7 +100,7 @@ final class PeerAdd {
                 out.print(client);
             }
             if (args.flag("--qr")) {
-                out.print(QrText.render(client));
+                printQr(QrText.render(client), out);
             }
             out.flush();
             return 0;
@@ -111,6 +111,21 @@ final class PeerAdd {
             Arrays.fill(clientPrivate, (byte) 0);
             Arrays.fill(psk, (byte) 0);
         }
+    }
+
+    /**
+     * The half blocks in UTF-8 even where standard output's charset cannot say them (LANG unset, as in
+     * most containers, gives US-ASCII and a QR code of question marks): the bytes go out as they are.
+     */
+    static void printQr(String qr, PrintWriter out) {
+        if (System.out.charset().newEncoder().canEncode(qr)) {
+            out.print(qr);
+            return;
+        }
+        out.flush();
+        byte[] utf8 = qr.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        System.out.write(utf8, 0, utf8.length);
+        System.out.flush();
     }
 
     /** {@code HOST[:PORT]} with the server's ListenPort when no port is given. */

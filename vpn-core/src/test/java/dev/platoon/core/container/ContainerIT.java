@@ -110,6 +110,7 @@ class ContainerIT {
             assertFalse(show.contains("no libcrypto"), "'platoon show wg0' of " + c1 + ":\n" + show);
             assertMetricsServed(podman, c2, SUBNET_PREFIX + 1);
             assertReloadOnHangup(podman, c1, "100.64.0.2");
+            assertPeersMadeOnFirstStart(podman, made, work.resolve("c4"));
             long tPing = System.nanoTime();
 
             assertCleanStop(podman, c1);
@@ -134,6 +135,34 @@ class ContainerIT {
         args.addAll(extra);
         args.add(made.image);
         podman.podman(SHORT, args.toArray(String[]::new)).orThrow();
+    }
+
+    /**
+     * PEERS=2 with no server file: c4 makes it and two client files (QR codes in its log); c5 comes up
+     * with the second one as it was written and pings c4 through the tunnel.
+     */
+    private static void assertPeersMadeOnFirstStart(Podman podman, Made made, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        String c4 = made.container(4);
+        String c5 = made.container(5);
+        made.containers.add(c4);
+        podman.podman(SHORT, "run", "-d", "--name", c4, "--network", made.network, "--ip", SUBNET_PREFIX + 4,
+                "--cap-add", "NET_ADMIN", "--device", "/dev/net/tun", "-v", dir + ":/etc/platoon",
+                "-e", "PEERS=2", "-e", "SERVER_URL=" + SUBNET_PREFIX + 4, "-e", "PLATOON_ADDRESS=100.64.0.1/24",
+                "-e", "PEER_ALLOWED_IPS=100.64.0.0/24", made.image).orThrow();
+        awaitHealthy(podman, c4);
+        String log = logs(podman, c4);
+        assertTrue(log.contains("platoon: client peer2 (/etc/platoon/peers/peer2.conf):") && log.contains("▄▄▄▄▄"),
+                "no client and QR code in the log of " + c4 + ": " + Podman.tail(log, 8));
+        Path client = dir.resolve("peers/peer2.conf");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(client)));
+        assertTrue(Files.readString(client).contains("Address = 100.64.0.3/32"), Files.readString(client));
+        made.containers.add(c5);
+        podman.podman(SHORT, "run", "-d", "--name", c5, "--network", made.network, "--ip", SUBNET_PREFIX + 5,
+                "--cap-add", "NET_ADMIN", "--device", "/dev/net/tun", "-v", client + ":/etc/platoon/wg0.conf:ro",
+                made.image).orThrow();
+        awaitHealthy(podman, c5);
+        assertPings(podman, c5, "100.64.0.1", c4);
     }
 
     /**
