@@ -11,6 +11,8 @@
 #   SERVER_URL       HOST[:PORT] the clients reach the server at (their Endpoint)
 #   PEER_DNS         DNS for the clients' files (optional)
 #   PEER_ALLOWED_IPS what the clients route into the tunnel (default 0.0.0.0/0, ::/0: everything)
+#   PEER_QR          0: no QR codes in the log (they hold the clients' private keys); print one later
+#                    with: docker exec -it NAME platoon peer qr /etc/platoon/peers/CLIENT.conf
 #   PLATOON_ADDRESS  the server's tunnel addresses for a generated file (default 10.13.13.1/24)
 #   PLATOON_NAT      1: forward and masquerade what the clients send out of every other interface;
 #                    an interface name (eth0): out of that one only. Needs --sysctl net.ipv4.ip_forward=1.
@@ -50,7 +52,7 @@ generate() {
     out="$(dirname "$conf")/peers/$peer.conf"
     echo "platoon: client $peer ($out):" >&2
     platoon peer add "$peer" --interface "$conf" --endpoint "$SERVER_URL" ${PEER_DNS:+--dns "$PEER_DNS"} \
-      ${PEER_ALLOWED_IPS:+--allowed-ips "$PEER_ALLOWED_IPS"} --out "$out" --qr
+      ${PEER_ALLOWED_IPS:+--allowed-ips "$PEER_ALLOWED_IPS"} --out "$out" $([ "${PEER_QR:-1}" = 0 ] || echo --qr)
   done
 }
 

@@ -42,9 +42,10 @@ final class PeerCommand implements CliCommand {
                             + " by a '# friendly_name = NAME' comment), applies it to the running interface and"
                             + " prints the client's wg-quick file.",
                     "'peer remove NAME|PUBLIC_KEY' takes it out of the file and the running interface;"
-                            + " 'peer list' shows every peer with its name, addresses and latest handshake.")
-            .param("ACTION", true, "add, remove or list")
-            .param("NAME", false, "The client's name (add), or its name or public key (remove).")
+                            + " 'peer list' shows every peer with its name, addresses and latest handshake;"
+                            + " 'peer qr FILE' prints a client's file as a QR code again.")
+            .param("ACTION", true, "add, remove, list or qr")
+            .param("NAME", false, "The client's name (add), its name or public key (remove), a client file (qr).")
             .option(OptionSpec.text("--interface", "NAME|CONFIG",
                     "The server interface: a NAME in /etc/platoon or /etc/wireguard, or a file (default wg0)."))
             .option(OptionSpec.text("--endpoint", "HOST[:PORT]",
@@ -68,6 +69,12 @@ final class PeerCommand implements CliCommand {
     @Override
     public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws Exception {
         String action = args.param(0);
+        if (action.equals("qr")) {
+            if (args.param(1) == null) {
+                throw new UsageException(SPEC, "peer qr needs a client FILE");
+            }
+            return qr(args.param(1), out, err);
+        }
         Path file = InterfaceFiles.resolveConfig(args.text("--interface") == null ? "wg0" : args.text("--interface"));
         String iface = InterfaceFiles.interfaceName(file);
         switch (action) {
@@ -83,7 +90,7 @@ final class PeerCommand implements CliCommand {
             case "list" -> {
                 return list(file, iface, out, err);
             }
-            default -> throw new UsageException(SPEC, "unknown action '" + action + "' (add, remove or list)");
+            default -> throw new UsageException(SPEC, "unknown action '" + action + "' (add, remove, list or qr)");
         }
     }
 
@@ -183,6 +190,17 @@ final class PeerCommand implements CliCommand {
                     + ", " + l.rxBytes() + " B received, " + l.txBytes() + " B sent";
             out.printf("%-16s %-44s %-32s %s%n", names.getOrDefault(key, "-"), key, ips, state);
         }
+        return 0;
+    }
+
+    /** The QR code of a client's file, which must be one wg-quick reads; its keys go to the terminal only. */
+    private static int qr(String path, PrintWriter out, PrintWriter err) throws IOException {
+        Path client = Path.of(path);
+        var read = read(client, err);
+        if (read.isEmpty()) {
+            return 1;
+        }
+        PeerAdd.printQr(QrText.render(read.get().getKey()), out);
         return 0;
     }
 

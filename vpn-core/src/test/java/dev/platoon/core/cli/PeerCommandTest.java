@@ -71,6 +71,11 @@ class PeerCommandTest {
         assertEquals("[0.0.0.0/0, ::/0]", c.peers().getFirst().allowedIps().toString());
         assertEquals(25, c.peers().getFirst().persistentKeepalive());
         assertEquals(client, decodeQr(r.out().substring(client.length())), "the QR holds the same file");
+        Path clientFile = dir.resolve("alice.conf");
+        Files.writeString(clientFile, client);
+        CliRunner.Result qr = CliRunner.run(new byte[0], "peer", "qr", clientFile.toString());
+        assertEquals(0, qr.exitCode(), qr.err());
+        assertEquals(client, decodeQr(qr.out()), "peer qr FILE draws the same code");
 
         String after = Files.readString(file);
         assertTrue(after.startsWith(before + "\n[Peer]\n# friendly_name = alice phone\n"), after);
