@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +13,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 
+import dev.platoon.config.Cidr;
+import dev.platoon.config.ConfigParser;
+import dev.platoon.config.ConfigWriter;
+import dev.platoon.config.InterfaceAddress;
+import dev.platoon.config.WgConfig;
 import dev.platoon.core.demo.JavaCommand;
 import dev.platoon.core.demo.NamespacePair;
 import dev.platoon.core.demo.Shell;
@@ -26,8 +30,10 @@ import dev.platoon.core.uapi.UapiSnapshot;
 /**
  * A server (namespace a) with one client (b) running; {@code platoon peer add} onboards a third client
  * in a namespace of its own (c, joined to a by a second veth pair), which comes up with the file the
- * command printed and pings the server, while b's session goes on under the same handshake;
- * {@code peer remove} takes c out of the file and the running server.
+ * command printed, the way the phone apps and wg-quick would take it: Debian's wireguard-go, {@code wg
+ * setconf} with the file's wg(8) part, its addresses and a route per AllowedIPs. It pings the server
+ * and sends it 8 MB over TCP, while b's session goes on under the same handshake; {@code peer remove}
+ * takes c out of the file and the running server.
  */
 class PeerCommandIT {
     private static final Duration UP = Duration.ofSeconds(30);
@@ -67,12 +73,8 @@ class PeerCommandIT {
                 assertTrue(added.err().contains("100.64.0.3/32, fd00:64::3/128") && added.err().contains(
                         "and the running " + a.ifname), added.err());
                 assertFalse(added.out().contains(dev.platoon.crypto.Keys.toBase64(a.privateKey)), "server key printed");
-                Path clientFile = bed.workDir().resolve(c.replace("-", "") + ".conf");
-                Files.writeString(clientFile, added.out());
-                Files.setPosixFilePermissions(clientFile, PosixFilePermissions.fromString("rw-------"));
+                Process client = startWireguardGo(bed, c, added.out());
                 Path clientLog = bed.workDir().resolve("client.log");
-                Process client = bed.net.start(c, JavaCommand.platoon(List.of("up", "--foreground",
-                        clientFile.toString())), clientLog);
                 try {
                     Waits.until(UP, "carol pings the server through the tunnel", () -> {
                         assertTrue(client.isAlive(), "client exited: " + TunnelBed.lastLine(clientLog));
@@ -81,6 +83,7 @@ class PeerCommandIT {
                     });
                     assertTrue(Shell.run(IP, Shell.inNamespace(c, List.of("ping", "-6", "-c", "1", "-W", "2",
                             a.tunnel6))).ok(), "carol over IPv6");
+                    transfer(bed, c, a, 8_000_000);
                     assertTrue(bed.ping(b, false, Duration.ofSeconds(10)), "b after peer add");
                     assertEquals(bHandshake, handshakeOf(a, b), "b's session was not touched");
 
@@ -102,6 +105,48 @@ class PeerCommandIT {
                 Shell.run(IP, "ip", "netns", "del", c);
             }
         }
+    }
+
+    /**
+     * The client file brought up as wg-quick would, with Debian's tools: wireguard-go, {@code wg setconf}
+     * with the wg(8) part, the addresses, the MTU, a route per AllowedIPs. The interface is named after c.
+     */
+    private static Process startWireguardGo(TunnelBed bed, String ns, String clientText) throws Exception {
+        String ifname = ns.replace("-", "");
+        WgConfig file = ConfigParser.parse(clientText, "the printed client file");
+        Path stripped = bed.workDir().resolve(ifname + ".wg");
+        ConfigWriter.writeText(ConfigWriter.writeStripped(file), stripped);
+        Path log = bed.workDir().resolve("client.log");
+        Process p = bed.net.start(ns, List.of("wireguard-go", "-f", ifname), log);
+        Path socket = Path.of("/var/run/wireguard", ifname + ".sock");
+        Waits.until(Duration.ofSeconds(10), "wireguard-go's control socket " + socket,
+                () -> Files.exists(socket) || !p.isAlive());
+        assertTrue(p.isAlive(), "wireguard-go exited: " + TunnelBed.lastLine(log));
+        Shell.run(IP, Shell.inNamespace(ns, List.of("wg", "setconf", ifname, stripped.toString()))).orThrow();
+        for (InterfaceAddress address : file.iface().addresses()) {
+            Shell.run(IP, "ip", "-n", ns, "address", "add", address.toString(), "dev", ifname).orThrow();
+        }
+        Shell.run(IP, "ip", "-n", ns, "link", "set", "mtu", "1420", "up", "dev", ifname).orThrow();
+        for (Cidr route : file.peers().getFirst().allowedIps()) {
+            Shell.run(IP, "ip", "-n", ns, "route", "add", route.toString(), "dev", ifname).orThrow();
+        }
+        return p;
+    }
+
+    /** {@code bytes} over TCP from namespace {@code from} to the server's tunnel address (platoon transfer). */
+    private static void transfer(TunnelBed bed, String from, Side to, long bytes) throws Exception {
+        int port = 5301;
+        Path log = bed.workDir().resolve("recv.log");
+        Process recv = bed.net.start(to.namespace, JavaCommand.platoon(List.of("transfer", "recv", "--address",
+                to.tunnel4, "--port", String.valueOf(port), "--timeout", "30")), log);
+        Waits.until(UP, "transfer receiver", () -> !recv.isAlive() || bed.net.exec(to.namespace, IP,
+                "ss", "-ltnH").stdout().contains(":" + port + " "));
+        Shell.Result send = Shell.run(Duration.ofSeconds(40), Shell.inNamespace(from, JavaCommand.platoon(List.of(
+                "transfer", "send", "--address", to.tunnel4, "--port", String.valueOf(port), "--bytes",
+                String.valueOf(bytes), "--timeout", "30"))));
+        assertTrue(send.ok(), "TCP through the tunnel: " + send.stderr() + TunnelBed.lastLine(log));
+        assertTrue(recv.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "transfer receiver did not finish");
+        assertEquals(0, recv.exitValue(), "receiver: " + TunnelBed.lastLine(log));
     }
 
     /** The Unix time of the latest handshake the server has with {@code peer}. */
