@@ -36,7 +36,7 @@ import dev.platoon.core.uapi.UapiSnapshot;
  */
 final class PeerCommand implements CliCommand {
     static final CommandSpec SPEC = CommandSpec.of("peer",
-                    "Add, remove or list the clients of a server interface: keys, tunnel address, QR code.")
+                    "The clients of a server interface: add (keys, tunnel address, QR code), remove, list.")
             .details("'peer add NAME' makes the client's keys and a preshared key, takes the next free tunnel"
                             + " address from the interface's Address subnets, appends the [Peer] to the file (named"
                             + " by a '# friendly_name = NAME' comment), applies it to the running interface and"
