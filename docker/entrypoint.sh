@@ -7,12 +7,12 @@
 #   PLATOON_CONFIG   the server file (default /etc/platoon/wg0.conf)
 #   PEERS            on first start, when there is no server file: make one, with a client per name
 #                    (PEERS=alice,bob) or that many (PEERS=3: peer1..peer3); their files go to
-#                    /etc/platoon/peers/NAME.conf and their QR codes to the log. Needs SERVER_URL.
+#                    /etc/platoon/peers/NAME.conf (mode 0600). Needs SERVER_URL. Their QR codes hold
+#                    their private keys, so they never go to the log; print one on a terminal with
+#                    docker exec -it NAME platoon peer qr /etc/platoon/peers/CLIENT.conf
 #   SERVER_URL       HOST[:PORT] the clients reach the server at (their Endpoint)
 #   PEER_DNS         DNS for the clients' files (optional)
 #   PEER_ALLOWED_IPS what the clients route into the tunnel (default 0.0.0.0/0, ::/0: everything)
-#   PEER_QR          0: no QR codes in the log (they hold the clients' private keys); print one later
-#                    with: docker exec -it NAME platoon peer qr /etc/platoon/peers/CLIENT.conf
 #   PLATOON_ADDRESS  the server's tunnel addresses for a generated file (default 10.13.13.1/24)
 #   PLATOON_NAT      1: forward and masquerade what the clients send out of every other interface;
 #                    an interface name (eth0): out of that one only. Needs --sysctl net.ipv4.ip_forward=1.
@@ -52,7 +52,7 @@ generate() {
     out="$(dirname "$conf")/peers/$peer.conf"
     echo "platoon: client $peer ($out):" >&2
     platoon peer add "$peer" --interface "$conf" --endpoint "$SERVER_URL" ${PEER_DNS:+--dns "$PEER_DNS"} \
-      ${PEER_ALLOWED_IPS:+--allowed-ips "$PEER_ALLOWED_IPS"} --out "$out" $([ "${PEER_QR:-1}" = 0 ] || echo --qr)
+      ${PEER_ALLOWED_IPS:+--allowed-ips "$PEER_ALLOWED_IPS"} --out "$out"
   done
 }
 
