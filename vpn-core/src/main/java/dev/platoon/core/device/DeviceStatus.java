@@ -35,14 +35,17 @@ public final class DeviceStatus {
             out.add("  cipher engine faults: " + dev.platoon.crypto.AeadEngines.faults()
                     + " (each lost one packet; the safe engine took over)");
         }
+        // One walk of the routing table for all peers: per peer it would be peers × prefixes every second.
+        Map<Peer, List<dev.platoon.core.routing.IpPrefix>> allowed = d.routes().byValue();
         for (Peer p : d.worker().peers()) {
             out.add("");
             out.add("peer: " + Base64.getEncoder().encodeToString(p.publicKey()));
             if (p.endpoint() != null) {
                 out.add("  endpoint: " + endpoint(p.endpoint()));
             }
-            out.add("  allowed ips: " + (d.routes().entries(p).isEmpty() ? "(none)"
-                    : String.join(", ", d.routes().entries(p).stream().map(Object::toString).toList())));
+            List<dev.platoon.core.routing.IpPrefix> ips = allowed.getOrDefault(p, List.of());
+            out.add("  allowed ips: " + (ips.isEmpty() ? "(none)"
+                    : String.join(", ", ips.stream().map(Object::toString).toList())));
             long hs = p.counters().lastHandshakeEpochSecond();
             out.add("  latest handshake: " + (hs == 0 ? "never" : (now.getEpochSecond() - hs) + " seconds ago"));
             out.add("  transfer: " + bytes(p.counters().rxBytes.sum()) + " received, "

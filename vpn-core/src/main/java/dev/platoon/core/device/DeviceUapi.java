@@ -54,10 +54,11 @@ final class DeviceUapi implements UapiDevice {
     @Override
     public synchronized UapiSnapshot snapshot() {
         List<UapiSnapshot.Peer> peers = new ArrayList<>();
+        java.util.Map<Peer, List<IpPrefix>> routes = device.routes().byValue(); // one walk for all peers
         for (Peer p : device.worker().peers()) {
             var c = p.counters();
             List<dev.platoon.core.uapi.IpPrefix> allowed = new ArrayList<>();
-            for (IpPrefix prefix : device.routes().entries(p)) {
+            for (IpPrefix prefix : routes.getOrDefault(p, List.of())) {
                 allowed.add(new dev.platoon.core.uapi.IpPrefix(prefix.address(), prefix.bits()));
             }
             peers.add(new UapiSnapshot.Peer(p.publicKey(), presharedKey(p), p.endpoint(),

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -155,6 +156,17 @@ public final class AllowedIps<T> {
                 out.add(p);
             }
         });
+        return out;
+    }
+
+    /**
+     * Every value's prefixes from one walk of the table (IPv4 first, each family in trie order), in
+     * the order values are first met: for listing all peers at once, where {@link #entries} per peer
+     * would walk the whole table once per peer.
+     */
+    public Map<T, List<IpPrefix>> byValue() {
+        Map<T, List<IpPrefix>> out = new java.util.IdentityHashMap<>();
+        forEach((p, v) -> out.computeIfAbsent(v, k -> new ArrayList<>()).add(p));
         return out;
     }
 

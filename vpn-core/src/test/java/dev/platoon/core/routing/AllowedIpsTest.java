@@ -47,6 +47,20 @@ class AllowedIpsTest {
     }
 
     @Test
+    void byValueGivesEachValueItsPrefixesFromOneWalk() {
+        AllowedIps<String> t = new AllowedIps<>();
+        t.insert(IpPrefix.parse("10.0.0.0/8"), "a");
+        t.insert(IpPrefix.parse("fd00::/64"), "a");
+        t.insert(IpPrefix.parse("192.0.2.0/24"), "b");
+        t.insert(IpPrefix.parse("10.1.0.0/16"), "b");
+        var all = t.byValue();
+        assertEquals(2, all.size());
+        for (String v : List.of("a", "b")) {
+            assertEquals(t.entries(v), all.get(v), "the prefixes of " + v + ", in entries' order");
+        }
+    }
+
+    @Test
     void longestPrefixWinsIpv4() throws Exception {
         AllowedIps<String> t = new AllowedIps<>();
         t.insert(IpPrefix.parse("0.0.0.0/0"), A);
