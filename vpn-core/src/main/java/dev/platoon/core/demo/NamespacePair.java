@@ -26,6 +26,8 @@ public final class NamespacePair implements AutoCloseable {
     public final String addressB;
     /** Whether the veth carries IPv6 only (no IPv4 address on either end). */
     public final boolean outerIpv6;
+    /** A third namespace joined to a by a second, IPv6-only veth ({@link #addIpv6Neighbour()}), or null. */
+    private String c;
 
     private final List<Process> processes = new ArrayList<>();
     private final Thread shutdownHook;
@@ -77,6 +79,31 @@ public final class NamespacePair implements AutoCloseable {
             ip("-n", ns, "link", "set", "veth0", "up");
         }
     }
+
+    /**
+     * Adds a third namespace, {@code PREFIX-XXXX-c}, joined to a by a second veth that carries IPv6 only:
+     * {@code veth1} in a with {@value #NEIGHBOUR_ADDRESS_A}/64, {@code veth0} in c with
+     * {@value #NEIGHBOUR_ADDRESS_C}/64. With an IPv4 link to b, a then has one peer of each family.
+     */
+    public synchronized String addIpv6Neighbour() {
+        if (c != null) {
+            throw new IllegalStateException("a third namespace exists already: " + c);
+        }
+        String name = a.substring(0, a.length() - 2) + "-c";
+        ip("netns", "add", name);
+        c = name;
+        ip("-n", a, "link", "add", "veth1", "type", "veth", "peer", "name", "veth0", "netns", c);
+        ip("-n", a, "-6", "addr", "add", NEIGHBOUR_ADDRESS_A + "/64", "dev", "veth1", "nodad");
+        ip("-n", c, "-6", "addr", "add", NEIGHBOUR_ADDRESS_C + "/64", "dev", "veth0", "nodad");
+        ip("-n", a, "link", "set", "veth1", "up");
+        ip("-n", c, "link", "set", "lo", "up");
+        ip("-n", c, "link", "set", "veth0", "up");
+        return c;
+    }
+
+    /** a's and c's addresses on the IPv6-only link of {@link #addIpv6Neighbour()}. */
+    public static final String NEIGHBOUR_ADDRESS_A = "2001:db8::1";
+    public static final String NEIGHBOUR_ADDRESS_C = "2001:db8::3";
 
     /** Moves the veth end in b to another outer address (roaming tests). */
     public void readdressB(String newAddress) {
@@ -136,6 +163,9 @@ public final class NamespacePair implements AutoCloseable {
         }
         Shell.run(IP_TIMEOUT, "ip", "netns", "del", a);
         Shell.run(IP_TIMEOUT, "ip", "netns", "del", b);
+        if (c != null) {
+            Shell.run(IP_TIMEOUT, "ip", "netns", "del", c);
+        }
     }
 
     @Override

@@ -53,12 +53,15 @@ public final class TunnelBed implements AutoCloseable {
     public final NamespacePair net;
     public final Side a;
     public final Side b;
+    /** The third side of {@link #addIpv6Side()}, or null. */
+    public Side c;
     private final Path workDir;
+    private final String tag;
 
     private TunnelBed(NamespacePair net, Path workDir) {
         this.net = net;
         this.workDir = workDir;
-        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        this.tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
         this.a = new Side(net.a, "pta" + tag, net.addressA, "100.64.0.1", "fd00:64::1");
         this.b = new Side(net.b, "ptb" + tag, net.addressB, "100.64.0.2", "fd00:64::2");
     }
@@ -74,8 +77,29 @@ public final class TunnelBed implements AutoCloseable {
         return new TunnelBed(NamespacePair.create(prefix, outerIpv6), dir);
     }
 
+    /**
+     * Adds side C in a third namespace, reached from A over an IPv6-only link (2001:db8::3, see
+     * {@link NamespacePair#addIpv6Neighbour()}), tunnel 100.64.0.3 and fd00:64::3. A's endpoint seen from
+     * C is {@link #endpointOfAForC()}.
+     */
+    public Side addIpv6Side() {
+        String ns = net.addIpv6Neighbour();
+        c = new Side(ns, "ptc" + tag, NamespacePair.NEIGHBOUR_ADDRESS_C, "100.64.0.3", "fd00:64::3");
+        return c;
+    }
+
+    /** Where C reaches A: {@code [2001:db8::1]:51820}. */
+    public String endpointOfAForC() {
+        return "[" + NamespacePair.NEIGHBOUR_ADDRESS_A + "]:" + LISTEN_PORT;
+    }
+
+    /** The other side of a pair: B for A, A for B and for C. */
     public Side other(Side side) {
         return side == a ? b : a;
+    }
+
+    /** A peer in a wg-quick file or a wg set: its side, and its endpoint or null (it can only be answered). */
+    public record Peer(Side side, String endpoint) {
     }
 
     /**
@@ -92,18 +116,32 @@ public final class TunnelBed implements AutoCloseable {
     public Path writeConfig(Side side, boolean withEndpoint, List<String> extraInterfaceLines, String peerAllowedIps)
             throws IOException {
         Side peer = other(side);
+        return writeConfig(side, extraInterfaceLines, List.of(new Peer(peer, withEndpoint ? peer.endpoint() : null)),
+                peerAllowedIps);
+    }
+
+    /** A wg-quick file with several peers, each allowed its own tunnel addresses. */
+    public Path writeConfig(Side side, List<String> extraInterfaceLines, List<Peer> peers) throws IOException {
+        return writeConfig(side, extraInterfaceLines, peers, null);
+    }
+
+    private Path writeConfig(Side side, List<String> extraInterfaceLines, List<Peer> peers, String allowedIps)
+            throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("[Interface]");
         lines.add("PrivateKey = " + Keys.toBase64(side.privateKey));
         lines.add("ListenPort = " + LISTEN_PORT);
         lines.add("Address = " + side.tunnel4 + "/24, " + side.tunnel6 + "/64");
         lines.addAll(extraInterfaceLines);
-        lines.add("");
-        lines.add("[Peer]");
-        lines.add("PublicKey = " + Keys.toBase64(peer.publicKey));
-        lines.add("AllowedIPs = " + peerAllowedIps);
-        if (withEndpoint) {
-            lines.add("Endpoint = " + peer.endpoint());
+        for (Peer peer : peers) {
+            lines.add("");
+            lines.add("[Peer]");
+            lines.add("PublicKey = " + Keys.toBase64(peer.side().publicKey));
+            lines.add("AllowedIPs = " + (allowedIps != null ? allowedIps
+                    : peer.side().tunnel4 + "/32, " + peer.side().tunnel6 + "/128"));
+            if (peer.endpoint() != null) {
+                lines.add("Endpoint = " + peer.endpoint());
+            }
         }
         Path file = workDir.resolve(side.ifname + ".conf");
         Files.write(file, lines);
@@ -143,6 +181,12 @@ public final class TunnelBed implements AutoCloseable {
 
     /** As {@link #startWireguardGo(Side, boolean)}, with the wireguard-go binary at {@code binary}. */
     public void startWireguardGo(Side side, boolean withEndpoint, Path binary) throws IOException {
+        Side peer = other(side);
+        startWireguardGo(side, new Peer(peer, withEndpoint ? peer.endpoint() : null), binary);
+    }
+
+    /** As {@link #startWireguardGo(Side, boolean, Path)}, with its one peer given. */
+    public void startWireguardGo(Side side, Peer only, Path binary) throws IOException {
         side.kind = Kind.WIREGUARD_GO;
         side.log = workDir.resolve(side.ifname + ".log");
         side.process = net.start(side.namespace, List.of(binary.toString(), "-f", side.ifname), side.log);
@@ -152,16 +196,16 @@ public final class TunnelBed implements AutoCloseable {
         if (!side.process.isAlive()) {
             throw new IllegalStateException(binary + " exited: " + Files.readString(side.log).strip());
         }
-        Side peer = other(side);
+        Side peer = only.side();
         Path key = workDir.resolve(side.ifname + ".key");
         Files.writeString(key, Keys.toBase64(side.privateKey) + "\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
         List<String> wg = new ArrayList<>(List.of("wg", "set", side.ifname, "private-key", key.toString(),
                 "listen-port", String.valueOf(LISTEN_PORT), "peer", Keys.toBase64(peer.publicKey),
                 "allowed-ips", peer.tunnel4 + "/32," + peer.tunnel6 + "/128"));
-        if (withEndpoint) {
+        if (only.endpoint() != null) {
             wg.add("endpoint");
-            wg.add(peer.endpoint());
+            wg.add(only.endpoint());
         }
         Duration t = Duration.ofSeconds(10);
         Shell.run(t, Shell.inNamespace(side.namespace, wg)).orThrow();
@@ -188,7 +232,12 @@ public final class TunnelBed implements AutoCloseable {
 
     /** Pings the other side's tunnel address from a side until one answer comes back. */
     public boolean ping(Side from, boolean ipv6, Duration timeout) {
-        String target = ipv6 ? other(from).tunnel6 : other(from).tunnel4;
+        return ping(from, other(from), ipv6, timeout);
+    }
+
+    /** Pings side {@code to}'s tunnel address from a side until one answer comes back. */
+    public boolean ping(Side from, Side to, boolean ipv6, Duration timeout) {
+        String target = ipv6 ? to.tunnel6 : to.tunnel4;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Shell.Result r = net.exec(from.namespace, Duration.ofSeconds(5),
