@@ -1,0 +1,122 @@
+package dev.platoon.core.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.platoon.core.demo.TunnelBed;
+import dev.platoon.core.demo.TunnelBed.Side;
+import dev.platoon.core.demo.Waits;
+import dev.platoon.crypto.CookieGenerator;
+
+/**
+ * Cookie replies from a peer under load: bursts of junk handshake initiations from another port of
+ * platoon's address — with a valid MAC1 (the peer's public key is known), so that each costs the peer
+ * its Diffie-Hellman before it fails — fill wireguard-go's handshake queue past an eighth, which puts it
+ * under load for a second after each burst (junk with a wrong MAC1 is dropped too cheaply: 800,000 of it
+ * never got wireguard-go there); an initiation from platoon then gets a cookie reply, and platoon's next
+ * initiation, carrying MAC2 from that cookie, must be taken while the peer is still under load. Checked:
+ * platoon counts the cookie reply (its metrics), the handshake completes and the tunnel answers.
+ */
+class PeerUnderLoadIT {
+    private static final int METRICS_PORT = 9586;
+    /** A burst every {@value #BURST_EVERY_MILLIS} ms: drained by the peer in a few ms, more than 1/8 of its queue. */
+    private static final int BURST = 400;
+    private static final long BURST_EVERY_MILLIS = 100;
+    private static final long MAX_PACKETS = 200_000; // 148 bytes each: under 30 MB in all
+    private static final Duration MAX_TIME = Duration.ofSeconds(40);
+    private static final Pattern COOKIES = Pattern.compile("^platoon_cookie_replies_received_total(?:\\{[^}]*\\})? ([0-9.eE+]+)$",
+            Pattern.MULTILINE);
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(WireguardGoBinary.class)
+    void cookieReplyFromAPeerUnderLoad(WireguardGoBinary binary) throws Exception {
+        java.nio.file.Path wireguardGo = binary.path();
+        try (TunnelBed bed = TunnelBed.create("pt-load")) {
+            Side platoon = bed.a;
+            Side wgGo = bed.b;
+            bed.startWireguardGo(wgGo, false, wireguardGo);
+            bed.awaitUp(wgGo, E2e.UP);
+            E2e.startPlatoon(bed, platoon, true, List.of("--metrics", "127.0.0.1:" + METRICS_PORT));
+
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong sent = new AtomicLong();
+            InetSocketAddress target = new InetSocketAddress(wgGo.outerAddress, TunnelBed.LISTEN_PORT);
+            CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
+                try {
+                    InNamespace.call(platoon.namespace, () -> {
+                        flood(target, wgGo.publicKey, stop, sent);
+                        return null;
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try {
+                Waits.until(Duration.ofSeconds(10), "the junk flood under way", () -> sent.get() >= BURST || flood.isDone());
+                // The ping makes platoon initiate; it answers once the handshake completed under load.
+                assertTrue(bed.ping(platoon, false, Duration.ofSeconds(30)), "no ping answer through the tunnel while "
+                        + "wireguard-go was flooded; platoon: " + E2e.logTail(platoon) + "; wireguard-go: "
+                        + E2e.logTail(wgGo));
+                long cookies = cookiesReceived(bed, platoon);
+                System.out.printf("[e2e] %s under a flood of %d junk initiations: %d cookie replies to platoon%n",
+                        binary.label, sent.get(), cookies);
+                assertTrue(cookies >= 1, "platoon received no cookie reply from " + binary.label + " under load ("
+                        + sent.get() + " junk initiations sent)");
+            } finally {
+                stop.set(true);
+                flood.join();
+            }
+            E2e.assertPing(bed, wgGo, true, E2e.PING);
+            assertTrue(platoon.process.isAlive() && wgGo.process.isAlive(), "both ends still running");
+            E2e.interop(binary.label, "IPv4", "cookie reply from the peer under load, handshake completes");
+        }
+    }
+
+    /** Paced bursts of junk initiations (type 1, 148 bytes, random body, valid MAC1) until stopped or bounded. */
+    private static void flood(InetSocketAddress target, byte[] peerPublicKey, AtomicBoolean stop, AtomicLong sent)
+            throws Exception {
+        long deadline = System.nanoTime() + MAX_TIME.toNanos();
+        byte[] msg = new byte[148];
+        ThreadLocalRandom.current().nextBytes(msg);
+        msg[0] = 1;
+        msg[1] = msg[2] = msg[3] = 0;
+        new CookieGenerator(peerPublicKey).addMacs(msg, msg.length);
+        ByteBuffer junk = ByteBuffer.wrap(msg);
+        try (DatagramChannel ch = DatagramChannel.open()) {
+            ch.connect(target);
+            long next = System.nanoTime();
+            while (!stop.get() && sent.get() < MAX_PACKETS && System.nanoTime() < deadline) {
+                for (int i = 0; i < BURST; i++) {
+                    junk.clear();
+                    ch.write(junk);
+                }
+                sent.addAndGet(BURST);
+                next += BURST_EVERY_MILLIS * 1_000_000L;
+                LockSupport.parkNanos(next - System.nanoTime()); // pacing, not waiting for anything
+            }
+        }
+    }
+
+    private static long cookiesReceived(TunnelBed bed, Side platoon) {
+        String text = bed.net.exec(platoon.namespace, Duration.ofSeconds(10), "curl", "-sS",
+                "http://127.0.0.1:" + METRICS_PORT + "/metrics").orThrow().stdout();
+        Matcher m = COOKIES.matcher(text);
+        assertTrue(m.find(), "no platoon_cookie_replies_received_total in the metrics");
+        return (long) Double.parseDouble(m.group(1));
+    }
+}
