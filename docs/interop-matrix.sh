@@ -3,13 +3,17 @@
 # every cell is a line "[interop] peer|outer|feature" that a test printed after it checked it.
 #
 #   docs/interop-matrix.sh           runs the interop tests, then writes the matrix
-#   docs/interop-matrix.sh LOG       writes it from the output of a finished run (./platoon test > LOG)
+#   docs/interop-matrix.sh LOG...    writes it from the output of passing runs (./platoon test > LOG)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -ge 1 ]; then
-  [ -r "$1" ] || { echo "interop-matrix: cannot read the test log $1" >&2; exit 1; }
-  grep -q "BUILD SUCCESS" "$1" || { echo "interop-matrix: $1 is not the log of a passing run" >&2; exit 1; }
-  log="$1"
+  log=$(mktemp)
+  trap 'rm -f "$log"' EXIT
+  for f in "$@"; do
+    [ -r "$f" ] || { echo "interop-matrix: cannot read the test log $f" >&2; exit 1; }
+    grep -q "BUILD SUCCESS" "$f" || { echo "interop-matrix: $f is not the log of a passing run" >&2; exit 1; }
+    cat "$f" >> "$log"
+  done
 else
   log=$(mktemp)
   trap 'rm -f "$log"' EXIT

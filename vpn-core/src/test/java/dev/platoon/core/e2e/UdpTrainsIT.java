@@ -8,14 +8,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
 
 /**
  * UDP trains (USO) through the tunnel in both directions, platoon (A, initiator) against platoon and
- * each wireguard-go (B): an application sends 12 MB as {@code UDP_SEGMENT} trains of 40 × 1200 bytes
+ * each wireguard-go (B), over an outer IPv4 link and over an IPv6-only one: an application sends 12 MB as {@code UDP_SEGMENT} trains of 40 × 1200 bytes
  * (see {@link UdpTrains}), every datagram's bytes are checked on arrival. Outward, platoon's tun must
  * hand it the trains whole (segments per frame read > 1); inward from a peer that sends UDP GSO
  * (platoon, upstream wireguard-go), platoon reads several datagrams per wake-up and writes them to its
@@ -32,13 +32,13 @@ class UdpTrainsIT {
     private static final double MAX_LOSS = 0.10;
     private static final Pattern COALESCED = Pattern.compile("of them coalesced trains: ([0-9]+)");
 
-    @ParameterizedTest(name = "peer {0}")
-    @ValueSource(strings = {"platoon", "DEBIAN", "UPSTREAM"})
-    void udpTrainsBothWays(String peerKind) throws Exception {
+    @ParameterizedTest(name = "peer {0}, outer {1}")
+    @CsvSource({"platoon, IPv4", "DEBIAN, IPv4", "UPSTREAM, IPv4", "platoon, IPv6", "DEBIAN, IPv6", "UPSTREAM, IPv6"})
+    void udpTrainsBothWays(String peerKind, String outer) throws Exception {
         WireguardGoBinary binary = peerKind.equals("platoon") ? null : WireguardGoBinary.valueOf(peerKind);
         java.nio.file.Path wireguardGo = binary == null ? null : binary.path();
         String label = binary == null ? "platoon" : binary.label;
-        try (TunnelBed bed = TunnelBed.create("pt-udp")) {
+        try (TunnelBed bed = TunnelBed.create("pt-udp", outer.equals("IPv6"))) {
             Side platoon = bed.a;
             Side peer = bed.b;
             if (binary == null) {
@@ -58,7 +58,7 @@ class UdpTrainsIT {
                     s -> s.framesRead() > before.framesRead() && s.segmentsPerFrameSince(before) > 1.0);
             System.out.printf("[e2e] UDP trains platoon->%s: segments/frame %.1f (max %d)%n", label,
                     sent.segmentsPerFrameSince(before), sent.maxSegmentsPerFrame());
-            E2e.interop(label, "IPv4", "UDP trains (USO) from platoon's tun to the peer");
+            E2e.interop(label, outer, "UDP trains (USO) from platoon's tun to the peer");
 
             PlatoonStatus before2 = E2e.status(platoon);
             UdpTrains.Result in = UdpTrains.send(bed, peer, platoon, TRAINS, 5302, DEADLINE_SECONDS);
@@ -73,9 +73,9 @@ class UdpTrainsIT {
                     + "written %d%n", label, received.datagramsPerBatchSince(before2), received.maxBatch(),
                     coalesced(received) - coalesced(before2));
             assertTrue(platoon.process.isAlive() && peer.process.isAlive(), "both ends still running");
-            E2e.interop(label, "IPv4", "UDP trains (USO) from the peer's tun to platoon");
+            E2e.interop(label, outer, "UDP trains (USO) from the peer's tun to platoon");
             if (peerSendsGso) {
-                E2e.interop(label, "IPv4", "the peer's UDP GSO trains coalesced again on platoon's tun");
+                E2e.interop(label, outer, "the peer's UDP GSO trains coalesced again on platoon's tun");
             }
         }
     }
