@@ -35,9 +35,9 @@ import dev.platoon.crypto.CookieGenerator;
 class PeerUnderLoadIT {
     private static final int METRICS_PORT = 9586;
     /** A burst every {@value #BURST_EVERY_MILLIS} ms: drained by the peer in a few ms, more than 1/8 of its queue. */
-    private static final int BURST = 400;
+    private static final int BURST = 1000;
     private static final long BURST_EVERY_MILLIS = 100;
-    private static final long MAX_PACKETS = 200_000; // 148 bytes each: under 30 MB in all
+    private static final long MAX_PACKETS = 400_000; // 148 bytes each: under 60 MB in all
     private static final Duration MAX_TIME = Duration.ofSeconds(40);
     private static final Pattern COOKIES = Pattern.compile("^platoon_cookie_replies_received_total(?:\\{[^}]*\\})? ([0-9.eE+]+)$",
             Pattern.MULTILINE);
