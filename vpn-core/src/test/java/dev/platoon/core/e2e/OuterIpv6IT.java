@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
@@ -17,15 +17,16 @@ import dev.platoon.crypto.Keys;
 /**
  * The tunnel over an outer link with IPv6 only (2001:db8::1 ↔ ::2, no IPv4 on the veth): platoon
  * (side a, the initiator, its peer's endpoint written {@code [2001:db8::2]:51820}) against platoon and
- * both wireguard-gos. Pings inside over both families and 50 MB each way with matching SHA-256; each
+ * both wireguard-gos, and a platoon peer initiating to platoon's {@code [2001:db8::1]:51820}. Pings inside over both families and 50 MB each way with matching SHA-256; each
  * side shows the other's endpoint as {@code [2001:db8::…]:51820}.
  */
 class OuterIpv6IT {
     private static final long BYTES = 50 * E2e.MB;
 
-    @ParameterizedTest(name = "peer {0}")
-    @ValueSource(strings = {"platoon", "DEBIAN", "UPSTREAM"})
-    void aTunnelOverIpv6Only(String peerKind) throws Exception {
+    @ParameterizedTest(name = "peer {0}, initiator {1}")
+    @CsvSource({"platoon, platoon", "DEBIAN, platoon", "UPSTREAM, platoon", "platoon, peer"})
+    void aTunnelOverIpv6Only(String peerKind, String initiatorKind) throws Exception {
+        boolean peerInitiates = initiatorKind.equals("peer");
         java.nio.file.Path wireguardGo = peerKind.equals("platoon") ? null
                 : WireguardGoBinary.valueOf(peerKind).path();
         try (TunnelBed bed = TunnelBed.create("pt-v6", true)) {
@@ -34,15 +35,17 @@ class OuterIpv6IT {
             Side platoon = bed.a;
             Side peer = bed.b;
             if (wireguardGo == null) {
-                E2e.startPlatoon(bed, peer, false, List.of());
+                E2e.startPlatoon(bed, peer, peerInitiates, List.of());
             } else {
                 bed.startWireguardGo(peer, false, wireguardGo);
                 bed.awaitUp(peer, E2e.UP);
             }
-            E2e.startPlatoon(bed, platoon, true, List.of());
-            assertTrue(java.nio.file.Files.readString(platoon.config).contains("Endpoint = [2001:db8::2]:51820"));
+            E2e.startPlatoon(bed, platoon, !peerInitiates, List.of());
+            Side initiator = peerInitiates ? peer : platoon;
+            assertTrue(java.nio.file.Files.readString(initiator.config).contains("Endpoint = "
+                    + bed.other(initiator).endpoint()));
 
-            E2e.assertPing(bed, platoon, false, E2e.FIRST_PING);
+            E2e.assertPing(bed, initiator, false, E2e.FIRST_PING);
             E2e.assertPing(bed, platoon, true, E2e.PING);
             E2e.assertPing(bed, peer, true, E2e.PING);
 
@@ -60,7 +63,8 @@ class OuterIpv6IT {
             E2e.transfer(bed, peer, platoon, BYTES, 5202);
             assertTrue(platoon.process.isAlive() && peer.process.isAlive(), "both ends still running");
             String label = wireguardGo == null ? "platoon" : WireguardGoBinary.valueOf(peerKind).label;
-            E2e.interop(label, "IPv6", "handshake, platoon initiates to [v6]:port");
+            E2e.interop(label, "IPv6", peerInitiates ? "handshake, the peer initiates to platoon's [v6]:port"
+                    : "handshake, platoon initiates to [v6]:port");
             E2e.interop(label, "IPv6", "ping inside, IPv4 and IPv6");
             E2e.interop(label, "IPv6", "50 MB TCP each way, SHA-256 equal");
         }
