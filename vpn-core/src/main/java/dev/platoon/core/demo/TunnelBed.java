@@ -13,8 +13,9 @@ import dev.platoon.crypto.Keys;
 
 /**
  * Two WireGuard endpoints in a {@link NamespacePair}: side A (192.0.2.1, tunnel 100.64.0.1 and
- * fd00:64::1) and side B (192.0.2.2, 100.64.0.2, fd00:64::2), each run by platoon or by Debian's
- * wireguard-go. The demo and the end-to-end tests both stand on it.
+ * fd00:64::1) and side B (192.0.2.2, 100.64.0.2, fd00:64::2), each run by platoon or by a wireguard-go
+ * binary (Debian's, or one given by path); optionally a side C reached from A over IPv6 only
+ * ({@link #addIpv6Side()}). The demo and the end-to-end tests both stand on it.
  */
 public final class TunnelBed implements AutoCloseable {
     public static final int LISTEN_PORT = 51820;
