@@ -13,22 +13,25 @@ import dev.platoon.core.demo.TunnelBed.Side;
 import dev.platoon.core.demo.Waits;
 
 /**
- * Side b moves: first its outer address (192.0.2.2 → .3), then its port (platoon restarts on another
+ * Side b moves: first its outer address (192.0.2.2 → .3, or 2001:db8::2 → ::4 over an IPv6-only
+ * link), then its port (platoon restarts on another
  * ListenPort; wireguard-go takes {@code wg set listen-port} live). Each time b sends first, a learns
  * the new endpoint from the authenticated packet, and traffic flows both ways again. Run for platoon
  * with platoon, platoon learning where the upstream wireguard-go went, and the upstream wireguard-go
- * learning where platoon went.
+ * learning where platoon went; the last two also over outer IPv6.
  */
 class RoamingIT {
-    private static final String NEW_ADDRESS = "192.0.2.3";
     private static final int NEW_PORT = 51821;
 
-    @ParameterizedTest(name = "{0} learns where {1} went")
-    @CsvSource({"platoon, platoon", "platoon, UPSTREAM", "UPSTREAM, platoon"})
-    void peerRoamsToNewAddressAndPort(String learnerKind, String roamerKind) throws Exception {
+    @ParameterizedTest(name = "{0} learns where {1} went, outer {2}")
+    @CsvSource({"platoon, platoon, IPv4", "platoon, UPSTREAM, IPv4", "UPSTREAM, platoon, IPv4",
+            "platoon, UPSTREAM, IPv6", "UPSTREAM, platoon, IPv6"})
+    void peerRoamsToNewAddressAndPort(String learnerKind, String roamerKind, String outer) throws Exception {
         java.nio.file.Path upstream = learnerKind.equals("UPSTREAM") || roamerKind.equals("UPSTREAM")
                 ? WireguardGoBinary.UPSTREAM.path() : null;
-        try (TunnelBed bed = TunnelBed.create("pt-roam")) {
+        boolean v6 = outer.equals("IPv6");
+        String newAddress = v6 ? "2001:db8::4" : "192.0.2.3";
+        try (TunnelBed bed = TunnelBed.create("pt-roam", v6)) {
             Side a = bed.a;
             Side b = bed.b;
             start(bed, a, learnerKind, upstream);
@@ -37,9 +40,9 @@ class RoamingIT {
             awaitEndpoint(bed, a, b.endpoint());
 
             // New outer address: b pings a (b's packets now come from .3), then a must answer there.
-            bed.net.readdressB(NEW_ADDRESS);
+            bed.net.readdressB(newAddress);
             E2e.assertPing(bed, b, false, E2e.PING);
-            awaitEndpoint(bed, a, NEW_ADDRESS + ":" + TunnelBed.LISTEN_PORT);
+            awaitEndpoint(bed, a, endpoint(newAddress, TunnelBed.LISTEN_PORT));
             E2e.assertPing(bed, a, false, E2e.PING);
             E2e.assertPing(bed, a, true, E2e.PING);
             E2e.transfer(bed, a, b, 20 * E2e.MB, 5201);
@@ -56,16 +59,20 @@ class RoamingIT {
                         String.valueOf(NEW_PORT)).orThrow();
             }
             E2e.assertPing(bed, b, false, E2e.FIRST_PING);
-            awaitEndpoint(bed, a, NEW_ADDRESS + ":" + NEW_PORT);
+            awaitEndpoint(bed, a, endpoint(newAddress, NEW_PORT));
             E2e.assertPing(bed, a, false, E2e.PING);
             E2e.assertPing(bed, a, true, E2e.PING);
             if (roamerKind.equals("platoon")) {
-                E2e.interop(label(learnerKind), "IPv4", "learns platoon's new address and port");
+                E2e.interop(label(learnerKind), outer, "learns platoon's new address and port");
             }
             if (learnerKind.equals("platoon")) {
-                E2e.interop(label(roamerKind), "IPv4", "platoon learns the peer's new address and port");
+                E2e.interop(label(roamerKind), outer, "platoon learns the peer's new address and port");
             }
         }
+    }
+
+    private static String endpoint(String address, int port) {
+        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
     }
 
     private static String label(String kind) {
