@@ -41,7 +41,7 @@ public final class DeviceStatus {
             out.add("");
             out.add("peer: " + Base64.getEncoder().encodeToString(p.publicKey()));
             if (p.endpoint() != null) {
-                out.add("  endpoint: " + endpoint(p.endpoint()));
+                out.add("  endpoint: " + dev.platoon.core.uapi.UapiValues.formatEndpoint(p.endpoint()));
             }
             List<dev.platoon.core.routing.IpPrefix> ips = allowed.getOrDefault(p, List.of());
             out.add("  allowed ips: " + (ips.isEmpty() ? "(none)"
@@ -111,12 +111,6 @@ public final class DeviceStatus {
         });
         out.add("drops: " + (nonZero.isEmpty() ? "none" : String.join(", ", nonZero)));
         return String.join("\n", out) + "\n";
-    }
-
-    /** As wg prints it: {@code 192.0.2.1:51820}, {@code [2001:db8::1]:51820}. */
-    static String endpoint(java.net.InetSocketAddress e) {
-        String host = dev.platoon.config.IpLiteral.format(e.getAddress());
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + e.getPort();
     }
 
     private static double ratio(long a, long b) {
