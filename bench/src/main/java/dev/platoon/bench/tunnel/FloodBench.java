@@ -103,10 +103,10 @@ public final class FloodBench {
         rows.forEach((key, list) -> {
             String[] k = key.split("\\|");
             System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.1f %% | %.2f | %.0f k |%n", k[0], k[1],
-                    median(list.stream().mapToDouble(Row::cpuMicrosPerDatagram).toArray()),
-                    100 * median(list.stream().mapToDouble(Row::kernelDropShare).toArray()),
-                    median(list.stream().mapToDouble(Row::tcpShare).toArray()),
-                    median(list.stream().mapToDouble(Row::sentPerSecond).toArray()) / 1e3);
+                    median(list, Row::cpuMicrosPerDatagram),
+                    100 * median(list, Row::kernelDropShare),
+                    median(list, Row::tcpShare),
+                    median(list, Row::sentPerSecond) / 1e3);
         });
     }
 
@@ -198,9 +198,8 @@ public final class FloodBench {
         return KernelUdpStats.read(Path.of("/proc", Long.toString(p.pid()), "net")).rcvbufErrors();
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s.length == 0 ? Double.NaN : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    /** The median of one figure over the runs (NaN figures, a failed run's, left out, as {@link Summary} does). */
+    private static double median(List<Row> rows, java.util.function.ToDoubleFunction<Row> figure) {
+        return Summary.of(rows.stream().map(r -> figure.applyAsDouble(r)).toList()).median();
     }
 }
