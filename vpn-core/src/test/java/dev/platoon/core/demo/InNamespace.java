@@ -1,4 +1,4 @@
-package dev.platoon.core.e2e;
+package dev.platoon.core.demo;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -13,9 +13,10 @@ import java.util.concurrent.FutureTask;
 /**
  * Runs a task on a fresh thread that has entered a named network namespace ({@code setns(2)} on
  * {@code /var/run/netns/NAME}): sockets it opens belong to that namespace, so a test can send from
- * "the other machine" without a helper process. The thread ends with the task.
+ * "the other machine" without a helper process. The thread ends with the task. {@link #enter} is the
+ * one setns binding of the tests: a thread that stays in a namespace calls it itself.
  */
-final class InNamespace {
+public final class InNamespace {
     private static final int O_RDONLY = 0;
     private static final int CLONE_NEWNET = 0x40000000;
     private static final Linker LINKER = Linker.nativeLinker();
@@ -29,7 +30,7 @@ final class InNamespace {
     private InNamespace() {
     }
 
-    static <T> T call(String namespace, Callable<T> task) throws Exception {
+    public static <T> T call(String namespace, Callable<T> task) throws Exception {
         FutureTask<T> future = new FutureTask<>(() -> {
             enter(namespace);
             return task.call();
@@ -47,7 +48,8 @@ final class InNamespace {
         }
     }
 
-    private static void enter(String namespace) throws Exception {
+    /** Moves the calling thread into the named namespace ({@code /var/run/netns/NAME}). */
+    public static void enter(String namespace) throws Exception {
         try {
             enterOrThrow(namespace);
         } catch (Exception | Error e) {

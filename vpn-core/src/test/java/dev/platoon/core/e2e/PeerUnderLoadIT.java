@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.platoon.core.demo.InNamespace;
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
 import dev.platoon.core.demo.Waits;

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import dev.platoon.core.demo.InNamespace;
 import dev.platoon.core.demo.TunnelBed;
 
 /**

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.platoon.core.demo.InNamespace;
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
 import io.netty.bootstrap.Bootstrap;

@@ -9,6 +9,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import dev.platoon.core.demo.InNamespace;
+
 /**
  * A test network namespace ({@code ip netns add}) and one thread that has setns()'d into it: sockets and tun
  * devices created on that thread belong to the namespace. Deleted on close and by a shutdown hook.
@@ -26,12 +28,7 @@ final class NetnsThread implements AutoCloseable {
         run("ip", "-n", name, "link", "set", "lo", "up");
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "netns-" + name));
         call(() -> {
-            int fd = TestLibc.open("/var/run/netns/" + name, TestLibc.O_RDONLY);
-            try {
-                TestLibc.setns(fd, TestLibc.CLONE_NEWNET);
-            } finally {
-                TestLibc.close(fd);
-            }
+            InNamespace.enter(name);
             return null;
         });
     }

@@ -4,14 +4,12 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 
-/** libc calls the transport tests need: socketpair (a datagram stand-in for a tun queue), setns, open, ioctl. */
+/** libc calls the transport tests need: socketpair (a datagram stand-in for a tun queue), ioctl, read, write, close. */
 final class TestLibc {
     static final int AF_UNIX = 1;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_SEQPACKET = 5;
     static final int O_RDWR = 2;
-    static final int O_RDONLY = 0;
-    static final int CLONE_NEWNET = 0x40000000;
 
     static {
         Native.register(Platform.C_LIBRARY_NAME);
@@ -21,10 +19,6 @@ final class TestLibc {
     }
 
     static native int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;
-
-    static native int setns(int fd, int nstype) throws LastErrorException;
-
-    static native int open(String path, int flags) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
 
