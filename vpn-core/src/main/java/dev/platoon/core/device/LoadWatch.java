@@ -111,7 +111,8 @@ public final class LoadWatch {
                 "  under handshake load: " + state,
                 "  handshake queue: " + worker.pendingMessages() + " of " + HandshakeWorker.QUEUE_CAPACITY
                         + ", dropped when full: " + hc.drops(HandshakeCounters.QUEUE_FULL),
-                "  cookie replies: " + hc.cookieRepliesSent.sum() + " sent, " + hc.cookiesReceived.sum() + " received",
+                "  cookie replies: " + hc.cookieRepliesSent.sum() + " sent, " + hc.cookiesReceived.sum() + " received, "
+                        + hc.drops(HandshakeCounters.COOKIE_REPLY_LIMITED) + " held back by their limits",
                 "  kernel drops: UDP receive buffer " + known(rcvbuf) + ", tun queue (tx_dropped) " + known(tun));
     }
 

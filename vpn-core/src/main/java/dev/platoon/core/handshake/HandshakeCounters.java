@@ -18,6 +18,8 @@ public final class HandshakeCounters {
     public static final String BAD_TYPE = "handshake_bad_type";
     public static final String INVALID_MAC1 = "invalid_mac1";
     public static final String RATE_LIMITED = "handshake_rate_limited";
+    /** Under load, a message without a cookie whose source (or the device) had its cookie replies for now. */
+    public static final String COOKIE_REPLY_LIMITED = "cookie_reply_limited";
     public static final String UNKNOWN_PEER = "unknown_peer";
     public static final String UNKNOWN_INDEX = "unknown_index";
     public static final String INVALID_COOKIE_REPLY = "invalid_cookie_reply";

@@ -9,7 +9,6 @@ import dev.platoon.core.peer.IndexEntry;
 import dev.platoon.core.peer.IndexTable;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.transport.DatagramSender;
-import dev.platoon.crypto.CookieChecker;
 import dev.platoon.crypto.Handshake;
 import dev.platoon.crypto.HandshakeException;
 import dev.platoon.crypto.InitiationResult;
@@ -18,29 +17,24 @@ import dev.platoon.crypto.StaticIdentity;
 import dev.platoon.crypto.TransportKeypair;
 
 /**
- * Handles received handshake messages (types 1–3) on a worker thread, as wireguard-go's
- * RoutineHandshake: MAC1 always; under load MAC2 (else a cookie reply) and the per-source rate
- * limit; then the Noise step, the keypair, the endpoint, and our answer. Every refusal is counted by
+ * Handles received handshake messages (types 1–3) on the handshake thread, as wireguard-go's
+ * RoutineHandshake after its MAC checks (those ran on the receiving loop, {@link HandshakeAdmission}):
+ * the Noise step, the keypair, the endpoint, and our answer. Every refusal is counted by
  * reason in {@link HandshakeCounters}, never thrown.
  */
 final class HandshakeMessages {
     private static final long INITIATION_FLOOD_NANOS = Protocol.HANDSHAKE_INITIATION_RATE.toNanos();
 
     private final StaticIdentity identity;
-    private final CookieChecker cookieChecker;
-    private final RateLimiter rateLimiter;
     private final IndexTable<IndexEntry> indexTable;
     private final Function<byte[], Peer> peerByKey;
     private final DatagramSender sender;
     private final LongSupplier nanoClock;
     private final HandshakeCounters counters;
 
-    HandshakeMessages(StaticIdentity identity, CookieChecker cookieChecker, RateLimiter rateLimiter,
-                      IndexTable<IndexEntry> indexTable, Function<byte[], Peer> peerByKey, DatagramSender sender,
+    HandshakeMessages(StaticIdentity identity, IndexTable<IndexEntry> indexTable, Function<byte[], Peer> peerByKey, DatagramSender sender,
                       LongSupplier nanoClock, HandshakeCounters counters) {
         this.identity = identity;
-        this.cookieChecker = cookieChecker;
-        this.rateLimiter = rateLimiter;
         this.indexTable = indexTable;
         this.peerByKey = peerByKey;
         this.sender = sender;
@@ -48,33 +42,22 @@ final class HandshakeMessages {
         this.counters = counters;
     }
 
-    /** Returns the peer whose handshake completed as initiator (its staged packets may go), else null. */
-    Peer handle(byte[] msg, InetSocketAddress from, boolean underLoad) {
+    /**
+     * Returns the peer whose handshake completed as initiator (its staged packets may go), else null.
+     * The message was admitted by {@link HandshakeAdmission}: its MACs and the rate limits are checked.
+     */
+    Peer handle(byte[] msg, InetSocketAddress from) {
         int type = Protocol.readIntLE(msg, 0); // type byte and three zero reserved bytes
         switch (type) {
             case Protocol.MESSAGE_COOKIE_REPLY -> {
                 cookieReply(msg);
                 return null;
             }
-            case Protocol.MESSAGE_INITIATION, Protocol.MESSAGE_RESPONSE -> {
-                if (!cookieChecker.checkMac1(msg, 0, msg.length)) {
-                    counters.drop(HandshakeCounters.INVALID_MAC1);
-                    return null;
-                }
-                if (underLoad) {
-                    if (!cookieChecker.checkMac2(msg, 0, msg.length, sourceBytes(from))) {
-                        sendCookieReply(msg, from);
-                        return null;
-                    }
-                    if (!rateLimiter.allow(from.getAddress())) {
-                        counters.drop(HandshakeCounters.RATE_LIMITED);
-                        return null;
-                    }
-                }
-                if (type == Protocol.MESSAGE_INITIATION) {
-                    initiation(msg, from);
-                    return null;
-                }
+            case Protocol.MESSAGE_INITIATION -> {
+                initiation(msg, from);
+                return null;
+            }
+            case Protocol.MESSAGE_RESPONSE -> {
                 return response(msg, from);
             }
             default -> {
@@ -171,26 +154,5 @@ final class HandshakeMessages {
         peer.counters().rxBytes.add(msg.length);
         peer.timers().authenticatedPacketReceived(now, false);
         return peer;
-    }
-
-    private void sendCookieReply(byte[] msg, InetSocketAddress to) {
-        byte[] out = new byte[Protocol.MESSAGE_COOKIE_REPLY_SIZE];
-        int senderIndex = Protocol.readIntLE(msg, Protocol.INITIATION_SENDER); // same offset in a response
-        cookieChecker.createReply(msg, 0, msg.length, senderIndex, sourceBytes(to), out, 0);
-        sender.send(ByteBuffer.wrap(out), to);
-        counters.cookieRepliesSent.increment();
-    }
-
-    /**
-     * The source the cookie is bound to: address bytes then port, big endian (as the kernel hashes
-     * it). Only we ever check it, so it needs to be stable, not compatible.
-     */
-    static byte[] sourceBytes(InetSocketAddress from) {
-        byte[] a = from.getAddress().getAddress();
-        byte[] out = new byte[a.length + 2];
-        System.arraycopy(a, 0, out, 0, a.length);
-        out[a.length] = (byte) (from.getPort() >>> 8);
-        out[a.length + 1] = (byte) from.getPort();
-        return out;
     }
 }

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import dev.platoon.core.peer.IndexEntry;
@@ -31,11 +33,14 @@ import dev.platoon.crypto.StaticIdentity;
  * every peer: initiations, keepalives and staged packets the timers or the data path ask for are done
  * on this executor.
  *
- * <p>Received messages wait in a bounded queue ({@link #QUEUE_CAPACITY}); {@link #submit} returns false
- * (counted) when it is full. From 1/8 full the device is "under load" (for a second after, like
- * wireguard-go): initiations and responses then need a valid MAC2, else they get a cookie reply, and
- * are rate-limited per source. Our own tasks (one of each kind per peer at most, deduplicated) use
- * the same executor but do not count against the bound.
+ * <p>Received messages are first admitted by {@link HandshakeAdmission} on the thread that received
+ * them (MAC1; under load MAC2 or a rate-limited cookie reply, and the per-source limit), then wait in a
+ * bounded queue ({@link #QUEUE_CAPACITY}); {@link #submit} returns false (counted) when it is full. From
+ * 1/8 full the device is "under load" (for a second after, like wireguard-go), and it stays under load
+ * while more than that many valid-MAC1 messages without a cookie arrive a second: a flood answered
+ * with cookie replies never reaches the queue, so the queue alone would say the load was over. Our own
+ * tasks (one of each kind per peer at most, deduplicated) use the same executor but do not count
+ * against the bound.
  *
  * <p>With {@code threads == 0} nothing runs by itself: tests call {@link #runPending()} to process
  * everything queued on their own thread, which makes a whole handshake deterministic.
@@ -53,7 +58,25 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
     private final IndexTable<IndexEntry> indexTable = new IndexTable<>();
     private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
     private final HandshakeCounters counters = new HandshakeCounters();
-    private volatile HandshakeMessages messages;
+    /** What depends on our static key, replaced together when it changes. */
+    private record Keyed(HandshakeAdmission admission, HandshakeMessages messages) {
+    }
+
+    private volatile Keyed keyed;
+    private final HandshakeAdmission.Load load = new HandshakeAdmission.Load() {
+        @Override
+        public boolean underLoad() {
+            return isUnderLoad();
+        }
+
+        @Override
+        public void cookielessArrival() {
+            noteCookielessArrival();
+        }
+    };
+    /** Each receiving thread's copy of the message being admitted (the queue gets its own copy). */
+    private static final ThreadLocal<byte[]> ADMISSION_SCRATCH =
+            ThreadLocal.withInitial(() -> new byte[Protocol.MESSAGE_INITIATION_SIZE]);
     private final ThreadLocal<StagedSender> stagedSenders;
 
     private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
@@ -63,6 +86,8 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
     private final Set<Peer> stagedQueued = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private volatile long underLoadUntil = PeerTimers.NONE;
+    private final AtomicLong floodWindowStart = new AtomicLong();
+    private final AtomicInteger floodWindowArrivals = new AtomicInteger();
     private volatile boolean forcedUnderLoad;
     private volatile int mtu = DEFAULT_MTU;
     private volatile boolean closed;
@@ -74,8 +99,8 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
         this.timings = timings;
         this.nanoClock = nanoClock;
         this.wallClock = wallClock;
-        this.messages = new HandshakeMessages(identity, new CookieChecker(identity), new RateLimiter(nanoClock),
-                indexTable, this::peer, sender, nanoClock, counters);
+        this.keyed = keyed(identity);
+        this.floodWindowStart.set(nanoClock.getAsLong());
         this.stagedSenders = ThreadLocal.withInitial(() -> new StagedSender(sender, nanoClock, () -> this.mtu));
         for (int i = 0; i < threads; i++) {
             Thread t = Thread.ofPlatform().daemon().name("platoon-handshake-" + i).unstarted(this::loop);
@@ -104,9 +129,13 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
     public StaticIdentity replaceIdentity(StaticIdentity next) {
         StaticIdentity previous = identity;
         identity = next;
-        messages = new HandshakeMessages(next, new CookieChecker(next), new RateLimiter(nanoClock),
-                indexTable, this::peer, sender, nanoClock, counters);
+        keyed = keyed(next);
         return previous;
+    }
+
+    private Keyed keyed(StaticIdentity id) {
+        return new Keyed(new HandshakeAdmission(new CookieChecker(id), indexTable, sender, nanoClock, counters),
+                new HandshakeMessages(id, indexTable, this::peer, sender, nanoClock, counters));
     }
 
     /** Removes a peer and wipes its keys; the caller also removes its allowed IPs. */
@@ -136,9 +165,10 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
     // ------------------------------------------------------------------ received messages
 
     /**
-     * Queues a handshake message (types 1–3, its remaining bytes are copied) from {@code from}.
-     * Returns false when the queue is full (the message is dropped and counted). Messages of the
-     * wrong size for their type are dropped (counted) here already, like wireguard-go does.
+     * Admits a handshake message (types 1–3) from {@code from} and queues a copy of it for the handshake
+     * thread. Returns false when the queue is full (the message is dropped and counted). Messages of the
+     * wrong size for their type are dropped (counted) here already, like wireguard-go does; the rest of
+     * the refusals, and cookie replies, are {@link HandshakeAdmission}'s.
      */
     public boolean submit(ByteBuffer msg, InetSocketAddress from) {
         int n = msg.remaining();
@@ -153,20 +183,25 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
             counters.drop(expected < 0 ? HandshakeCounters.BAD_TYPE : HandshakeCounters.BAD_SIZE);
             return true;
         }
+        byte[] scratch = ADMISSION_SCRATCH.get();
+        msg.get(msg.position(), scratch, 0, n);
+        Keyed k = keyed;
+        if (k.admission().admit(scratch, n, from, load) == HandshakeAdmission.Verdict.DONE) {
+            return true;
+        }
         if (closed || pendingMessages.incrementAndGet() > QUEUE_CAPACITY) {
             pendingMessages.decrementAndGet();
             counters.drop(HandshakeCounters.QUEUE_FULL);
             return false;
         }
-        byte[] copy = new byte[n];
-        msg.get(msg.position(), copy);
-        tasks.add(() -> handleMessage(copy, from));
+        byte[] copy = Arrays.copyOf(scratch, n);
+        tasks.add(() -> handleMessage(k.messages(), copy, from));
         return true;
     }
 
-    private void handleMessage(byte[] msg, InetSocketAddress from) {
+    private void handleMessage(HandshakeMessages messages, byte[] msg, InetSocketAddress from) {
         try {
-            Peer completed = messages.handle(msg, from, isUnderLoad());
+            Peer completed = messages.handle(msg, from);
             if (completed != null) {
                 // wireguard-go: SendKeepalive after a response — staged packets, or a keepalive.
                 stagedSenders.get().send(completed, true);
@@ -188,6 +223,18 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
         }
         long until = underLoadUntil;
         return until != PeerTimers.NONE && now - until < 0;
+    }
+
+    /** Keeps the device under load while valid-MAC1 messages without a cookie keep arriving. */
+    private void noteCookielessArrival() {
+        long now = nanoClock.getAsLong();
+        long start = floodWindowStart.get();
+        if (now - start >= UNDER_LOAD_AFTER_NANOS && floodWindowStart.compareAndSet(start, now)) {
+            floodWindowArrivals.set(0);
+        }
+        if (floodWindowArrivals.incrementAndGet() >= QUEUE_CAPACITY / 8) {
+            underLoadUntil = now + UNDER_LOAD_AFTER_NANOS;
+        }
     }
 
     /** For tests and demos: behave as under load regardless of the queue. */

@@ -6,11 +6,11 @@ import java.util.function.LongSupplier;
 
 /**
  * Token bucket per source address for handshake messages while the device is under load, as
- * wireguard-go's ratelimiter: 20 packets per second, a burst of 5. Tokens are nanoseconds of credit;
- * a packet costs 1 s / 20.
+ * wireguard-go's ratelimiter: 20 packets per second, a burst of 5 (other limits for cookie replies). Tokens are nanoseconds of credit;
+ * a packet costs 1 s / rate.
  *
- * <p>Only the handshake worker calls {@link #allow}, but it is thread-safe anyway (per-entry
- * synchronisation). Idle entries (no packet for a second, i.e. the bucket would be full again) are
+ * <p>The queue loops call {@link #allow} (see {@link HandshakeAdmission}); it is thread-safe with a
+ * lock per source, uncontended because one source's datagrams reach one loop. Idle entries (no packet for a second, i.e. the bucket would be full again) are
  * dropped by a sweep that {@code allow} runs at most once a second, so no extra thread is needed.
  * The table is bounded: a flood of spoofed sources cannot grow it past {@link #MAX_ENTRIES}; new
  * sources are refused while it is full (the kernel's ratelimiter does the same).
@@ -20,7 +20,6 @@ public final class RateLimiter {
     public static final int PACKETS_BURSTABLE = 5;
     public static final int MAX_ENTRIES = 65_536;
     static final long PACKET_COST = 1_000_000_000L / PACKETS_PER_SECOND;
-    static final long MAX_TOKENS = PACKET_COST * PACKETS_BURSTABLE;
     static final long GARBAGE_COLLECT_NANOS = 1_000_000_000L;
 
     private static final class Bucket {
@@ -29,11 +28,20 @@ public final class RateLimiter {
     }
 
     private final LongSupplier nanoTime;
+    private final long packetCost;
+    private final long maxTokens;
     private final ConcurrentHashMap<InetAddress, Bucket> table = new ConcurrentHashMap<>();
     private volatile long lastSweep;
 
+    /** wireguard-go's limits: {@link #PACKETS_PER_SECOND}, a burst of {@link #PACKETS_BURSTABLE}. */
     public RateLimiter(LongSupplier nanoTime) {
+        this(nanoTime, PACKETS_PER_SECOND, PACKETS_BURSTABLE);
+    }
+
+    public RateLimiter(LongSupplier nanoTime, int packetsPerSecond, int burst) {
         this.nanoTime = nanoTime;
+        this.packetCost = 1_000_000_000L / packetsPerSecond;
+        this.maxTokens = packetCost * burst;
         this.lastSweep = nanoTime.getAsLong();
     }
 
@@ -50,19 +58,19 @@ public final class RateLimiter {
             }
             Bucket fresh = new Bucket();
             fresh.lastNanos = now;
-            fresh.tokens = MAX_TOKENS - PACKET_COST;
+            fresh.tokens = maxTokens - packetCost;
             b = table.putIfAbsent(source, fresh);
             if (b == null) {
                 return true;
             }
         }
         synchronized (b) {
-            b.tokens = Math.min(MAX_TOKENS, b.tokens + Math.max(0, now - b.lastNanos));
+            b.tokens = Math.min(maxTokens, b.tokens + Math.max(0, now - b.lastNanos));
             b.lastNanos = now;
             // ">=" as the kernel does: with a frozen clock exactly PACKETS_BURSTABLE pass, which is
             // what wireguard-go's test expects (its own ">" relies on the clock moving between calls).
-            if (b.tokens >= PACKET_COST) {
-                b.tokens -= PACKET_COST;
+            if (b.tokens >= packetCost) {
+                b.tokens -= packetCost;
                 return true;
             }
             return false;

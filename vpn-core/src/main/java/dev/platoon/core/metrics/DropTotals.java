@@ -52,7 +52,7 @@ final class DropTotals {
                 HandshakeCounters.BAD_TYPE, HandshakeCounters.INVALID_MAC1, HandshakeCounters.RATE_LIMITED,
                 HandshakeCounters.UNKNOWN_PEER, HandshakeCounters.UNKNOWN_INDEX,
                 HandshakeCounters.INVALID_COOKIE_REPLY, HandshakeCounters.INITIATION_FLOOD,
-                HandshakeCounters.NO_ENDPOINT}) {
+                HandshakeCounters.NO_ENDPOINT, HandshakeCounters.COOKIE_REPLY_LIMITED}) {
             out.add(handshakeLabel(r));
         }
         for (HandshakeException.Reason r : HandshakeException.Reason.values()) {

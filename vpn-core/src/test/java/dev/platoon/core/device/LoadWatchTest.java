@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.platoon.core.handshake.HandshakeWorker;
 import dev.platoon.core.peer.ProtocolTimings;
+import dev.platoon.crypto.CookieGenerator;
 import dev.platoon.crypto.Keys;
 import dev.platoon.crypto.Protocol;
 import dev.platoon.crypto.StaticIdentity;
@@ -85,7 +86,7 @@ class LoadWatchTest {
         assertTrue(during.contains("(3 s)"), during);
         assertTrue(during.contains("handshake queue: " + HandshakeWorker.QUEUE_CAPACITY / 8 + " of "), during);
 
-        worker.runPending();           // the queue drains (the fake initiations fail MAC1 and are counted)
+        worker.runPending();           // the queue drains (the fake initiations fail to decrypt and are counted)
         rcvbuf.addAndGet(40);          // meanwhile the kernel dropped 40 datagrams
         nanos.addAndGet(1_500_000_000L); // and the second of grace is over
         watch.tick();
@@ -98,9 +99,11 @@ class LoadWatchTest {
         assertTrue(after.contains("40 datagrams dropped by the kernel"), after);
     }
 
-    private static ByteBuffer initiation() {
-        ByteBuffer b = ByteBuffer.allocate(Protocol.MESSAGE_INITIATION_SIZE);
-        b.put(0, (byte) Protocol.MESSAGE_INITIATION);
-        return b;
+    /** An initiation that passes MAC1 (anyone who knows the public key can make one) and nothing after. */
+    private ByteBuffer initiation() {
+        byte[] b = new byte[Protocol.MESSAGE_INITIATION_SIZE];
+        b[0] = Protocol.MESSAGE_INITIATION;
+        new CookieGenerator(worker.identity().publicKey()).addMacs(b, b.length);
+        return ByteBuffer.wrap(b);
     }
 }

@@ -184,20 +184,37 @@ class ControlPlaneTest {
 
     @Test
     void fullQueueRefusesAndCounts() throws Exception {
-        Node a = net.node(1, ProtocolTimings.DEFAULT);
-        byte[] junk = new byte[Protocol.MESSAGE_COOKIE_REPLY_SIZE];
-        junk[0] = Protocol.MESSAGE_COOKIE_REPLY;
+        Node a = net.node(1, ProtocolTimings.DEFAULT), b = net.node(2, ProtocolTimings.DEFAULT);
+        a.connect(b, true).requestHandshake(net.clock.get());
+        a.worker.runPending(); // a's initiation is out: its index is one a cookie reply may name
+        int index = Protocol.readIntLE(net.sent.get(0).bytes(), Protocol.INITIATION_SENDER);
+        byte[] reply = new byte[Protocol.MESSAGE_COOKIE_REPLY_SIZE];
+        reply[0] = Protocol.MESSAGE_COOKIE_REPLY;
+        Protocol.writeIntLE(reply, Protocol.COOKIE_REPLY_RECEIVER, index);
         for (int i = 0; i < HandshakeWorker.QUEUE_CAPACITY; i++) {
-            assertTrue(a.worker.submit(ByteBuffer.wrap(junk), a.address));
+            assertTrue(a.worker.submit(ByteBuffer.wrap(reply), b.address));
         }
         assertTrue(a.worker.isUnderLoad());
-        assertFalse(a.worker.submit(ByteBuffer.wrap(junk), a.address));
+        assertFalse(a.worker.submit(ByteBuffer.wrap(reply), b.address));
         assertEquals(1, a.worker.counters().drops(HandshakeCounters.QUEUE_FULL));
         a.worker.runPending();
         assertEquals(0, a.worker.pendingMessages());
-        assertEquals(HandshakeWorker.QUEUE_CAPACITY, a.worker.counters().drops(HandshakeCounters.UNKNOWN_INDEX));
+        assertEquals(HandshakeWorker.QUEUE_CAPACITY, a.worker.counters().drops(HandshakeCounters.INVALID_COOKIE_REPLY));
         assertTrue(a.worker.isUnderLoad(), "stays under load for a second after");
         net.clock.addAndGet(2 * S);
+        assertFalse(a.worker.isUnderLoad());
+    }
+
+    @Test
+    void cookieRepliesToIndicesNeverHandedOutAreRefusedBeforeTheQueue() throws Exception {
+        Node a = net.node(1, ProtocolTimings.DEFAULT);
+        byte[] junk = new byte[Protocol.MESSAGE_COOKIE_REPLY_SIZE];
+        junk[0] = Protocol.MESSAGE_COOKIE_REPLY;
+        for (int i = 0; i < 2 * HandshakeWorker.QUEUE_CAPACITY; i++) {
+            assertTrue(a.worker.submit(ByteBuffer.wrap(junk), a.address));
+        }
+        assertEquals(0, a.worker.pendingMessages());
+        assertEquals(2 * HandshakeWorker.QUEUE_CAPACITY, a.worker.counters().drops(HandshakeCounters.UNKNOWN_INDEX));
         assertFalse(a.worker.isUnderLoad());
     }
 

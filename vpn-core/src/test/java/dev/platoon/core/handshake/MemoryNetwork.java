@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import dev.platoon.core.peer.IndexEntry;
@@ -44,6 +45,8 @@ final class MemoryNetwork {
     final List<Datagram> sent = new ArrayList<>();
     /** Datagrams for which this returns true are lost. */
     Predicate<Datagram> loss = d -> false;
+    /** Runs before each handshake message is handed to its receiver (e.g. an attacker's burst). */
+    Consumer<Datagram> beforeHandshakeDelivery = d -> { };
 
     final class Node {
         final InetSocketAddress address;
@@ -127,6 +130,7 @@ final class MemoryNetwork {
                     if (d.type() == Protocol.MESSAGE_TRANSPORT) {
                         to.receiveTransport(d);
                     } else {
+                        beforeHandshakeDelivery.accept(d);
                         to.worker.submit(ByteBuffer.wrap(d.bytes), d.from);
                     }
                 }
