@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
+import org.bouncycastle.crypto.digests.Blake2sDigest;
+
 /**
  * Per device, incoming side of the DoS cookies (wireguard-go CookieChecker). checkMac1 proves the
  * sender knows our public key; under load, checkMac2 proves it can receive at its source address,
@@ -23,6 +25,21 @@ public final class CookieChecker implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final SecureRandom random;
 
+    /**
+     * Each thread's MAC1 digest, keyed once: the queue loops check every handshake message they receive,
+     * a flood included, so this check allocates nothing.
+     */
+    private final ThreadLocal<Mac1> mac1State;
+
+    private static final class Mac1 {
+        final Blake2sDigest digest;
+        final byte[] expected = new byte[Protocol.MAC_LENGTH];
+
+        Mac1(byte[] key) {
+            digest = new Blake2sDigest(key, Protocol.MAC_LENGTH, null, null);
+        }
+    }
+
     private final byte[] secret = new byte[32];
     private boolean secretSet;
     private long secretSetNanos;
@@ -34,6 +51,7 @@ public final class CookieChecker implements AutoCloseable {
     /** @param nanoClock monotonic nanoseconds (System::nanoTime, injected in tests) */
     public CookieChecker(StaticIdentity local, LongSupplier nanoClock, SecureRandom random) {
         this.mac1Key = local.mac1Key();
+        this.mac1State = ThreadLocal.withInitial(() -> new Mac1(mac1Key));
         this.cookieKey = local.cookieKey();
         this.nanoClock = nanoClock;
         this.random = random;
@@ -45,8 +63,10 @@ public final class CookieChecker implements AutoCloseable {
             return false;
         }
         int mac1 = off + len - 2 * Protocol.MAC_LENGTH;
-        byte[] expected = Blake2s.mac(mac1Key, msg, off, mac1 - off);
-        return CookieGenerator.macEquals(msg, mac1, expected);
+        Mac1 m = mac1State.get();
+        m.digest.update(msg, off, mac1 - off);
+        m.digest.doFinal(m.expected, 0); // and back to the keyed initial state for the next message
+        return equalInConstantTime(msg, mac1, m.expected);
     }
 
     public boolean checkMac1(byte[] msg, int len) {
@@ -58,6 +78,12 @@ public final class CookieChecker implements AutoCloseable {
         if (!validLength(msg, off, len)) {
             return false;
         }
+        int mac2 = off + len - Protocol.MAC_LENGTH;
+        if (isZero(msg, mac2, Protocol.MAC_LENGTH)) {
+            // A sender with no cookie leaves mac2 zero; a real one is zero with probability 2^-128.
+            // Under a flood this skips the two MACs of the check, the bulk of its cost.
+            return false;
+        }
         byte[] cookie;
         synchronized (this) {
             if (!secretSet || nanoClock.getAsLong() - secretSetNanos > Protocol.COOKIE_REFRESH_TIME_NANOS) {
@@ -65,7 +91,6 @@ public final class CookieChecker implements AutoCloseable {
             }
             cookie = Blake2s.mac(secret, sourceAddressAndPort, 0, sourceAddressAndPort.length);
         }
-        int mac2 = off + len - Protocol.MAC_LENGTH;
         byte[] expected = Blake2s.mac(cookie, msg, off, mac2 - off);
         Arrays.fill(cookie, (byte) 0);
         return CookieGenerator.macEquals(msg, mac2, expected);
@@ -115,6 +140,22 @@ public final class CookieChecker implements AutoCloseable {
     public synchronized void close() {
         Arrays.fill(secret, (byte) 0);
         secretSet = false;
+    }
+
+    private static boolean equalInConstantTime(byte[] msg, int off, byte[] expected) {
+        int diff = 0;
+        for (int i = 0; i < Protocol.MAC_LENGTH; i++) {
+            diff |= msg[off + i] ^ expected[i];
+        }
+        return diff == 0;
+    }
+
+    private static boolean isZero(byte[] b, int off, int len) {
+        int acc = 0;
+        for (int i = off; i < off + len; i++) {
+            acc |= b[i];
+        }
+        return acc == 0;
     }
 
     private static boolean validLength(byte[] msg, int off, int len) {

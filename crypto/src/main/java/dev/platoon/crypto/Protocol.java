@@ -97,6 +97,23 @@ public final class Protocol {
     /** Packets the replay window remembers behind the newest one (RFC 6479 ring of 64-bit blocks). */
     public static final int REPLAY_WINDOW_SIZE = ReplayWindow.WINDOW_SIZE;
 
+    /**
+     * The length a plaintext of {@code length} bytes is zero-padded to before sealing: the next multiple
+     * of {@link #PADDING_MULTIPLE}, but not past {@code mtu} — and for a packet already longer than the
+     * MTU, the padding its remainder modulo the MTU would get. This is wireguard-go's
+     * calculatePaddingSize, so that platoon's messages have the lengths every other implementation's
+     * would (at MTU 1420: 1419 → 1420, 1420 → 1420, 1510 → 1516). {@code mtu} 0: no MTU, round up.
+     */
+    public static int paddedLength(int length, int mtu) {
+        int multiple = PADDING_MULTIPLE;
+        if (mtu <= 0) {
+            return (length + multiple - 1) & -multiple;
+        }
+        int lastUnit = length > mtu ? length % mtu : length;
+        int padded = Math.min((lastUnit + multiple - 1) & -multiple, mtu);
+        return length + padded - lastUnit;
+    }
+
     // ---- little-endian field access for the message layouts ----
     public static int readIntLE(byte[] b, int off) {
         return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;

@@ -74,7 +74,7 @@ public final class OutboundPath implements TunFrameSink {
             return;
         }
         int maxSegment = TrainLayout.maxSegmentLength(buf, offset, length);
-        int stride = Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + Padding.paddedLength(maxSegment, Math.max(mtu, maxSegment))
+        int stride = Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + Protocol.paddedLength(maxSegment, mtu)
                 + Protocol.TAG_LENGTH;
         int segments = TrainLayout.segmentCount(buf, offset, length, maxSegment);
         if (segments > MAX_SEGMENTS) {
@@ -188,7 +188,7 @@ public final class OutboundPath implements TunFrameSink {
      * place; returns the message length, -1 when the keypair's nonces are spent, or {@link #SEAL_FAILED}.
      */
     private int seal(TransportKeypair kp, ByteBuffer nio, int o, int len) {
-        int padded = Padding.paddedLength(len, Math.max(mtu, len));
+        int padded = Protocol.paddedLength(len, mtu);
         long counter = kp.nextSendCounter();
         if (counter < 0) {
             return -1;

@@ -68,7 +68,7 @@ final class StagedSender {
                 peer.requestHandshake(now);
                 return;
             }
-            int length = seal(kp, counter, p, Math.min(paddedLength(p.length, mtu.getAsInt()), max));
+            int length = seal(kp, counter, p, Math.min(Protocol.paddedLength(p.length, mtu.getAsInt()), max));
             if (length < 0) {
                 peer.counters().drop(DROP_KEYPAIR_CLOSED);
                 continue;
@@ -97,18 +97,5 @@ final class StagedSender {
         }
         int sealed = cipher.seal(kp, counter, b, Protocol.TRANSPORT_DATA, padded);
         return sealed < 0 ? -1 : Protocol.TRANSPORT_DATA + sealed;
-    }
-
-    /**
-     * Plaintext length rounded up to a multiple of 16, but never past the MTU when the packet itself
-     * fits in it (wireguard-go's calculatePaddingSize): padding must not make a packet too big.
-     */
-    static int paddedLength(int length, int mtu) {
-        int multiple = Protocol.PADDING_MULTIPLE;
-        int padded = (length + multiple - 1) & -multiple;
-        if (mtu > 0 && length <= mtu && padded > mtu) {
-            return mtu;
-        }
-        return padded;
     }
 }

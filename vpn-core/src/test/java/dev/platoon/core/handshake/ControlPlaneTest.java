@@ -217,12 +217,4 @@ class ControlPlaneTest {
         assertEquals(2 * HandshakeWorker.QUEUE_CAPACITY, a.worker.counters().drops(HandshakeCounters.UNKNOWN_INDEX));
         assertFalse(a.worker.isUnderLoad());
     }
-
-    @Test
-    void paddingRoundsUpButNotPastTheMtu() {
-        assertEquals(0, StagedSender.paddedLength(0, 1420));
-        assertEquals(16, StagedSender.paddedLength(1, 1420));
-        assertEquals(1420, StagedSender.paddedLength(1419, 1420));
-        assertEquals(1424, StagedSender.paddedLength(1421, 1420));
-    }
 }
