@@ -24,9 +24,13 @@ import dev.platoon.core.transport.UdpOptions;
  * first (compilation), then both floods; medians of N runs, alternating contenders. CPU is the receiving process's, JIT and GC threads included. Needs root;
  * prints a markdown table for docs/benchmarks.md.
  *
- * <p>usage: {@code FloodBench [--wakeups 1,16,64] [--also wireguard-go,...] [--rate N] [--seconds S] [--runs N]}:
- * one platoon per receive limit ({@code -Dplatoon.udp.messagesPerWakeup}), and other contenders by
- * their {@code ./platoon bench --only} names.
+ * <p>usage: {@code FloodBench [--wakeups 1,16,64] [--also wireguard-go,...] [--rate N] [--seconds S] [--runs N]
+ * [--sources N] [--only-initiations]}: one platoon per receive limit ({@code -Dplatoon.udp.messagesPerWakeup}), and other
+ * contenders by their {@code ./platoon bench --only} names. With {@code --sources N} (N ≥ 2) a third
+ * flood, {@code initiation×N}, sends the initiations from N addresses in turn (192.0.2.10 and up, each
+ * added to namespace a), as from many hosts or spoofed addresses. The summary gives, per contender,
+ * TCP under each initiation flood as a share of TCP under the junk flood of the same rate.
+ * {@code -Dplatoon.flood.jvmOptions=...} adds JVM options to the platoons (e.g. a profiler agent).
  */
 public final class FloodBench {
     private record Row(double sentPerSecond, double cpuMicrosPerDatagram, double kernelDropShare, double tcpShare) {
@@ -37,6 +41,8 @@ public final class FloodBench {
      * not rate-limited as the attacker's (the limiter works per source address).
      */
     private static final String ATTACKER = "192.0.2.3";
+    /** The first of the addresses of a flood from many sources. */
+    private static final int FIRST_SOURCE = 10;
 
     private FloodBench() {
     }
@@ -47,6 +53,8 @@ public final class FloodBench {
         int rate = 50_000;
         int seconds = 5;
         int runs = 3;
+        int sources = 1;
+        boolean onlyInitiations = false;
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--wakeups" -> wakeups = java.util.Arrays.stream(argv[++i].split(",")).map(Integer::valueOf).toList();
@@ -54,6 +62,8 @@ public final class FloodBench {
                 case "--rate" -> rate = Integer.parseInt(argv[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(argv[++i]);
                 case "--runs" -> runs = Integer.parseInt(argv[++i]);
+                case "--sources" -> sources = Math.min(200, Integer.parseInt(argv[++i]));
+                case "--only-initiations" -> onlyInitiations = true;
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]);
             }
         }
@@ -67,10 +77,18 @@ public final class FloodBench {
             String name = "platoon, " + n + " per wake-up" + (n == UdpOptions.RECEIVE_MESSAGES_PER_WAKEUP
                     ? " (default)" : "");
             makers.put(name, () -> new Contenders.WireGuardPair(name, null, TunnelBed.create("pt-flood"),
-                    Map.of("JDK_JAVA_OPTIONS", "-Dplatoon.udp.messagesPerWakeup=" + n)));
+                    Map.of("JDK_JAVA_OPTIONS", ("-Dplatoon.udp.messagesPerWakeup=" + n + " "
+                            + System.getProperty("platoon.flood.jvmOptions", "")).strip())));
         }
         for (String name : others) {
             makers.put(Contenders.label(name, options), () -> Contenders.create(name, options));
+        }
+        List<String> kinds = new ArrayList<>(List.of("junk", "initiation"));
+        if (sources > 1) {
+            kinds.add("initiation×" + sources);
+        }
+        if (onlyInitiations) {
+            kinds.remove("junk");
         }
         Map<String, List<Row>> rows = new LinkedHashMap<>();
         for (int run = 0; run < runs; run++) {
@@ -79,14 +97,15 @@ public final class FloodBench {
                 // (a flood of initiations can starve the legitimate rekey, which is not what this measures).
                 try (Contender c = m.getValue().call()) {
                     c.start();
-                    addAttacker(c);
+                    addAttacker(c, sources);
                     TunnelBed bed = ((Contenders.WireGuardPair) c).bed();
                     awaitCipherTrial(bed.b);
                     // Unrecorded: a short flood of each kind and a stream, so the JIT's work is not counted.
-                    flood(bed, "junk", rate, 2);
-                    flood(bed, "initiation", rate, 2);
+                    for (String kind : kinds) {
+                        flood(bed, kind, rate, 2);
+                    }
                     tcpGbps(c, 2);
-                    for (String kind : List.of("junk", "initiation")) {
+                    for (String kind : kinds) {
                         Row r = measure((Contenders.WireGuardPair) c, kind, rate, seconds);
                         System.out.printf(Locale.ROOT, "run %d %s %s: %.2f µs CPU/datagram, kernel dropped %.1f %%,"
                                         + " TCP under flood %.2f of idle, %.0f sent/s%n", run + 1, m.getKey(), kind,
@@ -108,6 +127,17 @@ public final class FloodBench {
                     median(list, Row::tcpShare),
                     median(list, Row::sentPerSecond) / 1e3);
         });
+        System.out.printf(Locale.ROOT, "%n| contender | flood | TCP under it ÷ TCP under junk (medians) |%n| --- | --- | --- |%n");
+        for (String contender : makers.keySet()) {
+            if (onlyInitiations) {
+                break;
+            }
+            double junk = median(rows.getOrDefault(contender + "|junk", List.of()), Row::tcpShare);
+            for (String kind : kinds.subList(1, kinds.size())) {
+                double share = median(rows.getOrDefault(contender + "|" + kind, List.of()), Row::tcpShare);
+                System.out.printf(Locale.ROOT, "| %s | %s | %.2f |%n", contender, kind, share / junk);
+            }
+        }
     }
 
     /**
@@ -122,9 +152,27 @@ public final class FloodBench {
                 () -> Files.readString(side.log).contains("the fastest verified"));
     }
 
-    private static void addAttacker(Contender c) {
+    private static void addAttacker(Contender c, int sources) {
         c.net().exec(c.net().a, java.time.Duration.ofSeconds(5), "ip", "address", "add", ATTACKER + "/24", "dev",
                 "veth0").orThrow();
+        for (int i = 0; i < sources && sources > 1; i++) {
+            c.net().exec(c.net().a, java.time.Duration.ofSeconds(5), "ip", "address", "add",
+                    "192.0.2." + (FIRST_SOURCE + i) + "/24", "dev", "veth0").orThrow();
+        }
+    }
+
+    /** The flooder's kind and source addresses for a flood named as in the table. */
+    private static String[] kindAndSources(String flood) {
+        int x = flood.indexOf('×');
+        if (x < 0) {
+            return new String[] {flood, ATTACKER};
+        }
+        int n = Integer.parseInt(flood.substring(x + 1));
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            list.append(i == 0 ? "" : ",").append("192.0.2.").append(FIRST_SOURCE + i);
+        }
+        return new String[] {flood.substring(0, x), list.toString()};
     }
 
     private static Row measure(Contenders.WireGuardPair c, String kind, int rate, int seconds) throws Exception {
@@ -186,10 +234,11 @@ public final class FloodBench {
     private static Flood startFlood(TunnelBed bed, String kind, int rate, int seconds) throws IOException {
         Path jar = Path.of(FloodBench.class.getProtectionDomain().getCodeSource().getLocation().getPath());
         Path log = Files.createTempFile("flooder", ".log");
+        String[] ks = kindAndSources(kind);
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", jar.toString(), Flooder.class.getName(), bed.b.outerAddress,
-                String.valueOf(TunnelBed.LISTEN_PORT), kind, String.valueOf(rate), String.valueOf(seconds),
-                Base64.getEncoder().encodeToString(bed.b.publicKey), ATTACKER);
+                String.valueOf(TunnelBed.LISTEN_PORT), ks[0], String.valueOf(rate), String.valueOf(seconds),
+                Base64.getEncoder().encodeToString(bed.b.publicKey), ks[1]);
         return new Flood(bed.net.start(bed.net.a, cmd, log), log);
     }
 

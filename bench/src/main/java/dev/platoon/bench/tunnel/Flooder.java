@@ -20,7 +20,9 @@ import dev.platoon.crypto.StaticIdentity;
  *       who knows the key can make them) from a key the target does not know, so each one costs the
  *       target its Diffie-Hellman work unless it is under load and answers with a cookie instead.</li>
  * </ul>
- * usage: {@code Flooder HOST PORT junk|initiation RATE SECONDS TARGET_PUBLIC_KEY [SOURCE_ADDRESS]}
+ * usage: {@code Flooder HOST PORT junk|initiation RATE SECONDS TARGET_PUBLIC_KEY [SOURCE_ADDRESS,...]}:
+ * with several source addresses (each one of the namespace's own) the datagrams take turns among them,
+ * as a flood from many hosts — or from spoofed addresses — would arrive.
  */
 public final class Flooder {
     private static final int DISTINCT_INITIATIONS = 256;
@@ -30,7 +32,7 @@ public final class Flooder {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 5) {
-            System.err.println("usage: Flooder HOST PORT junk|initiation RATE SECONDS TARGET_PUBLIC_KEY [SOURCE_ADDRESS]");
+            System.err.println("usage: Flooder HOST PORT junk|initiation RATE SECONDS TARGET_PUBLIC_KEY [SOURCE_ADDRESS,...]");
             System.exit(2);
         }
         InetSocketAddress target = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
@@ -42,11 +44,16 @@ public final class Flooder {
             default -> throw new IllegalArgumentException("unknown kind " + args[2]);
         };
         long sent = 0;
-        try (DatagramChannel ch = DatagramChannel.open()) {
-            if (args.length > 6) {
-                ch.bind(new InetSocketAddress(args[6], 0)); // not the legitimate peer's address
+        String[] sources = args.length > 6 ? args[6].split(",") : new String[] {null};
+        DatagramChannel[] channels = new DatagramChannel[sources.length];
+        try {
+            for (int i = 0; i < sources.length; i++) {
+                channels[i] = DatagramChannel.open();
+                if (sources[i] != null) {
+                    channels[i].bind(new InetSocketAddress(sources[i], 0)); // not the legitimate peer's address
+                }
+                channels[i].connect(target);
             }
-            ch.connect(target);
             long start = System.nanoTime();
             long end = start + seconds * 1_000_000_000L;
             long now;
@@ -60,11 +67,17 @@ public final class Flooder {
                     ByteBuffer m = messages[(int) (sent % messages.length)];
                     m.clear();
                     try {
-                        ch.write(m);
+                        channels[(int) (sent % channels.length)].write(m);
                     } catch (java.io.IOException refused) {
                         // ECONNREFUSED from an earlier ICMP: the target is not listening (yet); keep pacing.
                     }
                     sent++;
+                }
+            }
+        } finally {
+            for (DatagramChannel ch : channels) {
+                if (ch != null) {
+                    ch.close();
                 }
             }
         }
