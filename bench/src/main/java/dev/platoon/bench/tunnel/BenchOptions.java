@@ -37,7 +37,13 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
               --quick       defaults of 1 run, 2 s, TCP 1 stream, docs untouched (a smoke test)
               --docs PAGE   the page whose "Tunnel benchmark" section is rewritten (default docs/benchmarks.md)
               --chart FILE  the PNG (default: benchmarks-tunnel.png beside the page)
-              --no-docs     print the tables only""";
+              --no-docs     print the tables only
+
+            The real-RTT experiment (a delay relay between the endpoints, docs/benchmarks.md "Real
+            round-trip times"): ./platoon bench --rtt 10,40,120 [--txqueuelen 1000,500,100,10] [--runs N]
+                [--seconds N] [--only LIST] [--chart FILE.png]
+            Floods at the listen port: ./platoon bench flood [--rate N] [--seconds N] [--runs N]
+                [--sources N] [--also wireguard-go] [--wakeups 16]""";
 
     static BenchOptions parse(String... argv) {
         Integer seconds = null;

@@ -43,7 +43,16 @@ public final class TunnelBench {
         this.options = options;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        // The two other experiments of the page: `./platoon bench --rtt ...` and `./platoon bench flood ...`.
+        if (List.of(args).contains("--rtt")) {
+            RttBench.main(args);
+            return;
+        }
+        if (args.length > 0 && args[0].equals("flood")) {
+            FloodBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             System.out.println(BenchOptions.USAGE);
             return;
