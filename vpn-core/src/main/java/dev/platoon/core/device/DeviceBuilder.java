@@ -18,6 +18,7 @@ import dev.platoon.config.InterfaceAddress;
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
 import dev.platoon.core.datapath.DataPathCounters;
+import dev.platoon.core.datapath.HandshakeInbound;
 import dev.platoon.core.datapath.InboundPath;
 import dev.platoon.core.datapath.OutboundPath;
 import dev.platoon.core.handshake.HandshakeWorker;
@@ -120,7 +121,8 @@ final class DeviceBuilder {
         UdpOptions udp = UdpOptions.defaults().withFwmark(routing.fwmark());
         int port = iface.listenPort().orElse(0);
         try {
-            bind = UdpBind.open(loops.loops(), null, port, udp, transportCounters, inbound::get);
+            bind = UdpBind.open(loops.loops(), null, port, udp, transportCounters, inbound::get,
+                    new HandshakeInbound(worker, counters));
         } catch (IOException e) {
             throw new DeviceException(name + ": " + Device.oneLine(e), e);
         } catch (InterruptedException e) {

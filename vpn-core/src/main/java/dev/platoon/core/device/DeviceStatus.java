@@ -78,7 +78,9 @@ public final class DeviceStatus {
                 t.gsoTrainsSent.sum(), ratio(t.gsoSegmentsSent.sum(), t.gsoTrainsSent.sum()),
                 t.singleDatagramsSent.sum()));
         out.add(String.format("  receive wake-ups: %d, datagrams per wake-up: %.1f (max %d)", t.receiveBatches.sum(),
-                ratio(t.receiveDatagrams.sum(), t.receiveBatches.sum()), t.receiveMaxBatch()));
+                ratio(t.receiveDatagrams.sum(), t.receiveBatches.sum()), t.receiveMaxBatch())
+                + (t.handshakeSocketOpen ? ", handshake socket: " + t.handshakeSocketDatagrams.sum()
+                        + " datagrams in " + t.handshakeSocketBatches.sum() + " wake-ups" : ""));
         out.add(String.format("  frames written: %d, of them coalesced trains: %d, segments per train: %.1f",
                 framesOut, coalescedTrains, ratio(segmentsInTrains, coalescedTrains)));
         out.add("  tun read pauses (backpressure): " + t.tunReadPauses.sum()

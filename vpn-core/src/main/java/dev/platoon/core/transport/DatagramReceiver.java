@@ -15,11 +15,18 @@ final class DatagramReceiver extends ChannelInboundHandlerAdapter {
 
     private final InboundSink sink;
     private final TransportCounters counters;
+    private final boolean handshakeSocket;
     private int inBatch;   // loop thread only
 
     DatagramReceiver(InboundSink sink, TransportCounters counters) {
+        this(sink, counters, false);
+    }
+
+    /** {@code handshakeSocket}: the batches are counted apart from the queue loops' ones. */
+    DatagramReceiver(InboundSink sink, TransportCounters counters, boolean handshakeSocket) {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.counters = counters;
+        this.handshakeSocket = handshakeSocket;
     }
 
     @Override
@@ -45,7 +52,12 @@ final class DatagramReceiver extends ChannelInboundHandlerAdapter {
             return;
         }
         inBatch = 0;
-        counters.recordReceiveBatch(n);
+        if (handshakeSocket) {
+            counters.handshakeSocketBatches.increment();
+            counters.handshakeSocketDatagrams.add(n);
+        } else {
+            counters.recordReceiveBatch(n);
+        }
         try {
             sink.batchEnd();
         } catch (RuntimeException e) {

@@ -61,6 +61,11 @@ public final class TransportCounters {
     public final LongAdder receiveBatches = new LongAdder();
     public final LongAdder receiveDatagrams = new LongAdder();
     private final AtomicLong receiveMaxBatch = new AtomicLong();
+    /** The same for the {@link HandshakeSocket}: what the steering program kept off the queue loops. */
+    public final LongAdder handshakeSocketBatches = new LongAdder();
+    public final LongAdder handshakeSocketDatagrams = new LongAdder();
+    /** Whether the device has a handshake socket now (the kernel took the steering program). */
+    public volatile boolean handshakeSocketOpen;
 
     /** Tun read wakeups that yielded frames, and the frames. */
     public final LongAdder tunReadBatches = new LongAdder();

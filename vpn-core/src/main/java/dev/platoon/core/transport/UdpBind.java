@@ -40,6 +40,8 @@ public final class UdpBind implements AutoCloseable {
     private volatile List<EpollDatagramChannel> channels;
     private final List<TrainSender> senders;
     private volatile int port;
+    /** The socket types 1–3 are steered to, or null (not wanted, or the kernel refused the program). */
+    private volatile HandshakeSocket handshakeSocket;
     /** What {@link #open} was given (with the current fwmark), for {@link #rebind}. */
     private volatile Reopen reopen;
     private final boolean buffersForced;
@@ -61,10 +63,21 @@ public final class UdpBind implements AutoCloseable {
      * @throws IOException with one line naming the address and the cause when a bind fails (port in use,
      *                     address not local)
      */
-    @SuppressWarnings("deprecation") // IoEventLoop.register(ChannelPromise): Bootstrap calls the same thing
     public static UdpBind open(List<? extends IoEventLoop> loops, InetAddress bindAddress, int port,
                                UdpOptions options, TransportCounters counters, IntFunction<InboundSink> sinks)
             throws IOException, InterruptedException {
+        return open(loops, bindAddress, port, options, counters, sinks, null);
+    }
+
+    /**
+     * As {@link #open(List, InetAddress, int, UdpOptions, TransportCounters, IntFunction)}, and with a
+     * {@code handshakeSink} a {@link HandshakeSocket} too, which takes every message but data off the
+     * loops' sockets (where the kernel allows; else one warning and the loops read everything).
+     */
+    @SuppressWarnings("deprecation") // IoEventLoop.register(ChannelPromise): Bootstrap calls the same thing
+    public static UdpBind open(List<? extends IoEventLoop> loops, InetAddress bindAddress, int port,
+                               UdpOptions options, TransportCounters counters, IntFunction<InboundSink> sinks,
+                               InboundSink handshakeSink) throws IOException, InterruptedException {
         if (loops.isEmpty()) {
             throw new IllegalArgumentException("no event loops");
         }
@@ -104,12 +117,25 @@ public final class UdpBind implements AutoCloseable {
             throw e;
         }
         UdpBind bind = new UdpBind(channels, senders, boundPort, forced);
-        bind.reopen = new Reopen(loops, bindAddress, options, counters, sinks);
+        bind.reopen = new Reopen(loops, bindAddress, options, counters, sinks, handshakeSink);
+        if (handshakeSink != null && HandshakeSocket.wanted()) {
+            InetSocketAddress local = bindAddress == null ? new InetSocketAddress(boundPort)
+                    : new InetSocketAddress(bindAddress, boundPort);
+            try {
+                bind.handshakeSocket = HandshakeSocket.open(v4, local, channels.size(), options, counters, handshakeSink);
+                counters.handshakeSocketOpen = true;
+            } catch (IOException e) {
+                counters.handshakeSocketOpen = false;
+                LOG.warning("handshake messages stay on the queue loops: " + e.getMessage());
+            }
+        }
         return bind;
     }
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(UdpBind.class.getName());
+
     private record Reopen(List<? extends IoEventLoop> loops, InetAddress bindAddress, UdpOptions options,
-                          TransportCounters counters, IntFunction<InboundSink> sinks) {
+                          TransportCounters counters, IntFunction<InboundSink> sinks, InboundSink handshakeSink) {
     }
 
     /**
@@ -122,7 +148,8 @@ public final class UdpBind implements AutoCloseable {
     public void rebind(int newPort, java.util.function.ObjIntConsumer<EpollDatagramChannel> attach)
             throws IOException, InterruptedException {
         Reopen r = reopen;
-        UdpBind fresh = open(r.loops(), r.bindAddress(), newPort, r.options(), r.counters(), r.sinks());
+        UdpBind fresh = open(r.loops(), r.bindAddress(), newPort, r.options(), r.counters(), r.sinks(),
+                r.handshakeSink());
         List<EpollDatagramChannel> old = channels;
         List<java.util.concurrent.Future<?>> moves = new ArrayList<>();
         for (int i = 0; i < senders.size(); i++) {
@@ -136,6 +163,11 @@ public final class UdpBind implements AutoCloseable {
         }
         channels = fresh.channels;
         port = fresh.port;
+        HandshakeSocket oldHandshakes = handshakeSocket;
+        handshakeSocket = fresh.handshakeSocket;
+        if (oldHandshakes != null) {
+            oldHandshakes.close();
+        }
         for (java.util.concurrent.Future<?> move : moves) {
             try {
                 move.get(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -146,7 +178,7 @@ public final class UdpBind implements AutoCloseable {
     }
 
     /** Applies the options before bind; returns whether both FORCE buffer options took. */
-    private static boolean configure(EpollDatagramChannel ch, UdpOptions o) {
+    static boolean configure(EpollDatagramChannel ch, UdpOptions o) {
         EpollDatagramChannelConfig c = ch.config();
         c.setReusePort(true);
         c.setUdpGro(o.udpGro());
@@ -205,7 +237,12 @@ public final class UdpBind implements AutoCloseable {
      * opens; 0 clears it. Needs CAP_NET_ADMIN.
      */
     public void setFwmark(int mark) throws IOException {
-        for (EpollDatagramChannel ch : channels) {
+        List<EpollDatagramChannel> all = new ArrayList<>(channels);
+        HandshakeSocket h = handshakeSocket;
+        if (h != null) {
+            all.add(h.channel());
+        }
+        for (EpollDatagramChannel ch : all) {
             try {
                 ch.config().setOption(MARK, mark);
             } catch (ChannelException e) {
@@ -213,7 +250,8 @@ public final class UdpBind implements AutoCloseable {
             }
         }
         Reopen r = reopen;
-        reopen = new Reopen(r.loops(), r.bindAddress(), r.options().withFwmark(mark), r.counters(), r.sinks());
+        reopen = new Reopen(r.loops(), r.bindAddress(), r.options().withFwmark(mark), r.counters(), r.sinks(),
+                r.handshakeSink());
     }
 
     /** The port all channels are bound to. */
@@ -254,9 +292,18 @@ public final class UdpBind implements AutoCloseable {
         return channels.get(i).config().getSendBufferSize();
     }
 
+    /** Whether handshake messages have a socket of their own ({@link HandshakeSocket}). */
+    public boolean hasHandshakeSocket() {
+        return handshakeSocket != null;
+    }
+
     /** Closes every channel; off the loops it also waits (bounded) for the closes. */
     @Override
     public void close() {
+        HandshakeSocket h = handshakeSocket;
+        if (h != null) {
+            h.close();
+        }
         for (EpollDatagramChannel ch : channels) {
             var f = ch.close();
             if (!ch.eventLoop().inEventLoop()) {

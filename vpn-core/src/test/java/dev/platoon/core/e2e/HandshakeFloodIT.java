@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +30,8 @@ import dev.platoon.crypto.StaticIdentity;
  * from a third address, at the responder's listen port, while the legitimate initiator rekeys every
  * few seconds and sends a TCP stream: the rekeys must still complete under the flood, the responder's
  * handshake queue must never overflow (the flood is answered, within limits, before it), and the stream
- * must keep a share of its idle rate. The share is asserted loosely: FloodBench records the real figure.
+ * must keep a share of its idle rate, and the flood must have gone to the handshake socket, not to the
+ * queue loops. The share is asserted loosely: FloodBench records the real figure.
  */
 class HandshakeFloodIT {
     private static final String ATTACKER = "192.0.2.3";
@@ -38,6 +41,7 @@ class HandshakeFloodIT {
     private static final int REKEY_TIMEOUT_MS = 1500;
     private static final long BYTES = 2L << 30;        // more than fits in the seconds below
     private static final int SECONDS = 8;
+    private static final Pattern HANDSHAKE_SOCKET = Pattern.compile("handshake socket: ([0-9]+) datagrams");
 
     @Test
     void rekeysCompleteAndDataFlowsUnderAnInitiationFlood() throws Exception {
@@ -76,10 +80,15 @@ class HandshakeFloodIT {
             }
             long sent = flood.get(MAX_FLOOD_SECONDS + 10, TimeUnit.SECONDS);
             PlatoonStatus victim = E2e.status(responder);
+            Matcher steered = HANDSHAKE_SOCKET.matcher(victim.text());
+            assertTrue(steered.find(), "no handshake socket:\n" + victim.text());
+            long onHandshakeSocket = Long.parseLong(steered.group(1));
             System.out.printf("[e2e] initiation flood of %d at %d/s: TCP %.3f Gb/s against %.3f idle (%.2f), "
-                            + "handshakes %d -> %d, cookie replies held back %d%n", sent, RATE, underFlood, idle,
-                    underFlood / idle, before.handshakesCompleted(), during.handshakesCompleted(),
-                    victim.drop("cookie_reply_limited"));
+                            + "handshakes %d -> %d, cookie replies held back %d, %d datagrams on the handshake socket%n",
+                    sent, RATE, underFlood, idle, underFlood / idle, before.handshakesCompleted(),
+                    during.handshakesCompleted(), victim.drop("cookie_reply_limited"), onHandshakeSocket);
+            // All of the flood but what the kernel may have dropped at the socket went to the handshake socket.
+            assertTrue(onHandshakeSocket >= sent / 2, onHandshakeSocket + " of " + sent + " on the handshake socket");
             assertEquals(0, victim.drop("handshake_queue_full"), "the queue overflowed:\n" + victim.text());
             assertTrue(victim.drop("cookie_reply_limited") > 0, "the flood was not held back:\n" + victim.text());
             assertTrue(underFlood > 0.1 * idle, "TCP under the flood " + underFlood + " Gb/s, idle " + idle);

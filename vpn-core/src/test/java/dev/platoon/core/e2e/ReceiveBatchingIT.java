@@ -16,9 +16,10 @@ import dev.platoon.core.demo.InNamespace;
 import dev.platoon.core.demo.TunnelBed;
 
 /**
- * A burst of datagrams that the kernel cannot coalesce (junk, one per recvmsg) sent at platoon from the
- * other namespace: platoon must read several per wake-up, and every one of them must be counted —
- * by platoon under its drop reason, or by the kernel if its receive buffer overflowed.
+ * A burst of data messages naming no session (type 4, unknown receiver indices) sent at platoon from
+ * the other namespace: the queue loops must read several per wake-up, and every one of them must be
+ * counted — by platoon under its drop reason, or by the kernel if its receive buffer overflowed. Data
+ * messages, because anything else goes to the handshake socket, not to the loops.
  */
 class ReceiveBatchingIT {
     /** Fits in the socket's receive buffer (8 MiB forced) many times over: nothing need be lost. */
@@ -37,9 +38,9 @@ class ReceiveBatchingIT {
                 try (DatagramChannel ch = DatagramChannel.open()) {
                     ch.connect(target);
                     ByteBuffer junk = ByteBuffer.allocate(32);
-                    junk.put(0, (byte) 0x42); // message type 0x42: no such type
+                    junk.put(0, (byte) 4); // a data message, 32 bytes: header and tag, no payload
                     for (int i = 0; i < DATAGRAMS; i++) {
-                        junk.putInt(4, i).clear();
+                        junk.putInt(4, 0x7000_0000 + i).clear(); // a receiver index no session has
                         ch.write(junk);
                     }
                 }
@@ -47,10 +48,10 @@ class ReceiveBatchingIT {
             });
 
             PlatoonStatus after = E2e.awaitStatus(bed.a, E2e.STATUS_LAG.multipliedBy(2),
-                    "all " + DATAGRAMS + " junk datagrams counted (bad_message_type + kernel receive-buffer drops)",
-                    s -> s.drop("bad_message_type") - before.drop("bad_message_type")
+                    "all " + DATAGRAMS + " junk datagrams counted (unknown_receiver + kernel receive-buffer drops)",
+                    s -> s.drop("unknown_receiver") - before.drop("unknown_receiver")
                             + kernelDrops(s) - kernelBefore >= DATAGRAMS);
-            long counted = after.drop("bad_message_type") - before.drop("bad_message_type");
+            long counted = after.drop("unknown_receiver") - before.drop("unknown_receiver");
             long lostInKernel = kernelDrops(after) - kernelBefore;
             assertEquals(DATAGRAMS, counted + lostInKernel, "every datagram counted once:\n" + after.text());
             double perWakeup = after.datagramsPerBatchSince(before);
