@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.platoon.core.demo.InNamespace;
 import dev.platoon.core.demo.TunnelBed;
@@ -27,14 +28,15 @@ import dev.platoon.crypto.StaticIdentity;
 
 /**
  * A flood of handshake initiations with a valid MAC1 (anyone who knows the public key can make them)
- * from a third address, at the responder's listen port, while the legitimate initiator rekeys every
+ * from a third address — or from twenty, in turn, as from many hosts — at the responder's listen port, while the legitimate initiator rekeys every
  * few seconds and sends a TCP stream: the rekeys must still complete under the flood, the responder's
  * handshake queue must never overflow (the flood is answered, within limits, before it), and the stream
  * must keep a share of its idle rate, and the flood must have gone to the handshake socket, not to the
  * queue loops. The share is asserted loosely: FloodBench records the real figure.
  */
 class HandshakeFloodIT {
-    private static final String ATTACKER = "192.0.2.3";
+    /** The attacker's addresses: 192.0.2.10 and up, beside the initiator's own on its veth. */
+    private static final int FIRST_ATTACKER = 10;
     private static final int RATE = 30_000;            // initiations a second
     private static final int MAX_FLOOD_SECONDS = 40;   // the flood stops by itself after this at the latest
     private static final int REKEY_AFTER_SECONDS = 3;
@@ -42,9 +44,11 @@ class HandshakeFloodIT {
     private static final long BYTES = 2L << 30;        // more than fits in the seconds below
     private static final int SECONDS = 8;
     private static final Pattern HANDSHAKE_SOCKET = Pattern.compile("handshake socket: ([0-9]+) datagrams");
+    private static final Pattern KERNEL = Pattern.compile("kernel drops: UDP receive buffer ([0-9]+)");
 
-    @Test
-    void rekeysCompleteAndDataFlowsUnderAnInitiationFlood() throws Exception {
+    @ParameterizedTest(name = "from {0} source address(es)")
+    @ValueSource(ints = {1, 20})
+    void rekeysCompleteAndDataFlowsUnderAnInitiationFlood(int sources) throws Exception {
         try (TunnelBed bed = TunnelBed.create("pt-flood")) {
             Side initiator = bed.a;
             Side responder = bed.b;
@@ -54,14 +58,18 @@ class HandshakeFloodIT {
             E2e.assertPing(bed, initiator, false, E2e.FIRST_PING);
             double idle = gbps(E2e.transfer(bed, initiator, responder, BYTES, SECONDS, 5301));
 
-            bed.net.exec(initiator.namespace, Duration.ofSeconds(5), "ip", "address", "add", ATTACKER + "/24",
-                    "dev", "veth0").orThrow();
+            List<String> attackers = new java.util.ArrayList<>();
+            for (int i = 0; i < sources; i++) {
+                attackers.add("192.0.2." + (FIRST_ATTACKER + i));
+                bed.net.exec(initiator.namespace, Duration.ofSeconds(5), "ip", "address", "add",
+                        attackers.get(i) + "/24", "dev", "veth0").orThrow();
+            }
             PlatoonStatus before = E2e.status(initiator);
             AtomicBoolean stop = new AtomicBoolean();
             InetSocketAddress target = new InetSocketAddress(responder.outerAddress, TunnelBed.LISTEN_PORT);
             CompletableFuture<Long> flood = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return InNamespace.call(initiator.namespace, () -> flood(target, responder.publicKey, stop));
+                    return InNamespace.call(initiator.namespace, () -> flood(attackers, target, responder.publicKey, stop));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -79,16 +87,16 @@ class HandshakeFloodIT {
                 stop.set(true);
             }
             long sent = flood.get(MAX_FLOOD_SECONDS + 10, TimeUnit.SECONDS);
-            PlatoonStatus victim = E2e.status(responder);
-            Matcher steered = HANDSHAKE_SOCKET.matcher(victim.text());
-            assertTrue(steered.find(), "no handshake socket:\n" + victim.text());
-            long onHandshakeSocket = Long.parseLong(steered.group(1));
-            System.out.printf("[e2e] initiation flood of %d at %d/s: TCP %.3f Gb/s against %.3f idle (%.2f), "
+            // Every datagram of the flood was read by the handshake socket, or dropped by the kernel when that
+            // socket's buffer was full (on a busy machine its thread can fall behind): none by the loops.
+            PlatoonStatus victim = E2e.awaitStatus(responder, E2e.STATUS_LAG,
+                    "the flood counted at the handshake socket or by the kernel",
+                    st -> count(HANDSHAKE_SOCKET, st) + count(KERNEL, st) >= sent * 0.98);
+            long onHandshakeSocket = count(HANDSHAKE_SOCKET, victim);
+            System.out.printf("[e2e] initiation flood of %d at %d/s from %d address(es): TCP %.3f Gb/s against %.3f idle (%.2f), "
                             + "handshakes %d -> %d, cookie replies held back %d, %d datagrams on the handshake socket%n",
-                    sent, RATE, underFlood, idle, underFlood / idle, before.handshakesCompleted(),
+                    sent, RATE, sources, underFlood, idle, underFlood / idle, before.handshakesCompleted(),
                     during.handshakesCompleted(), victim.drop("cookie_reply_limited"), onHandshakeSocket);
-            // All of the flood but what the kernel may have dropped at the socket went to the handshake socket.
-            assertTrue(onHandshakeSocket >= sent / 2, onHandshakeSocket + " of " + sent + " on the handshake socket");
             assertEquals(0, victim.drop("handshake_queue_full"), "the queue overflowed:\n" + victim.text());
             assertTrue(victim.drop("cookie_reply_limited") > 0, "the flood was not held back:\n" + victim.text());
             assertTrue(underFlood > 0.1 * idle, "TCP under the flood " + underFlood + " Gb/s, idle " + idle);
@@ -96,12 +104,18 @@ class HandshakeFloodIT {
         }
     }
 
+    private static long count(Pattern p, PlatoonStatus s) {
+        Matcher m = p.matcher(s.text());
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
     private static double gbps(E2e.Transfer t) {
         return t.sent().bytes() * 8 / t.received().seconds() / 1e9;
     }
 
-    /** Paced forged initiations from {@link #ATTACKER} until {@code stop} or the time bound; returns how many. */
-    private static long flood(InetSocketAddress target, byte[] victimKey, AtomicBoolean stop) throws Exception {
+    /** Paced forged initiations from the addresses in turn until {@code stop} or the time bound; returns how many. */
+    private static long flood(List<String> sources, InetSocketAddress target, byte[] victimKey, AtomicBoolean stop)
+            throws Exception {
         StaticIdentity stranger = StaticIdentity.generate();
         CookieGenerator macs = new CookieGenerator(victimKey);
         ByteBuffer[] messages = new ByteBuffer[64];
@@ -114,9 +128,14 @@ class HandshakeFloodIT {
             messages[i] = ByteBuffer.wrap(msg);
         }
         long sent = 0;
-        try (DatagramChannel ch = DatagramChannel.open()) {
-            ch.bind(new InetSocketAddress(ATTACKER, 0));
-            ch.connect(target);
+        List<DatagramChannel> channels = new java.util.ArrayList<>();
+        try {
+            for (String source : sources) {
+                DatagramChannel ch = DatagramChannel.open();
+                channels.add(ch);
+                ch.bind(new InetSocketAddress(source, 0));
+                ch.connect(target);
+            }
             long start = System.nanoTime();
             long end = start + TimeUnit.SECONDS.toNanos(MAX_FLOOD_SECONDS);
             long now;
@@ -129,11 +148,15 @@ class HandshakeFloodIT {
                 for (; sent < due; sent++) {
                     ByteBuffer m = messages[(int) (sent % messages.length)].clear();
                     try {
-                        ch.write(m);
+                        channels.get((int) (sent % channels.size())).write(m);
                     } catch (java.io.IOException refused) {
                         // ECONNREFUSED after an ICMP error: keep pacing, the count says what was tried
                     }
                 }
+            }
+        } finally {
+            for (DatagramChannel ch : channels) {
+                ch.close();
             }
         }
         return sent;
