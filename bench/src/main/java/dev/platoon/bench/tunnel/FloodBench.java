@@ -25,12 +25,13 @@ import dev.platoon.core.transport.UdpOptions;
  * prints a markdown table for docs/benchmarks.md.
  *
  * <p>usage: {@code FloodBench [--wakeups 1,16,64] [--also wireguard-go,...] [--rate N] [--seconds S] [--runs N]
- * [--sources N] [--only-initiations]}: one platoon per receive limit ({@code -Dplatoon.udp.messagesPerWakeup}), and other
+ * [--sources N] [--only-initiations] [--loops-read-handshakes-too]}: one platoon per receive limit ({@code -Dplatoon.udp.messagesPerWakeup}), and other
  * contenders by their {@code ./platoon bench --only} names. With {@code --sources N} (N ≥ 2) a third
  * flood, {@code initiation×N}, sends the initiations from N addresses in turn (192.0.2.10 and up, each
  * added to namespace a), as from many hosts or spoofed addresses. The summary gives, per contender,
  * TCP under each initiation flood as a share of TCP under the junk flood of the same rate.
- * {@code -Dplatoon.flood.jvmOptions=...} adds JVM options to the platoons (e.g. a profiler agent).
+ * {@code -Dplatoon.flood.jvmOptions=...} adds JVM options to the platoons (e.g. a profiler agent);
+ * {@code --loops-read-handshakes-too} adds a platoon without its handshake socket.
  */
 public final class FloodBench {
     private record Row(double sentPerSecond, double cpuMicrosPerDatagram, double kernelDropShare, double tcpShare) {
@@ -55,6 +56,7 @@ public final class FloodBench {
         int runs = 3;
         int sources = 1;
         boolean onlyInitiations = false;
+        boolean loopsToo = false;
         for (int i = 0; i < argv.length; i++) {
             switch (argv[i]) {
                 case "--wakeups" -> wakeups = java.util.Arrays.stream(argv[++i].split(",")).map(Integer::valueOf).toList();
@@ -64,6 +66,7 @@ public final class FloodBench {
                 case "--runs" -> runs = Integer.parseInt(argv[++i]);
                 case "--sources" -> sources = Math.min(200, Integer.parseInt(argv[++i]));
                 case "--only-initiations" -> onlyInitiations = true;
+                case "--loops-read-handshakes-too" -> loopsToo = true;
                 default -> throw new IllegalArgumentException("unknown option " + argv[i]);
             }
         }
@@ -78,6 +81,13 @@ public final class FloodBench {
                     ? " (default)" : "");
             makers.put(name, () -> new Contenders.WireGuardPair(name, null, TunnelBed.create("pt-flood"),
                     Map.of("JDK_JAVA_OPTIONS", ("-Dplatoon.udp.messagesPerWakeup=" + n + " "
+                            + System.getProperty("platoon.flood.jvmOptions", "")).strip())));
+        }
+        if (loopsToo) {
+            // The same build with no handshake socket: its queue loops read and admit handshake messages.
+            String name = "platoon, no handshake socket";
+            makers.put(name, () -> new Contenders.WireGuardPair(name, null, TunnelBed.create("pt-flood"),
+                    Map.of("JDK_JAVA_OPTIONS", ("-Dplatoon.udp.handshakeSocket=false "
                             + System.getProperty("platoon.flood.jvmOptions", "")).strip())));
         }
         for (String name : others) {

@@ -92,14 +92,14 @@ public final class InboundPath implements InboundSink {
             counters.drop(DataPathCounters.Drop.SHORT_DATAGRAM);
             return;
         }
-        IndexEntry entry = indices.lookup(content.getIntLE(ri + 4));
+        IndexEntry entry = indices.lookup(content.getIntLE(ri + Protocol.TRANSPORT_RECEIVER));
         TransportKeypair kp = entry == null ? null : entry.keypair();
         long now = clock.now();
         if (kp == null || entry.expired(now, timings)) {
             counters.drop(DataPathCounters.Drop.UNKNOWN_RECEIVER);
             return;
         }
-        long counter = content.getLongLE(ri + 8);
+        long counter = content.getLongLE(ri + Protocol.TRANSPORT_COUNTER);
         ByteBuffer nio = view(content, ri, len);
         int base = viewOffset;
         int plain = base + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE;
