@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
+import dev.platoon.crypto.Protocol;
 import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -34,9 +35,9 @@ public final class HandshakeSocket implements AutoCloseable {
     private static final int SO_ATTACH_REUSEPORT_CBPF = 51;
     private static final RawUnixChannelOption ATTACH_REUSEPORT_CBPF = new RawUnixChannelOption(
             "SO_ATTACH_REUSEPORT_CBPF", UdpBind.SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, 16);
-    /** The message type of data ({@code MESSAGE_TRANSPORT}), and where its receiver index starts. */
-    private static final int TRANSPORT = 4;
-    private static final int RECEIVER_OFFSET = 4;
+    /** The message type of data, and where its receiver index starts. */
+    private static final int TRANSPORT = Protocol.MESSAGE_TRANSPORT;
+    private static final int RECEIVER_OFFSET = Protocol.TRANSPORT_RECEIVER;
 
     private final MultiThreadIoEventLoopGroup group;
     private final EpollDatagramChannel channel;
