@@ -3,6 +3,8 @@ package dev.platoon.crypto;
 import java.security.SecureRandom;
 import java.util.Base64;
 
+import org.bouncycastle.math.ec.rfc7748.X25519;
+
 /**
  * WireGuard keys as {@code wg} handles them: 32 bytes, written as standard base64 (44 characters).
  * Private keys are clamped the way {@code wg genkey} clamps them, so a key made here and one made by
@@ -35,7 +37,7 @@ public final class Keys {
     public static byte[] publicKey(byte[] privateKey) {
         requireLength(privateKey);
         byte[] pub = new byte[KEY_LENGTH];
-        Curve25519.publicKey(privateKey, pub);
+        X25519.scalarMultBase(privateKey, 0, pub, 0);
         return pub;
     }
 

@@ -31,8 +31,6 @@ final class OpenSslLibrary {
     static final String REASON;
     /** "OpenSSL 3.0.19 27 Jan 2026" and the soname, or null. */
     static final String VERSION;
-    /** The library's symbols (for the X25519 binding too), or null when no libcrypto loaded. */
-    static final SymbolLookup LOOKUP;
 
     static final MethodHandle CTX_NEW; // EVP_CIPHER_CTX *EVP_CIPHER_CTX_new(void)
     static final MethodHandle CTX_FREE; // void EVP_CIPHER_CTX_free(ctx)
@@ -53,7 +51,6 @@ final class OpenSslLibrary {
         MethodHandle ctxNew = null, ctxFree = null, init = null, update = null, fin = null, ctrl = null;
         MethodHandle getParams = null, setParams = null;
         long cipher = 0;
-        SymbolLookup found = null;
         try {
             Linker linker = Linker.nativeLinker();
             SymbolLookup lib = null;
@@ -67,7 +64,6 @@ final class OpenSslLibrary {
                     // try the next soname
                 }
             }
-            found = lib;
             if (lib == null) {
                 throw new UnsupportedOperationException("no libcrypto found (tried " + String.join(", ", SONAMES)
                         + "; Debian/Ubuntu: apt-get install libssl3, Fedora: dnf install openssl-libs)");
@@ -106,7 +102,6 @@ final class OpenSslLibrary {
         }
         REASON = reason;
         VERSION = version;
-        LOOKUP = found;
         CTX_NEW = ctxNew;
         CTX_FREE = ctxFree;
         CIPHER_INIT = init;

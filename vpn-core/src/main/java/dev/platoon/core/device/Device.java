@@ -183,8 +183,7 @@ public final class Device implements AutoCloseable {
     public String describe() {
         return tun.describe() + ", UDP port " + bind.localPort() + ", MTU " + mtu + ", "
                 + worker.peers().size() + (worker.peers().size() == 1 ? " peer" : " peers")
-                + "; ChaCha20-Poly1305 engine: " + dev.platoon.crypto.AeadEngines.summary()
-                + "; X25519: " + dev.platoon.crypto.Curve25519.implementation();
+                + "; ChaCha20-Poly1305 engine: " + dev.platoon.crypto.AeadEngines.summary();
     }
 
     public String name() {
