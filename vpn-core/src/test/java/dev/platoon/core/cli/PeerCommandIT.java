@@ -32,19 +32,35 @@ import dev.platoon.core.uapi.UapiSnapshot;
  * in a namespace of its own (c, joined to a by a second veth pair), which comes up with the file the
  * command printed, the way the phone apps and wg-quick would take it: Debian's wireguard-go, {@code wg
  * setconf} with the file's wg(8) part, its addresses and a route per AllowedIPs. It pings the server
- * and sends it 8 MB over TCP, while b's session goes on under the same handshake; {@code peer remove}
- * takes c out of the file and the running server.
+ * and a host behind it (h, joined to a by a third veth pair, with no route to the tunnel: only the
+ * server's forwarding and masquerade, set up by the hooks docs/operations.md gives, bring its answers
+ * back), and sends 8 MB over TCP to each, both ends hashing what they saw, while b's session goes on
+ * under the same handshake; {@code peer remove} takes c out of the file and the running server.
  */
 class PeerCommandIT {
     private static final Duration UP = Duration.ofSeconds(30);
     private static final Duration IP = Duration.ofSeconds(10);
+    /** Behind the server: a's end and h of the third veth pair, a /26 of its own in TEST-NET-1. */
+    private static final String BEHIND_A = "192.0.2.193";
+    private static final String HOST = "192.0.2.194";
+    private static final String BEHIND = "192.0.2.192/26";
+    /**
+     * Forwarding and masquerade as docs/operations.md tells an operator to add them to a server's file:
+     * the sysctl, and an nftables table of the interface's own made after it is up and deleted after it
+     * is down (the same rule the container's PLATOON_NAT loads).
+     */
+    static final List<String> NAT_HOOKS = List.of(
+            "PreUp = sysctl -q -w net.ipv4.ip_forward=1",
+            "PostUp = nft 'table inet platoon-nat-%i { chain postrouting { type nat hook postrouting priority srcnat;"
+                    + " policy accept; iifname \"%i\" oifname != \"%i\" masquerade; }; }'",
+            "PostDown = nft delete table inet platoon-nat-%i");
 
     @Test
     void peerAddOnboardsAClientLiveAndPeerRemoveTakesItOut() throws Exception {
         try (TunnelBed bed = TunnelBed.create("pt-peer")) {
             Side a = bed.a;
             Side b = bed.b;
-            bed.writeConfig(a, false, List.of());
+            bed.writeConfig(a, false, NAT_HOOKS);
             bed.startPlatoon(a, List.of());
             bed.awaitUp(a, UP);
             bed.writeConfig(b, true, List.of());
@@ -54,21 +70,18 @@ class PeerCommandIT {
             long bHandshake = handshakeOf(a, b);
             assertTrue(bHandshake > 0);
 
-            String c = "ptc-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+            String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+            String c = "ptc-" + tag;
+            String h = "pth-" + tag;
             try {
-                // c's veth is made inside a and moved to c: it never exists in the root namespace
-                Shell.run(IP, "ip", "netns", "add", c).orThrow();
-                Shell.run(IP, "ip", "-n", a.namespace, "link", "add", "veth1", "type", "veth", "peer", "name", "veth1",
-                        "netns", c).orThrow();
-                Shell.run(IP, "ip", "-n", a.namespace, "addr", "add", "192.0.2.129/25", "dev", "veth1").orThrow();
-                Shell.run(IP, "ip", "-n", c, "addr", "add", "192.0.2.130/25", "dev", "veth1").orThrow();
-                for (String ns : List.of(a.namespace, c)) {
-                    Shell.run(IP, "ip", "-n", ns, "link", "set", "veth1", "up").orThrow();
-                }
-                Shell.run(IP, "ip", "-n", c, "link", "set", "lo", "up").orThrow();
+                link(a.namespace, c, "veth1", "192.0.2.129/26", "192.0.2.130/26");
+                link(a.namespace, h, "veth2", BEHIND_A + "/26", HOST + "/26");
+                // h answers only what comes from its own /26: the masquerade is what brings carol's answers back
+                assertFalse(Shell.run(IP, "ip", "-n", h, "route", "get", "100.64.0.3").ok(), "h has a route to the tunnel");
 
                 CliRunner.Result added = CliRunner.run(new byte[0], "peer", "add", "carol", "--interface",
-                        a.config.toString(), "--endpoint", "192.0.2.129", "--allowed-ips", "100.64.0.0/24, fd00:64::/64");
+                        a.config.toString(), "--endpoint", "192.0.2.129", "--allowed-ips",
+                        "100.64.0.0/24, fd00:64::/64, " + BEHIND);
                 assertEquals(0, added.exitCode(), added.err());
                 assertTrue(added.err().contains("100.64.0.3/32, fd00:64::3/128") && added.err().contains(
                         "and the running " + a.ifname), added.err());
@@ -83,7 +96,12 @@ class PeerCommandIT {
                     });
                     assertTrue(Shell.run(IP, Shell.inNamespace(c, List.of("ping", "-6", "-c", "1", "-W", "2",
                             a.tunnel6))).ok(), "carol over IPv6");
-                    transfer(bed, c, a, 8_000_000);
+                    transfer(bed, c, a.namespace, a.tunnel4, 8_000_000);
+                    assertTrue(Shell.run(IP, Shell.inNamespace(c, List.of("ping", "-c", "3", "-W", "2", HOST))).ok(),
+                            "carol pings the host behind the server (a forwards and masquerades)");
+                    transfer(bed, c, h, HOST, 8_000_000);
+                    assertTrue(Shell.run(IP, "ip", "netns", "exec", a.namespace, "nft", "list", "table", "inet",
+                            "platoon-nat-" + a.ifname).stdout().contains("masquerade"), "the PostUp's table");
                     assertTrue(bed.ping(b, false, Duration.ofSeconds(10)), "b after peer add");
                     assertEquals(bHandshake, handshakeOf(a, b), "b's session was not touched");
 
@@ -103,6 +121,7 @@ class PeerCommandIT {
                 }
             } finally {
                 Shell.run(IP, "ip", "netns", "del", c);
+                Shell.run(IP, "ip", "netns", "del", h);
             }
         }
     }
@@ -133,20 +152,48 @@ class PeerCommandIT {
         return p;
     }
 
-    /** {@code bytes} over TCP from namespace {@code from} to the server's tunnel address (platoon transfer). */
-    private static void transfer(TunnelBed bed, String from, Side to, long bytes) throws Exception {
+    /**
+     * A namespace of its own joined to {@code server} by a veth pair called {@code veth}, made inside the
+     * server's namespace and moved over: it never exists in the root namespace.
+     */
+    private static void link(String server, String ns, String veth, String serverAddress, String address) {
+        Shell.run(IP, "ip", "netns", "add", ns).orThrow();
+        Shell.run(IP, "ip", "-n", server, "link", "add", veth, "type", "veth", "peer", "name", veth, "netns", ns)
+                .orThrow();
+        Shell.run(IP, "ip", "-n", server, "addr", "add", serverAddress, "dev", veth).orThrow();
+        Shell.run(IP, "ip", "-n", ns, "addr", "add", address, "dev", veth).orThrow();
+        for (String n : List.of(server, ns)) {
+            Shell.run(IP, "ip", "-n", n, "link", "set", veth, "up").orThrow();
+        }
+        Shell.run(IP, "ip", "-n", ns, "link", "set", "lo", "up").orThrow();
+    }
+
+    /**
+     * {@code bytes} over TCP from namespace {@code from} to {@code address} in namespace {@code to}
+     * (platoon transfer); both ends print the count and SHA-256 of what they saw, which must agree.
+     */
+    private static void transfer(TunnelBed bed, String from, String to, String address, long bytes) throws Exception {
         int port = 5301;
-        Path log = bed.workDir().resolve("recv.log");
-        Process recv = bed.net.start(to.namespace, JavaCommand.platoon(List.of("transfer", "recv", "--address",
-                to.tunnel4, "--port", String.valueOf(port), "--timeout", "30")), log);
-        Waits.until(UP, "transfer receiver", () -> !recv.isAlive() || bed.net.exec(to.namespace, IP,
+        Path log = bed.workDir().resolve("recv-" + to + ".log");
+        Process recv = bed.net.start(to, JavaCommand.platoon(List.of("transfer", "recv", "--address",
+                address, "--port", String.valueOf(port), "--timeout", "30")), log);
+        Waits.until(UP, "transfer receiver", () -> !recv.isAlive() || bed.net.exec(to, IP,
                 "ss", "-ltnH").stdout().contains(":" + port + " "));
         Shell.Result send = Shell.run(Duration.ofSeconds(40), Shell.inNamespace(from, JavaCommand.platoon(List.of(
-                "transfer", "send", "--address", to.tunnel4, "--port", String.valueOf(port), "--bytes",
+                "transfer", "send", "--address", address, "--port", String.valueOf(port), "--bytes",
                 String.valueOf(bytes), "--timeout", "30"))));
-        assertTrue(send.ok(), "TCP through the tunnel: " + send.stderr() + TunnelBed.lastLine(log));
+        assertTrue(send.ok(), "TCP to " + address + ": " + send.stderr() + TunnelBed.lastLine(log));
         assertTrue(recv.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "transfer receiver did not finish");
         assertEquals(0, recv.exitValue(), "receiver: " + TunnelBed.lastLine(log));
+        String sent = summary(send.stdout());
+        assertTrue(sent.startsWith("bytes=" + bytes + " "), "sent: " + send.stdout());
+        assertEquals(sent.replaceAll(" seconds=.* sha256", " sha256"),
+                summary(Files.readString(log)).replaceAll(" seconds=.* sha256", " sha256"), "what " + address + " received");
+    }
+
+    /** The {@code bytes=... sha256=...} line of a transfer's output. */
+    private static String summary(String output) {
+        return output.lines().filter(l -> l.startsWith("bytes=")).findFirst().orElse("(no bytes= line)").strip();
     }
 
     /** The Unix time of the latest handshake the server has with {@code peer}. */
