@@ -58,6 +58,8 @@ final class PeerAdd {
         String dns = args.text("--dns") == null ? null : list("--dns", args.text("--dns"), PeerAdd::dnsEntry);
         int keepalive = args.integer("--keepalive", DEFAULT_KEEPALIVE);
         byte[] serverPublic = serverPublicKey(server, iface, file);
+        checkTarget("--out", args.text("--out"));
+        checkTarget("--qr-png", args.text("--qr-png"));
 
         byte[] clientPrivate = Keys.generatePrivateKey();
         byte[] psk = Keys.generatePresharedKey();
@@ -102,6 +104,10 @@ final class PeerAdd {
             if (args.flag("--qr")) {
                 printQr(QrText.render(client), out);
             }
+            if (args.text("--qr-png") != null) {
+                QrPng.write(client, Path.of(args.text("--qr-png")));
+                err.println("platoon: the client's QR code is " + args.text("--qr-png") + " (mode 0600)");
+            }
             out.flush();
             return 0;
         } catch (ConfigException e) {
@@ -126,6 +132,23 @@ final class PeerAdd {
         byte[] utf8 = qr.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         System.out.write(utf8, 0, utf8.length);
         System.out.flush();
+    }
+
+    /**
+     * A file the client's key will be written to must go into a folder that exists, and must not be a
+     * folder: checked before the peer is added, so a typo does not leave a peer whose file went nowhere.
+     */
+    static void checkTarget(String option, String value) {
+        if (value == null) {
+            return;
+        }
+        Path target = Path.of(value).toAbsolutePath();
+        if (java.nio.file.Files.isDirectory(target)) {
+            throw new IllegalArgumentException(option + " " + value + " is a folder: give a file name");
+        }
+        if (!java.nio.file.Files.isDirectory(target.getParent())) {
+            throw new IllegalArgumentException(option + " " + value + ": no folder " + target.getParent());
+        }
     }
 
     /** {@code HOST[:PORT]} with the server's ListenPort when no port is given. */

@@ -43,7 +43,7 @@ final class PeerCommand implements CliCommand {
                             + " prints the client's wg-quick file.",
                     "'peer remove NAME|PUBLIC_KEY' takes it out of the file and the running interface;"
                             + " 'peer list' shows every peer with its name, addresses and latest handshake;"
-                            + " 'peer qr FILE' prints a client's file as a QR code again.")
+                            + " 'peer qr FILE' prints a client's file as a QR code again (--png: as a picture).")
             .param("ACTION", true, "add, remove, list or qr")
             .param("NAME", false, "The client's name (add), its name or public key (remove), a client file (qr).")
             .option(OptionSpec.text("--interface", "NAME|CONFIG",
@@ -58,6 +58,10 @@ final class PeerCommand implements CliCommand {
             .option(OptionSpec.number("--keepalive", "SECONDS", 0, 65535,
                     "The client's PersistentKeepalive (default 25, for clients behind NAT; 0 = off)."))
             .option(OptionSpec.flag("--qr", "Also print the client's file as a QR code for the phone apps."))
+            .option(OptionSpec.text("--qr-png", "FILE",
+                    "Also write the client's file as a QR code to FILE, a PNG (mode 0600: it holds the key)."))
+            .option(OptionSpec.text("--png", "FILE",
+                    "peer qr: write the QR code to FILE, a PNG (mode 0600), instead of the terminal."))
             .option(OptionSpec.text("--out", "FILE",
                     "Write the client's file there (mode 0600) instead of printing it."));
 
@@ -73,7 +77,7 @@ final class PeerCommand implements CliCommand {
             if (args.param(1) == null) {
                 throw new UsageException(SPEC, "peer qr needs a client FILE");
             }
-            return qr(args.param(1), out, err);
+            return qr(args.param(1), args.text("--png"), out, err);
         }
         Path file = InterfaceFiles.resolveConfig(args.text("--interface") == null ? "wg0" : args.text("--interface"));
         String iface = InterfaceFiles.interfaceName(file);
@@ -193,14 +197,25 @@ final class PeerCommand implements CliCommand {
         return 0;
     }
 
-    /** The QR code of a client's file, which must be one wg-quick reads; its keys go to the terminal only. */
-    private static int qr(String path, PrintWriter out, PrintWriter err) throws IOException {
+    /**
+     * The QR code of a client's file, which must be one wg-quick reads; its keys go to the terminal, or to
+     * a PNG only its owner can read.
+     */
+    private static int qr(String path, String png, PrintWriter out, PrintWriter err) throws IOException {
         Path client = Path.of(path);
+        if (png != null) {
+            PeerAdd.checkTarget("--png", png);
+        }
         var read = read(client, err);
         if (read.isEmpty()) {
             return 1;
         }
-        PeerAdd.printQr(QrText.render(read.get().getKey()), out);
+        if (png != null) {
+            QrPng.write(read.get().getKey(), Path.of(png));
+            err.println("platoon: the QR code of " + path + " is " + png + " (mode 0600)");
+        } else {
+            PeerAdd.printQr(QrText.render(read.get().getKey()), out);
+        }
         return 0;
     }
 

@@ -76,6 +76,14 @@ class PeerCommandTest {
         CliRunner.Result qr = CliRunner.run(new byte[0], "peer", "qr", clientFile.toString());
         assertEquals(0, qr.exitCode(), qr.err());
         assertEquals(client, decodeQr(qr.out()), "peer qr FILE draws the same code");
+        Path png = dir.resolve("alice.png");
+        Files.writeString(png, "an older picture, readable by all");
+        Files.setPosixFilePermissions(png, PosixFilePermissions.fromString("rw-r--r--"));
+        CliRunner.Result qrPng = CliRunner.run(new byte[0], "peer", "qr", clientFile.toString(), "--png", png.toString());
+        assertEquals(0, qrPng.exitCode(), qrPng.err());
+        assertEquals("", qrPng.out(), "the key stays off the terminal");
+        assertEquals(client, decodePng(png), "peer qr FILE --png draws the same code");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(png)));
 
         String after = Files.readString(file);
         assertTrue(after.startsWith(before + "\n[Peer]\n# friendly_name = alice phone\n"), after);
@@ -105,6 +113,21 @@ class PeerCommandTest {
     }
 
     @Test
+    void addWritesThePngOnlyItsOwnerReads() throws Exception {
+        Path file = server();
+        Path png = dir.resolve("bob-laptop.png");
+        CliRunner.Result r = CliRunner.run(new byte[0], "peer", "add", "bob laptop", "--interface", file.toString(),
+                "--endpoint", "192.0.2.1", "--qr-png", png.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("platoon: the client's QR code is " + png + " (mode 0600)"), r.err());
+        assertEquals(r.out(), decodePng(png), "the PNG holds the printed client file");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(png)));
+        try (var leftovers = Files.list(dir)) {
+            assertEquals(List.of(), leftovers.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList());
+        }
+    }
+
+    @Test
     void badInputIsOneLineAndLeavesTheFileAsItWas() throws Exception {
         Path file = server();
         String before = Files.readString(file);
@@ -113,6 +136,8 @@ class PeerCommandTest {
             {"--endpoint", "vpn.example.com", "--dns", "no spaces allowed"},
             {"--endpoint", "vpn.example.com", "--address", "100.64.0.2"},
             {"--endpoint", "vpn.example.com:99999"},
+            {"--endpoint", "vpn.example.com", "--qr-png", dir.resolve("no/such/folder.png").toString()},
+            {"--endpoint", "vpn.example.com", "--out", dir.toString()},
             {},
         };
         for (String[] extra : cases) {
@@ -149,6 +174,16 @@ class PeerCommandTest {
                 PrivateKey = %s
                 """.formatted(SERVER_PRIVATE), "v6.conf");
         assertEquals("[fd00:64::2/128]", PeerAddresses.next(v6, "v6.conf").toString());
+    }
+
+    /** Reads a PNG with the JDK's own decoder (ImageIO, not platoon's writer) and decodes its QR code. */
+    static String decodePng(Path png) throws Exception {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertTrue(image != null, "not a PNG ImageIO reads: " + png);
+        int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+        var bitmap = new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(image.getWidth(), image.getHeight(),
+                pixels)));
+        return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.CHARACTER_SET, "UTF-8")).getText();
     }
 
     /** Reads the half-block picture back into pixels (4 per module, a white border) and decodes it. */
