@@ -27,9 +27,10 @@ fi
 conf="${PLATOON_CONFIG:-/etc/platoon/wg0.conf}"
 name=$(basename "$conf" .conf)
 
-# The JVM options are packaging/jvm.options, copied to /opt/platoon/jvm.options (split, never globbed).
+# /opt/platoon/bin/platoon is the client package's launcher: the jlink runtime, the JVM options of
+# packaging/jvm.options, PLATOON_JAVA_OPTS, and the start-up cache when the image has one.
 platoon() {
-  (set -f; exec java $(sed 's/#.*//' /opt/platoon/jvm.options) ${PLATOON_JAVA_OPTS:-} -jar /opt/platoon/platoon.jar "$@")
+  /opt/platoon/bin/platoon "$@"
 }
 
 generate() {
@@ -69,8 +70,7 @@ if [ ! -c /dev/net/tun ]; then
 fi
 
 case "${PLATOON_NAT:-0}" in
-  0|"") set -f; exec java $(sed 's/#.*//' /opt/platoon/jvm.options) ${PLATOON_JAVA_OPTS:-} \
-          -jar /opt/platoon/platoon.jar up "$conf" --foreground "$@" ;;
+  0|"") exec /opt/platoon/bin/platoon up "$conf" --foreground "$@" ;;
   1) out='oifname != "'"$name"'"' ;;
   *) out='oifname "'"$PLATOON_NAT"'"' ;;
 esac
@@ -96,11 +96,8 @@ table inet platoon-nat {
   }
 }
 EOF
-set -f
-java $(sed 's/#.*//' /opt/platoon/jvm.options) ${PLATOON_JAVA_OPTS:-} \
-  -jar /opt/platoon/platoon.jar up "$conf" --foreground "$@" &
+/opt/platoon/bin/platoon up "$conf" --foreground "$@" &
 child=$!
-set +f
 for sig in TERM INT HUP; do
   trap "kill -$sig $child 2>/dev/null || true" "$sig"
 done

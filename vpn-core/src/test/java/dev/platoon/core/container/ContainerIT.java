@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,9 @@ import dev.platoon.crypto.Keys;
 
 /**
  * The server image (docker/Dockerfile) end to end with podman and no registry: a local Debian + jlink
- * base ({@link TestBaseImage}), the image built with {@code BASE=} that base and {@code JAR_FROM=prebuilt},
+ * base ({@link TestBaseImage}), the image built with {@code BASE=} that base and {@code JAR_FROM=package}
+ * (the client package's jlink runtime and start-up cache, {@link ImageContext}; the server's JVM must map
+ * that cache),
  * two containers with only {@code --cap-add NET_ADMIN --device /dev/net/tun} on a podman bridge of their
  * own, health, pings through the tunnel both ways and, through the first container's forwarding and
  * masquerade ({@code PLATOON_NAT=1}), to a third container that only the first can reach; then
@@ -39,7 +39,7 @@ import dev.platoon.crypto.Keys;
  * uplink sits in 192.0.2.0/24 on this kind of machine and podman refuses a subnet the host already uses.
  * The bridge is {@code --internal}: no gateway, no NAT, only container-to-container traffic.
  */
-@Timeout(value = 12, unit = TimeUnit.MINUTES)
+@Timeout(value = 18, unit = TimeUnit.MINUTES)
 class ContainerIT {
     private static final Duration BUILD = Duration.ofMinutes(5);
     private static final Duration SHORT = Duration.ofSeconds(60);
@@ -48,8 +48,8 @@ class ContainerIT {
     private static final int STOP_SECONDS = 30;
     private static final int METRICS_PORT = 9586;
     private static final String SUBNET_PREFIX = "198.51.100.";
-    /** Debian packages the test needs: podman runs containers only with runc and iptables here. */
-    private static final List<String> PACKAGES = List.of("podman", "runc", "iptables", "debootstrap");
+    /** Debian packages the test needs: podman runs containers only with runc and iptables here; the package, fakeroot. */
+    private static final List<String> PACKAGES = List.of("podman", "runc", "iptables", "debootstrap", "fakeroot");
     private static final String TORN_DOWN = "teardown: wg0 is gone";
 
     @Test
@@ -67,9 +67,9 @@ class ContainerIT {
             long tBase = System.nanoTime();
 
             Set<String> before = imageIds(podman);
-            Path context = buildContext(work);
+            Path context = ImageContext.make(podman, work);
             podman.podman(BUILD, "build", "--format", "docker", "--network", "none",
-                    "--build-arg", "BASE=" + base, "--build-arg", "JAR_FROM=prebuilt",
+                    "--build-arg", "BASE=" + base, "--build-arg", "JAR_FROM=package",
                     "-f", "docker/Dockerfile", "-t", made.image, context.toString()).orThrow();
             made.intermediates.addAll(imageIds(podman));
             made.intermediates.removeAll(before);
@@ -108,6 +108,7 @@ class ContainerIT {
             String libs = podman.podman(SHORT, "exec", c1, "ldconfig", "-p").orThrow().stdout();
             assertTrue(libs.contains("libcrypto.so.3 "), "no libcrypto.so.3 in the image (ldconfig -p):\n" + libs);
             assertFalse(show.contains("no libcrypto"), "'platoon show wg0' of " + c1 + ":\n" + show);
+            assertStartupCacheMapped(podman, c1);
             assertMetricsServed(podman, c2, SUBNET_PREFIX + 1);
             assertReloadOnHangup(podman, c1, "100.64.0.2");
             assertPeersMadeOnFirstStart(podman, made, work.resolve("c4"));
@@ -165,6 +166,21 @@ class ContainerIT {
                 made.image).orThrow();
         awaitHealthy(podman, c5);
         assertPings(podman, c5, "100.64.0.1", c4);
+    }
+
+    /**
+     * The server's JVM runs on the image's jlink runtime and has the start-up cache mapped (a cache the JVM
+     * refused would be missing from its maps, not an error), and a new JVM with AOTMode=on accepts it.
+     */
+    private static void assertStartupCacheMapped(Podman podman, String name) {
+        String maps = "for p in /proc/[0-9]*; do [ \"$(readlink $p/exe)\" = /opt/platoon/lib/runtime/bin/java ]"
+                + " && grep -q /opt/platoon/lib/app/platoon.aot $p/maps && echo \"mapped by ${p#/proc/}\"; done; true";
+        String seen = podman.podman(SHORT, "exec", name, "sh", "-c", maps).out();
+        assertTrue(seen.startsWith("mapped by "), "no JVM of the jlink runtime has /opt/platoon/lib/app/platoon.aot"
+                + " mapped in " + name + ": '" + seen + "'");
+        Podman.Result on = podman.podman(SHORT, "exec", "-e", "PLATOON_JAVA_OPTS=-XX:AOTMode=on", name, "platoon",
+                "--version");
+        assertTrue(on.ok(), "the JVM refuses the image's start-up cache: " + on.stderr().strip());
     }
 
     /**
@@ -254,49 +270,6 @@ class ContainerIT {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, text, StandardCharsets.UTF_8);
         return file;
-    }
-
-    /**
-     * The build context: docker/, packaging/jvm.options, .dockerignore and a snapshot of
-     * vpn-core/target/platoon.jar (made by this build's package phase). The snapshot is checked as a jar because in a shared working tree
-     * someone else's build may be rewriting it; a torn copy is taken again.
-     */
-    private static Path buildContext(Path work) throws IOException {
-        Path root = repoRoot();
-        Path context = work.resolve("context");
-        Path jar = context.resolve("vpn-core/target/platoon.jar");
-        Files.createDirectories(jar.getParent());
-        Files.createDirectories(context.resolve("docker"));
-        try (var files = Files.list(root.resolve("docker"))) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, context.resolve("docker").resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-        Files.copy(root.resolve(".dockerignore"), context.resolve(".dockerignore"));
-        Files.createDirectories(context.resolve("packaging"));
-        Files.copy(root.resolve("packaging/jvm.options"), context.resolve("packaging/jvm.options"));
-        Path source = root.resolve("vpn-core/target/platoon.jar");
-        poll(Duration.ofSeconds(120), "a complete " + source + " (run the package phase first)", null, "", () -> {
-            try {
-                Files.copy(source, jar, StandardCopyOption.REPLACE_EXISTING);
-                try (JarFile j = new JarFile(jar.toFile())) {
-                    return "dev.platoon.core.cli.Main".equals(j.getManifest().getMainAttributes().getValue("Main-Class"))
-                            && j.getEntry("dev/platoon/core/cli/Main.class") != null;
-                }
-            } catch (IOException | RuntimeException e) {
-                return false;
-            }
-        });
-        return context;
-    }
-
-    private static Path repoRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("docker/Dockerfile")) && Files.isRegularFile(p.resolve("mvnw"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no docker/Dockerfile above " + Path.of("").toAbsolutePath());
     }
 
     private static Set<String> imageIds(Podman podman) {
