@@ -9,19 +9,23 @@ import java.util.List;
 import java.util.jar.JarFile;
 
 /**
- * The build context of docker/Dockerfile with {@code JAR_FROM=package}: docker/, .dockerignore and the
- * client package's tarball, made here by {@code packaging/build.sh --no-build} from a snapshot of
- * vpn-core/target/platoon.jar (this build's package phase made it) — the same jlink runtime and start-up
- * cache a laptop gets; the cache is trained on a real tunnel in throwaway namespaces, as root.
+ * The build context of docker/Dockerfile with {@code JAR_FROM=package}: docker/, .dockerignore and a
+ * tarball laid out as the client package's, from a snapshot of
+ * vpn-core/target/platoon.jar (this build's package phase made it): the runtime linked by
+ * docker/jlink-app.sh (what the image's own build stage runs, with packaging/build.sh's module lists)
+ * and the start-up cache trained on it by packaging/aot-train.sh, as packaging/build.sh trains the
+ * package's — on a real tunnel in throwaway namespaces, as root. packaging/build.sh itself is not
+ * called: its jpackage and .deb steps, which the image does not use, took minutes more on a busy machine.
  */
 final class ImageContext {
-    private static final Duration PACKAGE = Duration.ofMinutes(6);
+    private static final Duration LINK = Duration.ofMinutes(5);
+    private static final Duration TRAIN = Duration.ofMinutes(5);
     private static final Duration JAR_WAIT = Duration.ofSeconds(120);
 
     private ImageContext() {
     }
 
-    /** A fresh context under {@code work}; fails with the packaging script's last lines when it fails. */
+    /** A fresh context under {@code work}; fails with a script's last lines when one fails. */
     static Path make(Podman podman, Path work) throws IOException {
         Path root = repoRoot();
         Path context = work.resolve("context");
@@ -33,33 +37,29 @@ final class ImageContext {
         }
         Files.copy(root.resolve(".dockerignore"), context.resolve(".dockerignore"));
         Path jar = snapshotJar(root, work.resolve("jar/platoon.jar"));
-        Path out = work.resolve("package");
+        Path app = work.resolve("app");
+        String jdkBin = Path.of(System.getProperty("java.home"), "bin").toString();
         long t0 = System.nanoTime();
-        Path tarball = null;
-        // The training's pings can miss on a busy machine (packaging/aot-train.sh then makes no cache): once more.
-        for (int attempt = 1; tarball == null; attempt++) {
-            podman.run(Duration.ofMinutes(1), List.of("rm", "-rf", "--one-file-system", out.toString()));
-            Podman.Result built = podman.run(PACKAGE, List.of("env", "JAVA_HOME=" + System.getProperty("java.home"),
-                    "bash", root.resolve("packaging/build.sh").toString(), "--no-build", "--jar", jar.toString(),
-                    "--out", out.toString())).orThrow();
-            boolean cached = built.stderr().contains("start-up cache: ") && !built.stderr().contains("start-up cache: none");
-            if (!cached && attempt < 2) {
-                System.out.println("[container] the package has no start-up cache, again: " + Podman.tail(built.stderr(), 4));
-                continue;
-            }
-            if (!cached) {
-                throw new IllegalStateException("the package has no start-up cache: " + Podman.tail(built.stderr(), 6));
-            }
-            tarball = built.stdout().lines().map(Path::of)
-                    .filter(p -> p.getFileName().toString().endsWith("-linux-x64.tar.gz")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("packaging/build.sh named no tarball: " + built.stdout()));
+        podman.run(LINK, List.of("env", "PATH=" + jdkBin + ":" + System.getenv("PATH"), "bash",
+                root.resolve("docker/jlink-app.sh").toString(), jar.toString(), app.resolve("platoon").toString()))
+                .orThrow();
+        long tLinked = System.nanoTime();
+        // The training's pings can miss on a busy machine (aot-train.sh exits 1, no cache): once more.
+        Path cache = app.resolve("platoon/lib/app/platoon.aot");
+        List<String> train = List.of("bash", root.resolve("packaging/aot-train.sh").toString(), cache.toString(),
+                app.resolve("platoon/bin/platoon").toString());
+        Podman.Result trained = podman.run(TRAIN, train);
+        if (!trained.ok()) {
+            System.out.println("[container] no start-up cache, training again: " + Podman.tail(trained.stderr(), 3));
+            trained = podman.run(TRAIN, train).orThrow();
         }
-        System.out.printf("[container] client package %s in %d s%n", tarball.getFileName(),
-                (System.nanoTime() - t0) / 1_000_000_000L);
         Path target = context.resolve("packaging/target");
         Files.createDirectories(target);
-        Files.copy(tarball, target.resolve(tarball.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-        podman.run(Duration.ofMinutes(1), List.of("rm", "-rf", "--one-file-system", out.toString()));
+        podman.run(LINK, List.of("tar", "-C", app.toString(), "--owner=0", "--group=0", "-czf",
+                target.resolve("platoon-test-linux-x64.tar.gz").toString(), "platoon")).orThrow();
+        System.out.printf("[container] app as the client package lays it out: jlink %d s, start-up cache %d s%n",
+                (tLinked - t0) / 1_000_000_000L, (System.nanoTime() - tLinked) / 1_000_000_000L);
+        podman.run(Duration.ofMinutes(1), List.of("rm", "-rf", "--one-file-system", app.toString()));
         return context;
     }
 

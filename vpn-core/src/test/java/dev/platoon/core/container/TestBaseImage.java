@@ -12,10 +12,12 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A runtime base image made without a registry, standing in for {@code eclipse-temurin:25-jre}: Debian
+ * A runtime base image made without a registry, standing in for {@code debian:trixie-slim}: Debian
  * bookworm from {@code debootstrap --variant=minbase} (with iproute2 and libssl3, which the Dockerfile
  * wants, and ping for the test) plus a {@code jlink}ed Java 25 from the JDK running the test (Temurin
- * 25's jlink links from its own runtime, no jmods needed), imported with {@code podman import}.
+ * 25's jlink links from its own runtime, no jmods needed), imported with {@code podman import}. The
+ * image runs platoon on its own runtime from the client package, not on this Java (ContainerIT checks
+ * the server's executable); this one stays because the cached base's tag hashes the recipe.
  * debootstrap takes about two minutes, so the image stays in podman's store under a tag that hashes its
  * recipe and the JDK's release file; a later run with the same recipe reuses it, a changed recipe builds
  * a new one and drops the old tags.
