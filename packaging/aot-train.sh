@@ -117,6 +117,9 @@ wait_for "grep -q 'is up' '$WORK/peer.log' || ! kill -0 $PEER_PID 2>/dev/null" 6
 
 # A handshake and pings, a bounded TCP transfer each way through the tunnel (4 s or 4 GB, whichever
 # ends first), and the control socket's read path.
+# The first answer may take a while on a loaded machine (two JVMs starting, a handshake): wait for it
+# with a deadline, then the three pings the training is for.
+wait_for "ip netns exec $NS ping -c 1 -W 1 100.64.0.2 >/dev/null 2>&1" 30 || fail "no ping through the training tunnel in 30 s"
 ip netns exec "$NS" ping -c 3 -i 0.2 -W 2 100.64.0.2 >/dev/null 2>&1 || fail "no ping through the training tunnel"
 for way in "$NS_PEER 100.64.0.2 $NS" "$NS 100.64.0.1 $NS_PEER"; do
   read -r RECV_NS RECV_AT SEND_NS <<< "$way"
