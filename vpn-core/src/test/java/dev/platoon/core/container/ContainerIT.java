@@ -140,12 +140,11 @@ class ContainerIT {
 
     /**
      * PEERS=2 with no server file: c4 makes it and two client files (named in its log, never their keys
-     * or QR codes); c5 comes up with the second one as it was written and pings c4 through the tunnel.
+     * or QR codes); c5 and c6 come up with them as they were written and ping c4 through the tunnel.
      */
     private static void assertPeersMadeOnFirstStart(Podman podman, Made made, Path dir) throws IOException {
         Files.createDirectories(dir);
         String c4 = made.container(4);
-        String c5 = made.container(5);
         made.containers.add(c4);
         podman.podman(SHORT, "run", "-d", "--name", c4, "--network", made.network, "--ip", SUBNET_PREFIX + 4,
                 "--cap-add", "NET_ADMIN", "--device", "/dev/net/tun", "-v", dir + ":/etc/platoon",
@@ -153,19 +152,24 @@ class ContainerIT {
                 "-e", "PEER_ALLOWED_IPS=100.64.0.0/24", made.image).orThrow();
         awaitHealthy(podman, c4);
         String log = logs(podman, c4);
-        Path client = dir.resolve("peers/peer2.conf");
-        String key = Files.readString(client).lines().filter(l -> l.startsWith("PrivateKey")).findFirst().orElseThrow();
-        assertTrue(log.contains("platoon: client peer2 (/etc/platoon/peers/peer2.conf):") && !log.contains("▄▄▄▄▄")
-                && !log.contains(key.substring(key.indexOf('=') + 1).strip()),
-                "the client named, without its key or QR code, in the log of " + c4 + ": " + Podman.tail(log, 8));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(client)));
-        assertTrue(Files.readString(client).contains("Address = 100.64.0.3/32"), Files.readString(client));
-        made.containers.add(c5);
-        podman.podman(SHORT, "run", "-d", "--name", c5, "--network", made.network, "--ip", SUBNET_PREFIX + 5,
-                "--cap-add", "NET_ADMIN", "--device", "/dev/net/tun", "-v", client + ":/etc/platoon/wg0.conf:ro",
-                made.image).orThrow();
-        awaitHealthy(podman, c5);
-        assertPings(podman, c5, "100.64.0.1", c4);
+        // Both clients, each in a container of its own with its file as it was written, ping the server.
+        for (int n = 1; n <= 2; n++) {
+            Path client = dir.resolve("peers/peer" + n + ".conf");
+            String key = Files.readString(client).lines().filter(l -> l.startsWith("PrivateKey")).findFirst().orElseThrow();
+            assertTrue(log.contains("platoon: client peer" + n + " (/etc/platoon/peers/peer" + n + ".conf):")
+                    && !log.contains("▄▄▄▄▄") && !log.contains(key.substring(key.indexOf('=') + 1).strip()),
+                    "the client named, without its key or QR code, in the log of " + c4 + ": " + Podman.tail(log, 8));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(client)));
+            assertTrue(Files.readString(client).contains("Address = 100.64.0." + (n + 1) + "/32"),
+                    Files.readString(client));
+            String container = made.container(4 + n);
+            made.containers.add(container);
+            podman.podman(SHORT, "run", "-d", "--name", container, "--network", made.network,
+                    "--ip", SUBNET_PREFIX + (4 + n), "--cap-add", "NET_ADMIN", "--device", "/dev/net/tun",
+                    "-v", client + ":/etc/platoon/wg0.conf:ro", made.image).orThrow();
+            awaitHealthy(podman, container);
+            assertPings(podman, container, "100.64.0.1", c4);
+        }
     }
 
     /**
