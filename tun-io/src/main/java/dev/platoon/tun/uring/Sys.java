@@ -44,6 +44,12 @@ final class Sys {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle CLOSE = LINKER.downcallHandle(LIBC.find("close").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = LINKER.downcallHandle(LIBC.find("read").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO_OPTION);
+    private static final MethodHandle WRITE = LINKER.downcallHandle(LIBC.find("write").orElseThrow(),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO_OPTION);
+    private static final MethodHandle POLL = LINKER.downcallHandle(LIBC.find("poll").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, java.lang.foreign.ValueLayout.JAVA_BYTE)), JAVA_INT));
 
@@ -67,6 +73,39 @@ final class Sys {
             throw new IllegalStateException("syscall " + nr + " could not be invoked", t);
         }
         return r == -1 ? -errno(errno) : r;
+    }
+
+    /** read(2) into native memory; bytes read, or -errno. */
+    static long read(MemorySegment errno, int fd, long address, long len) {
+        long r;
+        try {
+            r = (long) READ.invokeExact(errno, fd, address, len);
+        } catch (Throwable t) {
+            throw new IllegalStateException("read could not be invoked", t);
+        }
+        return r < 0 ? -errno(errno) : r;
+    }
+
+    /** write(2) from native memory; bytes written, or -errno. */
+    static long write(MemorySegment errno, int fd, long address, long len) {
+        long r;
+        try {
+            r = (long) WRITE.invokeExact(errno, fd, address, len);
+        } catch (Throwable t) {
+            throw new IllegalStateException("write could not be invoked", t);
+        }
+        return r < 0 ? -errno(errno) : r;
+    }
+
+    /** poll(2) on {@code n} pollfds at {@code address}; how many are ready, or -errno. */
+    static int poll(MemorySegment errno, long address, long n, int timeoutMs) {
+        int r;
+        try {
+            r = (int) POLL.invokeExact(errno, address, n, timeoutMs);
+        } catch (Throwable t) {
+            throw new IllegalStateException("poll could not be invoked", t);
+        }
+        return r < 0 ? -errno(errno) : r;
     }
 
     /** Maps {@code len} bytes of the ring fd at {@code offset}; the address, or -errno. */
