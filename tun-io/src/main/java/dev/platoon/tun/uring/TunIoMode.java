@@ -5,17 +5,16 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * How a tun queue is driven: readiness (poll/epoll, then read and write) or io_uring. Chosen with
- * {@code -Dplatoon.tun.io=epoll|uring}; epoll is the default because io_uring did not win on the
- * reflector here (docs/benchmarks.md, "io_uring"). Asking for io_uring where the kernel refuses it
- * (kernel.io_uring_disabled, a seccomp filter, an old kernel) falls back to epoll with one log line.
+ * How a tun queue is driven: readiness (poll/epoll, then read and write) or io_uring. vpn-core's
+ * queue loops use epoll only: with offloads on, io_uring's saving on the reflector was within the
+ * noise (docs/benchmarks.md, "io_uring"), so it stays with the reflector bench. Asking for io_uring
+ * where the kernel refuses it (kernel.io_uring_disabled, a seccomp filter, an old kernel) falls
+ * back to epoll with one log line.
  */
 public enum TunIoMode {
     EPOLL, URING;
 
-    public static final String PROPERTY = "platoon.tun.io";
-
-    /** The mode a property value names; a bad value is a one-line error naming the property. */
+    /** The mode a setting names (blank: epoll); a bad value is a one-line error naming it. */
     public static TunIoMode parse(String value) {
         if (value == null || value.isBlank()) {
             return EPOLL;
@@ -23,14 +22,8 @@ public enum TunIoMode {
         return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "epoll" -> EPOLL;
             case "uring", "io_uring" -> URING;
-            default -> throw new IllegalArgumentException(
-                    "-D" + PROPERTY + "=" + value + ": expected epoll or uring");
+            default -> throw new IllegalArgumentException("tun io mode '" + value + "': expected epoll or uring");
         };
-    }
-
-    /** What {@code -Dplatoon.tun.io} asks for, resolved against what the kernel allows. */
-    public static TunIoMode fromSystemProperty(Consumer<String> log) {
-        return parse(System.getProperty(PROPERTY)).resolve(IoUring.KERNEL, log);
     }
 
     /**

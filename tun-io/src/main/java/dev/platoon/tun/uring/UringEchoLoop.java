@@ -23,7 +23,9 @@ public final class UringEchoLoop extends EchoLoop {
 
     private final int[] writesOn;
     private final boolean[] rearm;
-    private final int[] readyIndex, readyResult;
+    // Reads reaped and not yet handled; a write's enter inside handle() may reap more, so the loop
+    // hands a batch over to the second pair before handling it.
+    private final int[] readyIndex, readyResult, batchIndex, batchResult;
     private IoUring ring;
     private int fd, readsInFlight, writesInFlight, readyCount;
 
@@ -38,6 +40,8 @@ public final class UringEchoLoop extends EchoLoop {
         rearm = new boolean[depth];
         readyIndex = new int[depth];
         readyResult = new int[depth];
+        batchIndex = new int[depth];
+        batchResult = new int[depth];
     }
 
     @Override
@@ -64,9 +68,11 @@ public final class UringEchoLoop extends EchoLoop {
                 enter(writesInFlight + 1, WAIT_NANOS);
             }
             int n = readyCount;
+            System.arraycopy(readyIndex, 0, batchIndex, 0, n);
+            System.arraycopy(readyResult, 0, batchResult, 0, n);
             readyCount = 0;
             for (int k = 0; k < n; k++) {
-                int i = readyIndex[k], res = readyResult[k];
+                int i = batchIndex[k], res = batchResult[k];
                 if (res > 0) {
                     handle(i, res);
                 } else if (res != -Sys.ECANCELED) {

@@ -76,6 +76,6 @@ class TunIoModeTest {
         assertEquals(TunIoMode.EPOLL, TunIoMode.parse(null));
         assertEquals(TunIoMode.URING, TunIoMode.parse(" uring"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TunIoMode.parse("aio"));
-        assertTrue(e.getMessage().contains("platoon.tun.io=aio"), e.getMessage());
+        assertTrue(e.getMessage().contains("'aio'"), e.getMessage());
     }
 }
