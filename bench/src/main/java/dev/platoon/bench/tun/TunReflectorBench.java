@@ -57,6 +57,9 @@ public final class TunReflectorBench {
 
     private static native int sched_setaffinity(int pid, long size, long[] mask) throws LastErrorException;
 
+    /** Reads io_uring keeps in flight; every one is woken when a frame arrives (see docs/benchmarks.md). */
+    private static final int URING_DEPTH = Integer.getInteger("platoon.bench.uringDepth", 8);
+
     /** How the reflector drives its queue. */
     enum Io { JNA, POLL, URING }
 
@@ -71,8 +74,8 @@ public final class TunReflectorBench {
         String io = args.length > 2 ? args[2] : "jna";
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         int cpus = Runtime.getRuntime().availableProcessors();
-        System.out.printf("tun reflector, %d s per run, %d round(s), io %s, %d CPUs, load average %s%n", seconds, rounds,
-                io, cpus, new String(Files.readAllBytes(Path.of("/proc/loadavg"))).strip());
+        System.out.printf("tun reflector, %d s per run, %d round(s), io %s (io_uring reads in flight: %d), %d CPUs, "
+                + "load average %s%n", seconds, rounds, io, URING_DEPTH, cpus, new String(Files.readAllBytes(Path.of("/proc/loadavg"))).strip());
         List<Io> ios = new ArrayList<>(switch (io) {
             case "jna" -> List.of(Io.JNA);
             case "poll" -> List.of(Io.POLL);
@@ -181,7 +184,7 @@ public final class TunReflectorBench {
                         LongSupplier errors, LongSupplier syscalls, Supplier<String> lastError) {
         static Echo of(TunDevice dev, boolean offloads, Io io, long maxNanos) {
             if (io != Io.JNA) {
-                EchoLoop r = io == Io.URING ? new UringEchoLoop(dev, 0, offloads, 8, maxNanos)
+                EchoLoop r = io == Io.URING ? new UringEchoLoop(dev, 0, offloads, URING_DEPTH, maxNanos)
                         : new PollEchoLoop(dev, 0, offloads, 8, maxNanos);
                 return new Echo(r, r::stop, () -> r.segmentsRead, () -> r.framesRead, () -> r.bytesRead,
                         () -> r.writeErrors + r.readErrors + r.dropped, () -> r.syscalls, () -> r.lastError);

@@ -64,8 +64,10 @@ public final class UringEchoLoop extends EchoLoop {
     private void loop() throws TunException {
         while (running && System.nanoTime() < deadlineNanos) {
             if (readyCount == 0) {
-                // Submits the queued writes and re-armed reads, then waits for them and one read.
-                enter(writesInFlight + 1, WAIT_NANOS);
+                // Submits the queued writes and re-armed reads, then waits for the writes and one
+                // read — no read when none is armed (every buffer still lent to a write): waiting
+                // for one then would only end at the timeout.
+                enter(writesInFlight + (readsInFlight > 0 ? 1 : 0), WAIT_NANOS);
             }
             int n = readyCount;
             System.arraycopy(readyIndex, 0, batchIndex, 0, n);
