@@ -19,6 +19,13 @@ interface Host {
     /** Runs a command that changes the host, announced first; {@code stdin} may be null. */
     String run(List<String> argv, String stdin) throws DeviceException;
 
+    /**
+     * Runs {@code ip} commands (each a full argv: {@code ip -4 route add ...}) as one {@code ip -batch -}
+     * process, each announced as if run alone: thousands of routes cost one process, not thousands. It
+     * stops at the first failure, which is one line naming that command; those before it stay made.
+     */
+    void ipBatch(List<List<String>> commands) throws DeviceException;
+
     /** Runs a read-only command, silently. */
     String query(List<String> argv) throws DeviceException;
 
@@ -51,12 +58,31 @@ interface Host {
         @Override
         public String run(List<String> argv, String stdin) throws DeviceException {
             log("[#] " + String.join(" ", argv));
-            return exec(argv, stdin);
+            return exec(argv, stdin, TIMEOUT_SECONDS);
+        }
+
+        @Override
+        public void ipBatch(List<List<String>> commands) throws DeviceException {
+            if (commands.isEmpty()) {
+                return;
+            }
+            StringBuilder script = new StringBuilder();
+            for (List<String> argv : commands) {
+                log("[#] " + String.join(" ", argv));
+                script.append(String.join(" ", IpBatch.line(argv))).append('\n');
+            }
+            List<String> batch = List.of("ip", "-batch", "-");
+            // ip parses and sends one netlink request a line: ~10 µs each; the floor is for a loaded machine.
+            long seconds = TIMEOUT_SECONDS + commands.size() / 1000;
+            Output out = execRaw(batch, script.toString(), seconds);
+            if (out.exit() != 0) {
+                throw new DeviceException(IpBatch.failure(commands, out.text()));
+            }
         }
 
         @Override
         public String query(List<String> argv) throws DeviceException {
-            return exec(argv, null);
+            return exec(argv, null, TIMEOUT_SECONDS);
         }
 
         @Override
@@ -100,7 +126,20 @@ interface Host {
             log.flush();
         }
 
-        private static String exec(List<String> argv, String stdin) throws DeviceException {
+        private static String exec(List<String> argv, String stdin, long timeoutSeconds) throws DeviceException {
+            Output out = execRaw(argv, stdin, timeoutSeconds);
+            if (out.exit() != 0) {
+                throw new DeviceException(String.join(" ", argv) + ": "
+                        + out.text().strip().lines().findFirst().orElse("exit status " + out.exit()));
+            }
+            return out.text();
+        }
+
+        private record Output(int exit, String text) {
+        }
+
+        /** The exit status and output of a command that ran to its end within the time. */
+        private static Output execRaw(List<String> argv, String stdin, long timeoutSeconds) throws DeviceException {
             String line = String.join(" ", argv);
             Process p;
             try {
@@ -122,16 +161,11 @@ interface Host {
                     out.write(stdin.getBytes(StandardCharsets.UTF_8));
                 }
                 out.close();
-                if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
-                    throw new DeviceException(line + ": did not finish in " + TIMEOUT_SECONDS + " s");
+                    throw new DeviceException(line + ": did not finish in " + timeoutSeconds + " s");
                 }
-                String text = output.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                if (p.exitValue() != 0) {
-                    throw new DeviceException(line + ": "
-                            + text.strip().lines().findFirst().orElse("exit status " + p.exitValue()));
-                }
-                return text;
+                return new Output(p.exitValue(), output.get(timeoutSeconds, TimeUnit.SECONDS));
             } catch (IOException | java.util.concurrent.ExecutionException
                     | java.util.concurrent.TimeoutException e) {
                 p.destroyForcibly();

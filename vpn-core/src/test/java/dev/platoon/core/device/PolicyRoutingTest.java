@@ -30,7 +30,7 @@ class PolicyRoutingTest {
     @Test
     void fullTunnelLikeWgQuick() throws Exception {
         RecordingHost host = new RecordingHost();
-        host.answers.put("ip -4 route show dev wg0 match 100.64.0.2/32", "100.64.0.0/24 proto kernel scope link\n");
+        host.answers.put("ip -4 route show dev wg0", "100.64.0.0/24 proto kernel scope link src 100.64.0.1\n");
         PolicyRouting r = plan(config("", "0.0.0.0/0, ::/0, 100.64.0.2/32", "10.9.0.0/16"), host);
         assertEquals(51820, r.fwmark());
         r.apply();
@@ -117,6 +117,44 @@ class PolicyRoutingTest {
         t.apply();
         assertEquals(List.of("ip -4 route add 10.0.0.0/8 dev wg0 table 1234",
                 "ip -4 route add 0.0.0.0/0 dev wg0 table 1234"), host.commands);
+    }
+
+    @Test
+    void everyRouteInOneBatchExceptWhatTheDeviceRoutesAlready() throws Exception {
+        RecordingHost host = new RecordingHost();
+        host.answers.put("ip -4 route show dev wg0", "100.64.0.0/24 proto kernel scope link src 100.64.0.1\n"
+                + "broadcast 10.7.0.0/16 scope link\n");
+        host.answers.put("ip -6 route show dev wg0", "fd00:64::/64 proto kernel metric 256 pref medium\n");
+        StringBuilder many = new StringBuilder("100.64.0.9/32, fd00:64::9/128, fd00:65::/64, 10.7.1.0/24");
+        for (int i = 0; i < 1000; i++) {
+            many.append(", 10.8.").append(i / 250).append('.').append(i % 250).append("/32");
+        }
+        plan(config("", many.toString(), null), host).apply();
+        assertEquals(List.of(1001), host.batches, "one batch, not a process per route");
+        assertTrue(host.commands.contains("ip -6 route add fd00:65::/64 dev wg0"), host.commands.toString());
+        assertTrue(host.commands.contains("ip -4 route add 10.8.3.249/32 dev wg0"), host.commands.toString());
+        assertTrue(host.commands.stream().noneMatch(c -> c.contains("100.64.0.9") || c.contains("fd00:64::9")
+                || c.contains("10.7.1.0")), "covered by the device's own routes: " + host.commands.subList(0, 3));
+    }
+
+    @Test
+    void batchFailureNamesTheRouteAndTheReason() {
+        List<List<String>> commands = List.of(List.of("ip", "-4", "route", "add", "10.1.0.0/16", "dev", "wg0"),
+                List.of("ip", "-6", "route", "add", "fd00:1::/64", "dev", "wg0"));
+        assertEquals("ip -6 route add fd00:1::/64 dev wg0: RTNETLINK answers: File exists",
+                IpBatch.failure(commands, "Warning: something\nRTNETLINK answers: File exists\nCommand failed -:2\n"));
+        assertEquals(List.of("route", "add", "fd00:1::/64", "dev", "wg0"), IpBatch.line(commands.get(1)));
+        assertTrue(IpBatch.failure(commands, "Cannot open file\n").startsWith("ip -batch - (2 commands"),
+                IpBatch.failure(commands, "Cannot open file\n"));
+    }
+
+    @Test
+    void routeLinesParsed() {
+        assertEquals("10.7.0.0/16", PolicyRouting.routePrefix("broadcast 10.7.0.0/16 scope link", true)
+                .orElseThrow().toString());
+        assertEquals("100.64.0.2/32", PolicyRouting.routePrefix("100.64.0.2 proto static", true).orElseThrow().toString());
+        assertEquals("::/0", PolicyRouting.routePrefix("default metric 1024 pref medium", false).orElseThrow().toString());
+        assertTrue(PolicyRouting.routePrefix("   ", true).isEmpty());
     }
 
     @Test

@@ -11,6 +11,8 @@ final class RecordingHost implements Host {
     final List<String> commands = new ArrayList<>();
     final List<String> stdins = new ArrayList<>();
     final List<String> logs = new ArrayList<>();
+    /** The size of each ip -batch run. */
+    final List<Integer> batches = new ArrayList<>();
     final Map<String, String> answers = new HashMap<>();
     final Map<Path, List<String>> files = new HashMap<>();
     boolean resolvconf;
@@ -26,6 +28,17 @@ final class RecordingHost implements Host {
             throw new DeviceException(line + ": RTNETLINK answers: File exists");
         }
         return "";
+    }
+
+    /** Records each command as if run alone; a failing one stops the batch as ip -batch does. */
+    @Override
+    public void ipBatch(List<List<String>> batch) throws DeviceException {
+        if (!batch.isEmpty()) {
+            batches.add(batch.size());
+        }
+        for (List<String> argv : batch) {
+            run(argv, null);
+        }
     }
 
     @Override
