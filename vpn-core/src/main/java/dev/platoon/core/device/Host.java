@@ -135,6 +135,20 @@ interface Host {
             return out.text();
         }
 
+        /**
+         * A command may stop reading before the end of its input (ip -batch stops at its first failing
+         * line): the broken pipe is not the failure, its exit status and output say what was.
+         */
+        private static void writeInput(Process p, String stdin) {
+            try (OutputStream out = p.getOutputStream()) {
+                if (stdin != null) {
+                    out.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException stoppedReading) {
+                // reported by the exit status
+            }
+        }
+
         private record Output(int exit, String text) {
         }
 
@@ -147,7 +161,8 @@ interface Host {
             } catch (IOException e) {
                 throw new DeviceException(line + ": cannot run " + argv.getFirst() + ": " + Device.oneLine(e), e);
             }
-            // The output is drained on its own thread so a command that hangs cannot outlast the timeout.
+            // Input and output each on a thread of their own, so a command that hangs cannot outlast the timeout.
+            Thread.ofVirtual().start(() -> writeInput(p, stdin));
             java.util.concurrent.CompletableFuture<String> output = new java.util.concurrent.CompletableFuture<>();
             Thread.ofVirtual().start(() -> {
                 try (InputStream in = p.getInputStream()) {
@@ -156,17 +171,13 @@ interface Host {
                     output.complete("");
                 }
             });
-            try (OutputStream out = p.getOutputStream()) {
-                if (stdin != null) {
-                    out.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-                out.close();
+            try {
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new DeviceException(line + ": did not finish in " + timeoutSeconds + " s");
                 }
                 return new Output(p.exitValue(), output.get(timeoutSeconds, TimeUnit.SECONDS));
-            } catch (IOException | java.util.concurrent.ExecutionException
+            } catch (java.util.concurrent.ExecutionException
                     | java.util.concurrent.TimeoutException e) {
                 p.destroyForcibly();
                 throw new DeviceException(line + ": " + Device.oneLine(e), e);
