@@ -61,7 +61,7 @@ final class ManualPage {
         item(m, "/etc/platoon/NAME.conf, /etc/wireguard/NAME.conf",
                 "wg-quick files looked up by NAME (mode 0600; platoon warns like wg when others can read them).");
         item(m, "/var/run/wireguard/NAME.sock", "the control socket that wg(8) talks to (mode 0600).");
-        item(m, "/run/platoon/NAME.pid, /run/platoon/NAME.status", "the running process and what platoon show prints.");
+        item(m, "/run/platoon/NAME.pid, /run/platoon/NAME.status", "the running process, and its liveness (the file's time is set every second; platoon show asks the control socket).");
         item(m, "/var/log/platoon/NAME.log", "the log of a detached interface (rotated by /etc/logrotate.d/platoon).");
         item(m, "/lib/systemd/system/platoon@.service", "the unit: systemctl enable \\-\\-now platoon@NAME.");
         m.append(".SH ENVIRONMENT\n");

@@ -7,7 +7,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code platoon show [NAME]}: prints the status files the running interfaces rewrite every second. */
+import dev.platoon.core.uapi.UapiClient;
+import dev.platoon.core.uapi.UapiException;
+import dev.platoon.core.uapi.UapiServer;
+
+/**
+ * {@code platoon show [NAME]}: asks each running interface for its status over its control socket
+ * ({@code show=1}), which the device renders then; nothing renders it ahead of a reader.
+ */
 final class ShowCommand implements CliCommand {
     static final CommandSpec SPEC = CommandSpec.of("show",
                     "Show running interfaces like 'wg show', plus the train counters and drops.")
@@ -38,8 +45,8 @@ final class ShowCommand implements CliCommand {
         boolean first = true;
         int missing = 0;
         for (String n : names) {
-            Path status = files.statusFile(n);
-            if (PidFile.running(files, n).isEmpty() || !Files.exists(status)) {
+            String status = PidFile.running(files, n).isEmpty() ? null : ask(n, err);
+            if (status == null) {
                 if (name != null) {
                     err.println("platoon: " + n + " is not up");
                 }
@@ -50,9 +57,23 @@ final class ShowCommand implements CliCommand {
                 out.println();
             }
             first = false;
-            out.print(Files.readString(status));
+            out.print(status);
         }
         out.flush();
         return name != null && missing > 0 ? 1 : 0;
+    }
+
+    /** The status the process renders when asked, or null (one line on stderr) when it cannot answer. */
+    private static String ask(String name, PrintWriter err) {
+        Path socket = UapiServer.socketPath(UapiServer.DEFAULT_DIRECTORY, name);
+        if (!Files.exists(socket)) {
+            return null; // still coming up, or going down
+        }
+        try (UapiClient client = UapiClient.connect(socket, UapiClient.DEFAULT_TIMEOUT)) {
+            return client.show();
+        } catch (IOException | UapiException e) {
+            err.println("platoon: " + name + ": no status from " + socket + ": " + e.getMessage());
+            return null;
+        }
     }
 }

@@ -56,6 +56,7 @@ public final class Device implements AutoCloseable {
     private volatile boolean closed;
     private UapiServer uapi;
     private DeviceUapi control;
+    /** The liveness file ({@link Liveness}), or null. */
     private Path statusFile;
 
     private Device(DeviceBuilder b) {
@@ -105,7 +106,10 @@ public final class Device implements AutoCloseable {
         return (m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m));
     }
 
-    /** The control socket for wg, and the status file for platoon show. */
+    /**
+     * The control socket, for wg and for {@code platoon show} (which asks it to render the status:
+     * nothing walks the peers ahead of a reader), and the liveness file.
+     */
     private void serve(WgConfig config, DeviceOptions options) throws DeviceException {
         if (options.controlSocket()) {
             java.util.Map<String, byte[]> psks = new java.util.HashMap<>();
@@ -123,8 +127,8 @@ public final class Device implements AutoCloseable {
         }
         statusFile = options.statusFile();
         if (statusFile != null) {
-            writeStatus();
-            timer.scheduleAtFixedRate(this::writeStatus, 1, 1, TimeUnit.SECONDS);
+            Liveness.write(statusFile, name);
+            timer.scheduleAtFixedRate(() -> Liveness.beat(statusFile, name), 1, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -156,18 +160,6 @@ public final class Device implements AutoCloseable {
             return;
         }
         dev.platoon.config.ConfigWriter.writeFile(SavedConfig.of(fileConfig, control.snapshot()), configFile);
-    }
-
-    /** Writes what platoon show prints, atomically (write a temp file, rename). */
-    void writeStatus() {
-        try {
-            Path tmp = statusFile.resolveSibling(statusFile.getFileName() + ".tmp");
-            java.nio.file.Files.writeString(tmp, DeviceStatus.render(this, java.time.Instant.now()));
-            java.nio.file.Files.move(tmp, statusFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
-            LOG.fine("status file not written: " + oneLine(e));
-        }
     }
 
     /**
@@ -289,7 +281,7 @@ public final class Device implements AutoCloseable {
             try {
                 java.nio.file.Files.deleteIfExists(statusFile);
             } catch (IOException ignored) {
-                // a stale status file is ignored when no process is alive for it
+                // a stale liveness file is ignored when no process is alive for it
             }
         }
         dns.remove(); // wg-quick's del_if order: DNS, then rules, then the link (its routes go with it)

@@ -9,7 +9,7 @@ import dev.platoon.core.peer.ProtocolTimings;
  *
  * @param queues             tun queues, one loop each
  * @param timings            the protocol's timers (tests shorten them to watch a rekey or a give-up)
- * @param statusFile         where the device writes what {@code platoon show} prints, once a second (or null)
+ * @param statusFile         the liveness file, its time set every second ({@link Liveness}), or null
  * @param controlSocket      whether to serve the UAPI control socket for {@code wg}
  * @param undoFile           where the commands that undo the host changes are written down (or null;
  *                           {@link UndoJournal})

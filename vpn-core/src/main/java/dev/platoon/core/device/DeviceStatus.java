@@ -17,13 +17,24 @@ import dev.platoon.tun.DropReason;
 /**
  * What {@code platoon show} prints for one interface: wg show's view (keys, endpoints, handshakes,
  * transfer) and the counters that prove the trains, and every drop that happened with its reason.
- * Rendered by the running device; the command line only prints it.
+ * Rendered by the running device when a reader asks over the control socket ({@code show=1}): it walks
+ * every peer and allowed IP, so nothing renders it ahead of a reader — at 5,000 peers a render is
+ * ~1 MB of text. The command line only prints it.
  */
 public final class DeviceStatus {
+    /** Renders in this process: a test holds it still while an idle device runs. */
+    private static final java.util.concurrent.atomic.AtomicLong RENDERS = new java.util.concurrent.atomic.AtomicLong();
+
     private DeviceStatus() {
     }
 
+    /** How many times a status was rendered in this process. */
+    static long renders() {
+        return RENDERS.get();
+    }
+
     public static String render(Device d, Instant now) {
+        RENDERS.incrementAndGet();
         List<String> out = new ArrayList<>();
         out.add("interface: " + d.name());
         out.add("  public key: " + Base64.getEncoder().encodeToString(d.identity().publicKey()));

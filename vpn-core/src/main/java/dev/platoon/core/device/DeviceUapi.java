@@ -68,6 +68,12 @@ final class DeviceUapi implements UapiDevice {
         return new UapiSnapshot(privateKey.clone(), device.listenPort(), Integer.toUnsignedLong(fwmark), peers);
     }
 
+    /** What {@code platoon show} prints, rendered for the reader who asked (show=1). */
+    @Override
+    public synchronized String status() {
+        return DeviceStatus.render(device, java.time.Instant.now());
+    }
+
     @Override
     public synchronized void apply(UapiSetRequest request) throws UapiException {
         // In wg(8)'s order: the interface's port, fwmark and key, then the peers.

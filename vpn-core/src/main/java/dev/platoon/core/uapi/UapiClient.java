@@ -84,6 +84,13 @@ public final class UapiClient implements AutoCloseable {
         return UapiText.parseGet(lines);
     }
 
+    /** {@code show=1}: what {@code platoon show} prints, as the device renders it now. */
+    public String show() throws IOException, UapiException {
+        List<String> lines = exchange(UapiText.SHOW + "\n\n");
+        checkErrno(lines);
+        return UapiText.parseShow(lines);
+    }
+
     /** {@code set=1}: applies the request. Throws {@link UapiException} on a non-zero errno. */
     public void set(UapiSetRequest request) throws IOException, UapiException {
         checkErrno(exchange(UapiText.formatSet(request)));

@@ -22,4 +22,12 @@ public interface UapiDevice {
      * refuses). Any other exception is reported as {@link UapiErrno#UNKNOWN}.
      */
     void apply(UapiSetRequest request) throws UapiException;
+
+    /**
+     * The answer to {@code show=1}: what {@code platoon show} prints, rendered now (nothing renders it
+     * ahead of a reader). Null when the device has no such text (the request is then refused).
+     */
+    default String status() {
+        return null;
+    }
 }

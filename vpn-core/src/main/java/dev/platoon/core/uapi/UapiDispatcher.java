@@ -24,6 +24,7 @@ final class UapiDispatcher {
     String handle(UapiRequest request) {
         return switch (request) {
             case UapiRequest.Get get -> get();
+            case UapiRequest.Show show -> show();
             case UapiRequest.Set set -> UapiText.status(set(set));
             case UapiRequest.Malformed bad -> {
                 LOG.log(Level.WARNING, "{0}: UAPI request refused ({1}): {2}", interfaceName,
@@ -38,6 +39,17 @@ final class UapiDispatcher {
             return UapiText.formatGet(device.snapshot()) + UapiText.status(UapiErrno.OK);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "{0}: UAPI get failed: {1}", interfaceName, e.toString());
+            return UapiText.status(UapiErrno.UNKNOWN);
+        }
+    }
+
+    private String show() {
+        try {
+            String text = device.status();
+            return text == null ? UapiText.status(UapiErrno.INVALID)
+                    : UapiText.formatShow(text) + UapiText.status(UapiErrno.OK);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "{0}: UAPI show failed: {1}", interfaceName, e.toString());
             return UapiText.status(UapiErrno.UNKNOWN);
         }
     }

@@ -24,7 +24,7 @@ final class UapiFrameDecoder extends ChannelInboundHandlerAdapter {
     /** ~100 000 lines: thousands of peers with many allowed IPs each. */
     static final int DEFAULT_MAX_REQUEST = 8 << 20;
 
-    private enum State { OPERATION, GET_END, SET_LINES, FAILED }
+    private enum State { OPERATION, GET_END, SHOW_END, SET_LINES, FAILED }
 
     private final int maxLineLength;
     private final int maxRequestBytes;
@@ -105,6 +105,8 @@ final class UapiFrameDecoder extends ChannelInboundHandlerAdapter {
             case OPERATION -> {
                 if (line.equals(UapiText.GET)) {
                     state = State.GET_END;
+                } else if (line.equals(UapiText.SHOW)) {
+                    state = State.SHOW_END;
                 } else if (line.equals(UapiText.SET)) {
                     state = State.SET_LINES;
                     lines = new ArrayList<>();
@@ -119,6 +121,14 @@ final class UapiFrameDecoder extends ChannelInboundHandlerAdapter {
                     out.add(new UapiRequest.Get());
                 } else {
                     fail(out, UapiErrno.INVALID, "trailing characters after get=1");
+                }
+            }
+            case SHOW_END -> {
+                if (line.isEmpty()) {
+                    state = State.OPERATION;
+                    out.add(new UapiRequest.Show());
+                } else {
+                    fail(out, UapiErrno.INVALID, "trailing characters after show=1");
                 }
             }
             case SET_LINES -> {

@@ -9,6 +9,10 @@ sealed interface UapiRequest {
     record Get() implements UapiRequest {
     }
 
+    /** {@code show=1\n\n}: platoon's status text ({@link UapiText#SHOW}). */
+    record Show() implements UapiRequest {
+    }
+
     /** {@code set=1\n} + these lines + {@code \n}; not yet parsed. */
     record Set(List<String> lines) implements UapiRequest {
     }

@@ -14,8 +14,32 @@ public final class UapiText {
     public static final String GET = "get=1";
     /** The first line of a set request (followed by key=value lines and an empty line). */
     public static final String SET = "set=1";
+    /**
+     * platoon's own request (followed by an empty line): what {@code platoon show} prints, rendered when
+     * asked. Each line of it comes as {@code status=LINE}, so its blank lines cannot end the response.
+     */
+    public static final String SHOW = "show=1";
+    private static final String STATUS_LINE = "status=";
 
     private UapiText() {
+    }
+
+    /** The body of a show response: each line of {@code text} as {@code status=LINE}. */
+    public static String formatShow(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 64 * 8);
+        text.lines().forEach(l -> out.append(STATUS_LINE).append(l).append('\n'));
+        return out.toString();
+    }
+
+    /** The text of a show response's lines (the errno line left out). */
+    public static String parseShow(List<String> lines) {
+        StringBuilder text = new StringBuilder();
+        for (String l : lines) {
+            if (l.startsWith(STATUS_LINE)) {
+                text.append(l, STATUS_LINE.length(), l.length()).append('\n');
+            }
+        }
+        return text.toString();
     }
 
     /** {@code errno=N\n\n}: the last two lines of every response. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +18,8 @@ import dev.platoon.core.demo.Shell;
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
 import dev.platoon.core.demo.Waits;
+import dev.platoon.core.uapi.UapiClient;
+import dev.platoon.core.uapi.UapiException;
 
 /**
  * {@code platoon up} with {@code AllowedIPs = 0.0.0.0/0, ::/0} does what wg-quick does. In side a's
@@ -92,11 +93,9 @@ class FullTunnelIT {
             assertTrue(ping(bed, a, "-6", EXTRA6, T), "no answer from " + EXTRA6 + "; a: " + log(a));
             long rxAfter = rxPackets(bed, b);
             assertTrue(rxAfter >= rxBefore + 2, "b's tun received " + (rxAfter - rxBefore) + " packets");
-            // The status file is rewritten once a second: poll it for the endpoint b learnt over the veth.
-            Path status = Path.of("/run/platoon", b.ifname + ".status");
+            // b's status, asked over its control socket, names the endpoint b learnt over the veth.
             String endpoint = "endpoint: " + bed.net.addressA + ":" + TunnelBed.LISTEN_PORT;
-            Waits.until(Duration.ofSeconds(8), "b's status showing " + endpoint,
-                    () -> read(status).contains(endpoint));
+            Waits.until(Duration.ofSeconds(8), "b's status showing " + endpoint, () -> show(b).contains(endpoint));
 
             NamespacePair.stop(a.process, T);
             for (String family : List.of("-4", "-6")) {
@@ -168,11 +167,11 @@ class FullTunnelIT {
         return r.stdout();
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return ""; // not written yet, or between its rewrites
+    private static String show(Side side) {
+        try (UapiClient c = UapiClient.connect(side.ifname)) {
+            return c.show();
+        } catch (IOException | UapiException e) {
+            return ""; // not serving yet
         }
     }
 

@@ -20,13 +20,13 @@ import dev.platoon.core.demo.Shell;
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
 
-/** What the end-to-end tests share: starting sides, bounded transfers, and waiting on status files. */
+/** What the end-to-end tests share: starting sides, bounded transfers, and waiting on statuses. */
 final class E2e {
     static final Duration UP = Duration.ofSeconds(30);
     static final Duration FIRST_PING = Duration.ofSeconds(20);
     static final Duration PING = Duration.ofSeconds(10);
     static final Duration TRANSFER = Duration.ofSeconds(120);
-    /** The status file is rewritten once a second; a few seconds of margin on a busy machine. */
+    /** How long a status (asked of the device) may take to show what happened: margin for a busy machine. */
     static final Duration STATUS_LAG = Duration.ofSeconds(8);
     static final long MB = 1_000_000L;
 

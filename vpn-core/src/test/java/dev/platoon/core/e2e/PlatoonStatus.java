@@ -8,8 +8,12 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.platoon.core.uapi.UapiClient;
+import dev.platoon.core.uapi.UapiException;
+import dev.platoon.core.uapi.UapiServer;
+
 /**
- * One reading of the status file a running platoon rewrites once a second (what {@code platoon show}
+ * One reading of a running platoon's status, asked over its control socket (what {@code platoon show}
  * prints; format in {@code DeviceStatus}). The tests have one peer per interface, so the peer fields
  * are those of the first peer. Ratios are printed with one decimal in the child's locale: parsed with
  * either decimal separator.
@@ -28,23 +32,17 @@ record PlatoonStatus(String text, long framesRead, double segmentsPerFrame, long
     private static final Pattern ENDPOINT = Pattern.compile("^\\s*endpoint: (\\S+)$", Pattern.MULTILINE);
     private static final Pattern DROPS = Pattern.compile("^drops: (.*)$", Pattern.MULTILINE);
 
-    static Path file(String ifname) {
-        return Path.of(System.getenv().getOrDefault("PLATOON_RUN_DIR", "/run/platoon"), ifname + ".status");
-    }
-
-    /** The current status of an interface, or null while there is none (or it is half written). */
+    /** The current status of an interface, or null while it has no control socket to ask. */
     static PlatoonStatus read(String ifname) throws IOException {
-        Path f = file(ifname);
-        if (!Files.exists(f)) {
+        Path socket = UapiServer.socketPath(UapiServer.DEFAULT_DIRECTORY, ifname);
+        if (!Files.exists(socket)) {
             return null;
         }
-        String text;
-        try {
-            text = Files.readString(f);
-        } catch (IOException e) {
-            return null; // replaced while we read it
+        try (UapiClient client = UapiClient.connect(socket, UapiClient.DEFAULT_TIMEOUT)) {
+            return parse(client.show());
+        } catch (IOException | UapiException e) {
+            return null; // coming up or going down
         }
-        return parse(text);
     }
 
     static PlatoonStatus parse(String text) {

@@ -38,6 +38,34 @@ class UapiDispatcherTest {
     }
 
     @Test
+    void showCarriesTheStatusTextBlankLinesAndAll() {
+        String text = "interface: pt0\n  listening port: 1\n\npeer: x\n";
+        UapiDevice withStatus = new UapiDevice() {
+            @Override
+            public UapiSnapshot snapshot() {
+                throw new AssertionError("show must not take a get snapshot");
+            }
+
+            @Override
+            public void apply(UapiSetRequest request) {
+                throw new AssertionError();
+            }
+
+            @Override
+            public String status() {
+                return text;
+            }
+        };
+        String reply = new UapiDispatcher("pt0", withStatus).handle(new UapiRequest.Show());
+        assertEquals("status=interface: pt0\nstatus=  listening port: 1\nstatus=\nstatus=peer: x\nerrno=0\n\n", reply);
+        assertEquals(reply.length() - 2, reply.indexOf("\n\n"), "only the end may be a blank line");
+        List<String> lines = List.of(reply.substring(0, reply.length() - 2).split("\n", -1));
+        assertEquals(text, UapiText.parseShow(lines));
+        assertEquals("errno=-22\n\n", new UapiDispatcher("pt0", device()).handle(new UapiRequest.Show()),
+                "a device without a status text refuses show");
+    }
+
+    @Test
     void goodRequestIsAppliedOnce() {
         FakeUapiDevice d = device();
         String reply = new UapiDispatcher("pt0", d).handle(new UapiRequest.Set(GOOD));

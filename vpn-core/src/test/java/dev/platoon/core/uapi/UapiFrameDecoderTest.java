@@ -36,6 +36,16 @@ class UapiFrameDecoderTest {
     }
 
     @Test
+    void showIsARequestAndJunkAfterItIsEinval() {
+        EmbeddedChannel ch = channel(1024, 1 << 20);
+        write(ch, "show=1\n\nget=1\n\nshow=1\nx\n");
+        assertInstanceOf(UapiRequest.Show.class, ch.readInbound());
+        assertInstanceOf(UapiRequest.Get.class, ch.readInbound());
+        assertEquals(UapiErrno.INVALID, assertInstanceOf(UapiRequest.Malformed.class, ch.readInbound()).errno());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void emptySetIsARequest() {
         EmbeddedChannel ch = channel(1024, 1 << 20);
         write(ch, "set=1\n\n");
