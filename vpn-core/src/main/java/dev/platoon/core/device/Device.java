@@ -128,7 +128,7 @@ public final class Device implements AutoCloseable {
         statusFile = options.statusFile();
         if (statusFile != null) {
             Liveness.write(statusFile, name);
-            timer.scheduleAtFixedRate(() -> Liveness.beat(statusFile, name), 1, 1, TimeUnit.SECONDS);
+            timer.scheduleAtFixedRate(() -> Liveness.beat(statusFile), 1, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -278,6 +278,12 @@ public final class Device implements AutoCloseable {
             uapi.close();
         }
         if (statusFile != null) {
+            try {
+                // A heartbeat already running finishes first: the file is deleted after its last touch.
+                timer.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             try {
                 java.nio.file.Files.deleteIfExists(statusFile);
             } catch (IOException ignored) {

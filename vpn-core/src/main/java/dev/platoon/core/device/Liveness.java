@@ -30,11 +30,13 @@ final class Liveness {
         }
     }
 
-    static void beat(Path file, String name) {
+    /**
+     * Sets the file's time; a file someone removed stays removed (recreating it could race the
+     * teardown's delete and leave a file behind for a process that is gone).
+     */
+    static void beat(Path file) {
         try {
             Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
-        } catch (java.nio.file.NoSuchFileException removed) {
-            write(file, name); // someone removed it: a running process has one
         } catch (IOException | RuntimeException e) {
             Device.LOG.fine("liveness file " + file + " not touched: " + Device.oneLine(e));
         }
