@@ -36,10 +36,17 @@ class IdleStatusIT {
         String name = "pti" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
         Path dir = Files.createTempDirectory("pt-idle");
         try (NamespacePair net = NamespacePair.create("pt-idle")) {
-            InNamespace.call(net.a, () -> {
-                run(name, dir);
-                return null;
-            });
+            try {
+                InNamespace.call(net.a, () -> {
+                    run(name, dir);
+                    return null;
+                });
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Error failed) {
+                    throw failed; // an assertion in the namespace's thread, reported as itself
+                }
+                throw e;
+            }
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {
