@@ -126,7 +126,7 @@ public final class UapiClient implements AutoCloseable {
             byte[] bytes = response.toByteArray(); // responses are small; simplicity over copies
             int end = endOfResponse(bytes);
             if (end >= 0) {
-                String text = new String(bytes, 0, end, StandardCharsets.US_ASCII);
+                String text = new String(bytes, 0, end, StandardCharsets.UTF_8); // ASCII but for show=1
                 return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n", -1));
             }
         }

@@ -69,7 +69,8 @@ final class UapiServerHandler extends ChannelInboundHandlerAdapter {
                         return null;
                     }
                     ByteBuf out = ctx.alloc().buffer(response.length());
-                    out.writeCharSequence(response, StandardCharsets.US_ASCII);
+                    // UTF-8: get/set answers are ASCII, a show=1 status may name things in other scripts.
+                    out.writeCharSequence(response, StandardCharsets.UTF_8);
                     var written = ctx.writeAndFlush(out);
                     if (closeAfter) {
                         written.addListener(ChannelFutureListener.CLOSE);

@@ -90,6 +90,8 @@ class IdleStatusIT {
             assertEquals(PEERS, status.lines().filter(l -> l.startsWith("peer: ")).count(), "peers shown");
             assertTrue(status.contains("  allowed ips: fd00:64::7d1/128\n"), "the last peer's allowed IP");
             assertTrue(status.startsWith("interface: " + name + "\n"), status.lines().findFirst().orElse(""));
+            String cipher = status.lines().filter(l -> l.startsWith("  cipher: ")).findFirst().orElse("(none)");
+            assertTrue(cipher.contains(" \u2014 "), "the cipher line as rendered, dash and all: " + cipher);
         } finally {
             device.close();
         }
