@@ -72,7 +72,8 @@ interface Host {
                 script.append(String.join(" ", IpBatch.line(argv))).append('\n');
             }
             List<String> batch = List.of("ip", "-batch", "-");
-            // ip parses and sends one netlink request a line: ~10 µs each; the floor is for a loaded machine.
+            // One netlink request a line: 0.4 s for 10,000 routes on a loaded 2-vCPU machine; 1 ms a line is
+            // ample, and the 10 s floor covers the process start.
             long seconds = TIMEOUT_SECONDS + commands.size() / 1000;
             Output out = execRaw(batch, script.toString(), seconds);
             if (out.exit() != 0) {
