@@ -22,19 +22,11 @@ import dev.platoon.tun.DropReason;
  * ~1 MB of text. The command line only prints it.
  */
 public final class DeviceStatus {
-    /** Renders in this process: a test holds it still while an idle device runs. */
-    private static final java.util.concurrent.atomic.AtomicLong RENDERS = new java.util.concurrent.atomic.AtomicLong();
-
     private DeviceStatus() {
     }
 
-    /** How many times a status was rendered in this process. */
-    static long renders() {
-        return RENDERS.get();
-    }
-
     public static String render(Device d, Instant now) {
-        RENDERS.incrementAndGet();
+        PeerWalks.walked();
         List<String> out = new ArrayList<>();
         out.add("interface: " + d.name());
         out.add("  public key: " + Base64.getEncoder().encodeToString(d.identity().publicKey()));

@@ -53,6 +53,7 @@ final class DeviceUapi implements UapiDevice {
 
     @Override
     public synchronized UapiSnapshot snapshot() {
+        PeerWalks.walked();
         List<UapiSnapshot.Peer> peers = new ArrayList<>();
         java.util.Map<Peer, List<IpPrefix>> routes = device.routes().byValue(); // one walk for all peers
         for (Peer p : device.worker().peers()) {

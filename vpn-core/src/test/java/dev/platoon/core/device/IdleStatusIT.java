@@ -23,10 +23,11 @@ import dev.platoon.core.uapi.UapiClient;
 import dev.platoon.crypto.Keys;
 
 /**
- * An idle interface with 2,000 peers renders no status while nobody asks: the status walks every peer
- * and allowed IP, so a per-second render would cost a core at thousands of peers. The device runs in
- * this JVM (in a namespace of its own) so the test can count renders; the liveness file's time, set by
- * the same timer every second, says that seconds went by. Then one {@code show=1} renders once.
+ * An idle interface with 2,000 peers walks its peers for nobody: a status render or a get snapshot walks
+ * every peer and allowed IP, so one a second would cost a core at thousands of peers. The device runs
+ * in this JVM (in a namespace of its own) so the test can count the walks ({@link PeerWalks}); the
+ * liveness file's time, set by the same timer every second, says that seconds went by. Then one
+ * {@code show=1} walks once.
  */
 class IdleStatusIT {
     private static final int PEERS = 2_000;
@@ -71,7 +72,7 @@ class IdleStatusIT {
         Path liveness = dir.resolve(name + ".status");
         Device device = Device.up(name, conf, config, DeviceOptions.defaults().withQueues(1).withStatusFile(liveness));
         try {
-            long before = DeviceStatus.renders();
+            long before = PeerWalks.count();
             Set<FileTime> beats = new HashSet<>();
             beats.add(Files.getLastModifiedTime(liveness));
             // Three more times set: the timer ran its per-second work at least three times.
@@ -79,14 +80,14 @@ class IdleStatusIT {
                 beats.add(Files.getLastModifiedTime(liveness));
                 return beats.size() >= 4;
             });
-            assertEquals(before, DeviceStatus.renders(), "a status was rendered while nobody asked");
+            assertEquals(before, PeerWalks.count(), "a walk of every peer (a status or a get) while nobody asked");
             assertTrue(Files.readString(liveness).startsWith(name + " is up (pid "), Files.readString(liveness));
 
             String status;
             try (UapiClient client = UapiClient.connect(name)) {
                 status = client.show();
             }
-            assertEquals(before + 1, DeviceStatus.renders(), "one show, one render");
+            assertEquals(before + 1, PeerWalks.count(), "one show, one walk");
             assertEquals(PEERS, status.lines().filter(l -> l.startsWith("peer: ")).count(), "peers shown");
             assertTrue(status.contains("  allowed ips: fd00:64::7d1/128\n"), "the last peer's allowed IP");
             assertTrue(status.startsWith("interface: " + name + "\n"), status.lines().findFirst().orElse(""));
