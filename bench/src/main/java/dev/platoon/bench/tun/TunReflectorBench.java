@@ -53,7 +53,7 @@ public final class TunReflectorBench {
     private static native int sched_setaffinity(int pid, long size, long[] mask) throws LastErrorException;
 
     record Result(double mpps, double kframes, double segPerFrame, double gbps, long retransmits, double cpu,
-                  double mppsPerCore, double q0share, long errors) {}
+                  double mppsPerCore, double q0share, long errors, double cpuSecondsPerMpkt) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new HashMap<>();
@@ -83,9 +83,9 @@ public final class TunReflectorBench {
                 Result res = run(v, seconds, cpus);
                 results.computeIfAbsent(v, k -> new ArrayList<>()).add(res);
                 System.out.printf("round %d, %s: %.3f Mpps, %.1f k frames/s, %.1f segments/frame, %.2f Gb/s, "
-                                + "%d retransmits, echo CPU %.0f%%, %.3f Mpps per busy core, queue 0 share %.2f, errors %d%n",
+                                + "%d retransmits, echo CPU %.0f%%, %.3f Mpps per busy core, %.2f CPU-s per M packets (echo + iperf3), queue 0 share %.2f, errors %d%n",
                         r + 1, v.label(), res.mpps, res.kframes, res.segPerFrame, res.gbps, res.retransmits,
-                        res.cpu * 100, res.mppsPerCore, res.q0share, res.errors);
+                        res.cpu * 100, res.mppsPerCore, res.cpuSecondsPerMpkt, res.q0share, res.errors);
             }
         }
         System.out.printf("load average at the end %s%n%n", loadavg());
@@ -94,16 +94,18 @@ public final class TunReflectorBench {
 
     private static void table(List<ReflectorVariant> variants, Map<ReflectorVariant, List<Result>> results) {
         System.out.println("| variant | Mpps (range) | k frames/s | segments/frame | Gb/s iperf3 | echo CPU "
-                + "| Mpps per busy core | ratio to first (Mpps per busy core) | queue 0 share | retransmits |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                + "| Mpps per busy core | ratio to first (Mpps per busy core) | CPU-s per M packets, echo + iperf3 "
+                + "| queue 0 share | retransmits |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         double base = median(results.get(variants.get(0)), Result::mppsPerCore);
         for (ReflectorVariant v : variants) {
             List<Result> rs = results.get(v);
             double perCore = median(rs, Result::mppsPerCore);
-            System.out.printf("| %s | %.3f (%.3f–%.3f) | %.1f | %.1f | %.2f | %.0f %% | %.3f | %.2f | %.2f | %.0f |%n",
+            System.out.printf("| %s | %.3f (%.3f–%.3f) | %.1f | %.1f | %.2f | %.0f %% | %.3f | %.2f | %.2f | %.2f | %.0f |%n",
                     v.label(), median(rs, Result::mpps), min(rs, Result::mpps), max(rs, Result::mpps),
                     median(rs, Result::kframes), median(rs, Result::segPerFrame), median(rs, Result::gbps),
-                    median(rs, Result::cpu) * 100, perCore, perCore / base, median(rs, Result::q0share),
+                    median(rs, Result::cpu) * 100, perCore, perCore / base, median(rs, Result::cpuSecondsPerMpkt),
+                    median(rs, Result::q0share),
                     median(rs, r -> r.retransmits));
         }
     }
@@ -197,9 +199,11 @@ public final class TunReflectorBench {
                     errors0 += echoes.get(i).errors();
                     cpu0 += mx.getThreadCpuTime(threads.get(i).threadId());
                 }
+                long load0 = ticks(server.pid()) + ticks(client.pid());
                 long t0 = System.nanoTime();
                 Thread.sleep(TimeUnit.SECONDS.toMillis(seconds)); // the measured window
                 double elapsed = (System.nanoTime() - t0) / 1e9;
+                double loadCpuShare = (ticks(server.pid()) + ticks(client.pid()) - load0) / 100.0 / elapsed;
                 long segments = 0, q0 = 0, frames = -frames0, errors = -errors0, cpuNanos = -cpu0;
                 for (int i = 0; i < echoes.size(); i++) {
                     long s = echoes.get(i).segments() - seg0[i];
@@ -219,7 +223,8 @@ public final class TunReflectorBench {
                 double retr = number(json, "\"sum_sent\":\\s*\\{[^}]*\"retransmits\":\\s*([0-9]+)");
                 double mpps = segments / elapsed / 1e6;
                 return new Result(mpps, frames / elapsed / 1e3, (double) segments / Math.max(1, frames), goodput / 1e9,
-                        (long) retr, cpu, mpps / Math.max(cpu, 1e-9), (double) q0 / Math.max(1, segments), errors);
+                        (long) retr, cpu, mpps / Math.max(cpu, 1e-9), (double) q0 / Math.max(1, segments), errors,
+                        (cpu + loadCpuShare) / Math.max(mpps, 1e-9));
             } finally {
                 for (Echo e : echoes) {
                     e.stop();
@@ -230,6 +235,17 @@ public final class TunReflectorBench {
                 server.destroy();
                 server.waitFor(5, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** utime + stime of a process and its threads, in clock ticks (USER_HZ, 100 on Linux). */
+    private static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (Exception e) {
+            return 0; // gone: its share counts as 0
         }
     }
 
