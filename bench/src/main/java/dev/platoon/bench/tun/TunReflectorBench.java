@@ -28,17 +28,18 @@ import java.util.regex.Pattern;
  * The seed's experiment: an echo on the tun queues, with and without offloads. In a private
  * namespace, iperf3 (pinned to CPU 0) sends TCP from 100.64.0.1 to 100.64.0.2; one echo thread per
  * queue (queue i pinned to CPU n-1-i) swaps the addresses and writes everything back, so client and
- * server talk through it. Each run counts {@code seconds} after a 2 s warm-up. Every combination of the comma-separated options runs once per round, the
+ * server talk through it. Each run counts {@code seconds} after a warm-up (2 s). Every combination of the comma-separated options runs once per round, the
  * order reversed every other round; the table gives medians and each variant's ratio to the first.
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *     dev.platoon.bench.tun.TunReflectorBench [seconds=10] [rounds=1] [echo=split|train,...]
- *     [offloads=on,off] [queues=1,2] [steering=kernel,ebpf] [napi=off,on] [streams=1]</pre>
+ *     [offloads=on,off] [queues=1,2] [steering=kernel,ebpf] [napi=off,on] [streams=1] [warm=2]</pre>
  * The old form {@code TunReflectorBench 10 both} still works (seconds, then on|off|both).
  */
 public final class TunReflectorBench {
     private static final int CLONE_NEWNET = 0x40000000;
-    private static final int WARM = 2;
+    /** Seconds of warm-up before each run's window ({@code warm=N}). */
+    private static int WARM = 2;
 
     static {
         Native.register(TunReflectorBench.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
@@ -69,6 +70,7 @@ public final class TunReflectorBench {
         }
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));
+        WARM = Integer.parseInt(opts.getOrDefault("warm", "2"));
         List<ReflectorVariant> variants = ReflectorVariant.matrix(opts);
         int cpus = Runtime.getRuntime().availableProcessors();
         System.out.printf("tun reflector, %d s per run, %d rounds of %d variants, %d CPUs, load average %s%n", seconds,
@@ -189,7 +191,11 @@ public final class TunReflectorBench {
                         "-t", Integer.toString(seconds), "-O", Integer.toString(WARM), "-P", Integer.toString(v.streams()),
                         "-J").redirectErrorStream(true).start();
                 client.getOutputStream().close();
-                Thread.sleep(TimeUnit.SECONDS.toMillis(WARM)); // the warm-up window itself, not a wait for a state
+                if (WARM > 0) {
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(WARM)); // the warm-up window itself, not a wait for a state
+                } else {
+                    waitConnected(v.streams());
+                }
                 long[] seg0 = new long[echoes.size()];
                 long frames0 = 0, errors0 = 0, cpu0 = 0;
                 var mx = ManagementFactory.getThreadMXBean();
@@ -272,6 +278,17 @@ public final class TunReflectorBench {
         while (!exec("ss", "-ltn").contains(needle)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("iperf3 server did not listen on " + port);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** With no warm-up the window opens once iperf3's data connections are established. */
+    private static void waitConnected(int streams) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (exec("ss", "-Htn", "state", "established", "dst", "100.64.0.2").lines().count() < streams + 1) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("iperf3 did not connect");
             }
             Thread.onSpinWait();
         }
