@@ -4,8 +4,8 @@ package dev.platoon.tun;
  * How to open a device. {@code name} empty lets the kernel choose; {@code queues} ≥ 1;
  * {@code offloads} asks for CSUM+TSO4/6(+USO4/6 when {@code uso}) and needs {@code vnetHdr};
  * {@code sndbuf} 0 keeps the kernel default (TUNSETSNDBUF otherwise); {@code napi} opens with
- * IFF_NAPI (frames we write go through a NAPI instance of their queue, with GRO, instead of the
- * backlog); {@code steering} picks how packets are spread over the queues ({@link Steering}).
+ * IFF_NAPI (frames we write are received from a NAPI poll of their queue, with GRO, instead of
+ * straight from the write() call); {@code steering} picks how packets are spread over the queues ({@link Steering}).
  * The factories take {@code napi} from {@code -Dplatoon.tun.napi=true} and {@code steering} from
  * {@code -Dplatoon.tun.steering=kernel|ebpf}.
  */
