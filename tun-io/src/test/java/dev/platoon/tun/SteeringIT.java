@@ -1,8 +1,11 @@
 package dev.platoon.tun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.platoon.tun.bpf.BpfAssembler;
+import dev.platoon.tun.bpf.BpfSyscall;
 import dev.platoon.tun.testing.NetNs;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -87,6 +90,17 @@ class SteeringIT {
                 }
             }
         }
+    }
+
+    /** A program the verifier refuses (r0 never set) fails in one line that carries the verifier's reason. */
+    @Test
+    void aRefusedProgramSaysWhyInOneLine() {
+        byte[] bad = new BpfAssembler().exit().assemble();
+        var e = assertThrows(BpfSyscall.LoadException.class, () -> BpfSyscall.loadProgram(
+                BpfSyscall.PROG_TYPE_SOCKET_FILTER, bad, "Dual MIT/GPL", "platoon_bad"));
+        assertTrue(e.getMessage().startsWith("bpf(BPF_PROG_LOAD) of platoon_bad (1 instructions) failed: "), e.getMessage());
+        assertTrue(e.getMessage().contains("verifier: ") && e.getMessage().contains("R0"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     }
 
     /** {@code n} source ports whose flows (100.64.0.1:p → 100.64.0.2:9, UDP) land on both queues. */

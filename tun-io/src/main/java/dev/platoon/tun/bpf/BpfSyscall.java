@@ -117,8 +117,16 @@ public final class BpfSyscall {
         };
     }
 
+    /** The verifier's reason: its last line that is not one of the statistics it ends with. */
     private static String lastLine(String log) {
         String[] lines = log.strip().split("\n");
-        return lines.length == 0 ? "" : lines[lines.length - 1].strip();
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String l = lines[i].strip();
+            if (!l.isEmpty() && !l.startsWith("processed ") && !l.startsWith("verification time")
+                    && !l.startsWith("stack depth")) {
+                return l;
+            }
+        }
+        return "";
     }
 }
