@@ -35,12 +35,23 @@ public final class BpfSyscall {
         default -> -1;
     };
 
+    /** Null when usable, else why not (no libc syscall(), or native access denied to this module). */
+    private static final String UNUSABLE;
+
     static {
-        Linker linker = Linker.nativeLinker();
-        SYSCALL = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
-                        ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+        MethodHandle h = null;
+        String why = null;
+        try {
+            Linker linker = Linker.nativeLinker();
+            h = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                            ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+                    Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+        } catch (RuntimeException e) {
+            why = "no syscall() to call bpf(2) through: " + e;
+        }
+        SYSCALL = h;
+        UNUSABLE = why;
     }
 
     private BpfSyscall() {}
@@ -63,6 +74,9 @@ public final class BpfSyscall {
      * which instruction the verifier stopped at.
      */
     public static int loadProgram(int type, byte[] insns, String license, String name) throws LoadException {
+        if (UNUSABLE != null) {
+            throw new LoadException(UNUSABLE, ENOSYS);
+        }
         if (SYS_BPF < 0) {
             throw new LoadException("bpf(2) has no known syscall number on " + System.getProperty("os.arch"), ENOSYS);
         }
