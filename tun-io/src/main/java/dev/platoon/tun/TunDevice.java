@@ -13,7 +13,7 @@ public final class TunDevice implements AutoCloseable {
     // linux/if_tun.h, x86_64 values (see docs REFERENCE.md)
     static final long TUNSETIFF = 0x400454caL, TUNSETOFFLOAD = 0x400454d0L, TUNSETSNDBUF = 0x400454d4L,
             TUNSETVNETHDRSZ = 0x400454d8L;
-    static final int IFF_TUN = 0x0001, IFF_TAP = 0x0002, IFF_MULTI_QUEUE = 0x0100, IFF_NO_PI = 0x1000,
+    static final int IFF_TUN = 0x0001, IFF_TAP = 0x0002, IFF_NAPI = 0x0010, IFF_MULTI_QUEUE = 0x0100, IFF_NO_PI = 0x1000,
             IFF_VNET_HDR = 0x4000;
     static final int IFNAMSIZ = 16, IFREQ_SIZE = 40;
     static final String CLONE_DEVICE = "/dev/net/tun";
@@ -24,6 +24,8 @@ public final class TunDevice implements AutoCloseable {
     private final int vnetHdrSize;
     private final Offloads offloads;
     private final List<TunQueue> queues;
+    private boolean napi;
+    private Steering steering = Steering.KERNEL;
 
     private TunDevice(String name, boolean tap, boolean multiQueue, int vnetHdrSize, Offloads offloads,
                       List<TunQueue> queues) {
@@ -53,11 +55,19 @@ public final class TunDevice implements AutoCloseable {
     public Offloads offloads() { return offloads; }
     public int queueCount() { return queues.size(); }
     public TunQueue queue(int i) { return queues.get(i); }
+    /** Opened with IFF_NAPI. */
+    public boolean napi() { return napi; }
+    /** The steering in effect: {@link Steering#EBPF} only when the program was attached. */
+    public Steering steering() { return steering; }
+
+    void napi(boolean on) { napi = on; }
+    void steering(Steering s) { steering = s; }
 
     /** e.g. "pt0: tun multi_queue, 2 queues, vnet_hdr 12, offloads csum tso4 tso6 uso4 uso6". */
     public String describe() {
         return name + ": " + (tap ? "tap" : "tun") + (multiQueue ? " multi_queue" : "") + ", " + queues.size()
-                + (queues.size() == 1 ? " queue" : " queues") + ", vnet_hdr " + vnetHdrSize + ", offloads " + offloads;
+                + (queues.size() == 1 ? " queue" : " queues") + ", vnet_hdr " + vnetHdrSize + ", offloads " + offloads
+                + (napi ? ", napi" : "") + (steering == Steering.EBPF ? ", steering ebpf" : "");
     }
 
     @Override

@@ -24,7 +24,8 @@ final class TunOpener {
         if (name.getBytes(StandardCharsets.US_ASCII).length >= IFNAMSIZ || name.contains("/") || name.contains(" ")) {
             throw new TunException("device name '" + name + "' is not valid: at most 15 characters, no '/' or spaces");
         }
-        int baseFlags = (cfg.tap() ? IFF_TAP : IFF_TUN) | IFF_NO_PI | (cfg.vnetHdr() ? IFF_VNET_HDR : 0);
+        int baseFlags = (cfg.tap() ? IFF_TAP : IFF_TUN) | IFF_NO_PI | (cfg.vnetHdr() ? IFF_VNET_HDR : 0)
+                | (cfg.napi() ? IFF_NAPI : 0);
         boolean mq = cfg.multiQueue();
         List<TunQueue> queues = new ArrayList<>();
         try {
@@ -73,7 +74,10 @@ final class TunOpener {
             for (TunQueue q : queues) {
                 named.add(new TunQueue(name, q.index(), q.fd()));
             }
-            return TunDevice.of(name, cfg.tap(), mq, vnet, offloads, List.copyOf(named));
+            TunDevice dev = TunDevice.of(name, cfg.tap(), mq, vnet, offloads, List.copyOf(named));
+            dev.napi(cfg.napi());
+            dev.steering(cfg.steering() == Steering.EBPF && Steering.attach(dev) ? Steering.EBPF : Steering.KERNEL);
+            return dev;
         } catch (TunException | RuntimeException e) {
             for (TunQueue q : queues) {
                 q.close();

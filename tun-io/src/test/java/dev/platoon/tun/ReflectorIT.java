@@ -85,7 +85,7 @@ class ReflectorIT {
             int ports = (b.get(l4 + 1) ^ b.get(l4 + 3)) & 1;
             return ports;
         };
-        TunConfig cfg = TunConfig.tun("pt0").withQueues(2);
+        TunConfig cfg = TunConfig.tun("pt0").withQueues(2).withSteering(Steering.KERNEL); // the flow table's rule
         try (KernelLoop loop = new KernelLoop("mq", cfg, true, null, byPort)) {
             assertEquals(2, loop.dev.queueCount());
             assertTrue(loop.ns.exec("ip", "-d", "link", "show", "dev", "pt0").contains("numqueues 2"));
