@@ -50,6 +50,10 @@ final class E2e {
         bed.writeConfig(side, withEndpoint, List.of());
         bed.startPlatoon(side, args);
         bed.awaitUp(side, UP);
+        // The link is up before the rest of `up` is done (the metrics server, PostUp): "is up" ends it.
+        dev.platoon.core.demo.Waits.until(UP, "'is up' in " + side.log, () -> !side.process.isAlive()
+                || java.nio.file.Files.readString(side.log).contains(" is up: "));
+        assertTrue(side.process.isAlive(), "platoon for " + side.ifname + " exited: " + TunnelBed.lastLine(side.log));
     }
 
     /** The status of a platoon side once it satisfies {@code condition}; fails with the last status. */
