@@ -196,15 +196,17 @@ public final class GroCoalescer {
         ByteBuffer t = tBuf;
         int o = tOff;
         if (kind == TCP4 || kind == UDP4) {
-            // ToS, then TTL, DF and both addresses.
+            // ToS, then TTL, DF and the reserved flag (MF and the offset are 0), both addresses.
             if (b.get(off + 1) != t.get(o + 1) || b.get(off + 8) != t.get(o + 8)
-                    || ((b.get(off + 6) ^ t.get(o + 6)) & 0x40) != 0
+                    || ((b.get(off + 6) ^ t.get(o + 6)) & 0xc0) != 0
                     || !Bytes.equal(b, off + Ipv4Header.SRC, t, o + Ipv4Header.SRC, 8)) {
                 return false;
             }
         } else {
-            // Traffic class straddles bytes 0 and 1; hop limit at 7; both addresses.
-            if (((Bytes.u16(b, off) ^ Bytes.u16(t, o)) & 0x0ff0) != 0 || b.get(off + 7) != t.get(o + 7)
+            // Traffic class and flow label (the first word but the version, as the kernel's GRO
+            // compares: the train carries the head's, so a differing label would be rewritten);
+            // hop limit at 7; both addresses.
+            if (((b.getInt(off) ^ t.getInt(o)) & 0x0fffffff) != 0 || b.get(off + 7) != t.get(o + 7)
                     || !Bytes.equal(b, off + Ipv6Header.SRC, t, o + Ipv6Header.SRC, 32)) {
                 return false;
             }
@@ -214,8 +216,10 @@ public final class GroCoalescer {
         if (kind == UDP4 || kind == UDP6) {
             return b.getInt(l4) == t.getInt(tl4); // both ports
         }
-        // Ports, then ACK number; window; options byte for byte; the next sequence number.
+        // Ports, then ACK number; the data offset byte with its reserved and AE bits (the train
+        // carries the head's); window; options byte for byte; the next sequence number.
         return b.getInt(l4) == t.getInt(tl4) && b.getInt(l4 + 8) == t.getInt(tl4 + 8)
+                && b.get(l4 + 12) == t.get(tl4 + 12)
                 && b.getShort(l4 + 14) == t.getShort(tl4 + 14)
                 && Bytes.equal(b, l4 + TcpHeader.MIN_LENGTH, t, tl4 + TcpHeader.MIN_LENGTH, l4Hl - TcpHeader.MIN_LENGTH)
                 && seq == nextSeq;
