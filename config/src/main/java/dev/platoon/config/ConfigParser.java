@@ -121,7 +121,7 @@ public final class ConfigParser {
     private void header(String line, int lineNo) {
         firstLine.clear();
         if (!line.endsWith("]")) {
-            error(lineNo, "section header " + Quote.of(line) + " has no closing ']'");
+            error(lineNo, "section header " + showableHeader(line) + " has no closing ']'");
             section = Section.IGNORED;
             return;
         }
@@ -138,7 +138,7 @@ public final class ConfigParser {
             peers.add(new PeerBuilder(lineNo));
             section = Section.PEER;
         } else {
-            error(lineNo, "unknown section " + Quote.of(line) + " (expected [Interface] or [Peer])");
+            error(lineNo, "unknown section " + showableHeader(line) + " (expected [Interface] or [Peer])");
             section = Section.IGNORED;
         }
     }
@@ -223,6 +223,19 @@ public final class ConfigParser {
         if (!name.isEmpty() && name.length() <= 32 && name.chars().allMatch(
                 c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
             return "\"" + name + "\"";
+        }
+        return "(name not shown)";
+    }
+
+    /**
+     * A section header safe to echo: a short word-like name in brackets. Anything else is not
+     * shown, because a broken header line ("[Interface PrivateKey = yAnz...=") may hold a key.
+     */
+    private static String showableHeader(String line) {
+        String name = line.substring(1, line.endsWith("]") ? line.length() - 1 : line.length()).strip();
+        if (name.length() <= 32 && name.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == ' ')) {
+            return Quote.of(line);
         }
         return "(name not shown)";
     }

@@ -6,7 +6,10 @@ final class Quote {
 
     private Quote() {}
 
-    /** {@code "text"}, cut to 64 characters and with control characters escaped, so a message stays one line. */
+    /**
+     * {@code "text"}, cut to 64 characters and with control characters and line separators escaped,
+     * so a message stays one line.
+     */
     static String of(String text) {
         StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX) + 8).append('"');
         for (int i = 0; i < text.length(); i++) {
@@ -15,8 +18,10 @@ final class Quote {
                 break;
             }
             char c = text.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (Character.isISOControl(c)) { // C0, DEL and C1, which holds NEL (U+0085)
                 sb.append(String.format("\\x%02x", (int) c));
+            } else if (c == '\u2028' || c == '\u2029') { // line and paragraph separators
+                sb.append(String.format("\\u%04x", (int) c));
             } else {
                 sb.append(c);
             }
