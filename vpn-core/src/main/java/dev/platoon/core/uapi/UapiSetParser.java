@@ -15,6 +15,9 @@ import java.util.OptionalLong;
  */
 public final class UapiSetParser {
 
+    /** Longest line without '=' quoted in an error; a hex key is 64 characters. */
+    static final int MAX_ECHOED_LINE = 32;
+
     private UapiSetParser() {
     }
 
@@ -32,8 +35,10 @@ public final class UapiSetParser {
             lineNo++;
             int eq = line.indexOf('=');
             if (eq < 0) {
+                // A long line is not echoed: it may be a key whose "private_key=" got lost.
                 throw new UapiException(UapiErrno.PROTOCOL, "line " + lineNo + ": expected key=value, got "
-                        + UapiValues.quote(line));
+                        + (line.length() <= MAX_ECHOED_LINE ? UapiValues.quote(line)
+                                : "a line of " + line.length() + " characters (not shown)"));
             }
             String key = line.substring(0, eq);
             String value = line.substring(eq + 1);
@@ -82,13 +87,29 @@ public final class UapiSetParser {
             } catch (IllegalArgumentException e) {
                 boolean secret = key.equals("private_key") || key.equals("preshared_key");
                 throw new UapiException(UapiErrno.INVALID, "line " + lineNo + ": invalid " + UapiValues.quote(key)
-                        + (secret ? "" : " value " + UapiValues.quote(value)) + ": " + e.getMessage());
+                        + (secret ? "" : " value " + UapiValues.quote(value)) + ": " + printable(e.getMessage()));
             }
         }
         if (peer != null) {
             peers.add(peer.build());
         }
         return new UapiSetRequest(privateKey, listenPort, fwmark, replacePeers, peers);
+    }
+
+    /**
+     * A reason from below (e.g. the JDK's "Invalid IP address literal: ...") may repeat the raw
+     * value; control characters in it would break the one-line log message.
+     */
+    private static String printable(String reason) {
+        if (reason == null) {
+            return "invalid";
+        }
+        StringBuilder sb = new StringBuilder(reason.length());
+        for (int i = 0; i < reason.length(); i++) {
+            char c = reason.charAt(i);
+            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return sb.toString();
     }
 
     private static UapiException unknownKey(int lineNo, String where, String key) {
