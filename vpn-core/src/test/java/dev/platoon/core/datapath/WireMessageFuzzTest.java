@@ -61,21 +61,29 @@ class WireMessageFuzzTest {
     /** One device and one peer, fresh for every execution. */
     private static final class Bed {
         final AtomicLong clock = new AtomicLong(1_000_000_000_000L);
-        final InstantSource wall = () -> Instant.ofEpochSecond(1_700_000_000L).plusNanos(clock.get());
         final List<byte[]> usSent = new ArrayList<>();
         final List<byte[]> aliceSent = new ArrayList<>();
         final List<byte[]> frames = new ArrayList<>();
-        final HandshakeWorker us = new HandshakeWorker(US, (m, to) -> usSent.add(bytes(m)),
-                ProtocolTimings.DEFAULT, clock::get, wall, 0);
-        final HandshakeWorker alice = new HandshakeWorker(ALICE, (m, to) -> aliceSent.add(bytes(m)),
-                ProtocolTimings.DEFAULT, clock::get, wall, 0);
-        final Peer aliceAtUs = us.addPeer(ALICE.publicKey(), null);
-        final Peer usAtAlice = alice.addPeer(US.publicKey(), null);
+        final HandshakeWorker us;
+        final HandshakeWorker alice;
+        final Peer aliceAtUs;
+        final Peer usAtAlice;
         final DataPathCounters counters = new DataPathCounters();
         final InboundPath path;
         final TransportKeypair theirs;
 
         Bed() {
+            // The senders and clocks capture their own objects, not the bed: a worker's per-thread StagedSender keeps
+            // its sender reachable from this thread after the worker is gone, and through the bed it
+            // would keep the coalescer's 128 KiB of direct buffers too, one set per execution.
+            List<byte[]> toAlice = usSent;
+            List<byte[]> toUs = aliceSent;
+            AtomicLong time = clock;
+            InstantSource wall = () -> Instant.ofEpochSecond(1_700_000_000L).plusNanos(time.get());
+            us = new HandshakeWorker(US, (m, to) -> toAlice.add(bytes(m)), ProtocolTimings.DEFAULT, clock::get, wall, 0);
+            alice = new HandshakeWorker(ALICE, (m, to) -> toUs.add(bytes(m)), ProtocolTimings.DEFAULT, clock::get, wall, 0);
+            aliceAtUs = us.addPeer(ALICE.publicKey(), null);
+            usAtAlice = alice.addPeer(US.publicKey(), null);
             aliceAtUs.updateEndpoint(ALICE_ADDR);
             usAtAlice.updateEndpoint(US_ADDR);
             AllowedIps<Peer> routes = new AllowedIps<>();
