@@ -1,9 +1,5 @@
 package dev.platoon.bench.tun;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import dev.platoon.tun.LinkConfig;
 import dev.platoon.tun.Reflector;
 import dev.platoon.tun.TunConfig;
@@ -21,8 +17,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The seed's experiment: an echo on the tun queues, with and without offloads. In a private
@@ -37,21 +31,8 @@ import java.util.regex.Pattern;
  * The old form {@code TunReflectorBench 10 both} still works (seconds, then on|off|both).
  */
 public final class TunReflectorBench {
-    private static final int CLONE_NEWNET = 0x40000000;
     /** Seconds of warm-up before each run's window ({@code warm=N}). */
     private static int WARM = 2;
-
-    static {
-        Native.register(TunReflectorBench.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-    }
-
-    private static native int open(String path, int flags) throws LastErrorException;
-
-    private static native int close(int fd);
-
-    private static native int setns(int fd, int nstype) throws LastErrorException;
-
-    private static native int sched_setaffinity(int pid, long size, long[] mask) throws LastErrorException;
 
     record Result(double mpps, double kframes, double segPerFrame, double gbps, long retransmits, double cpu,
                   double mppsPerCore, double q0share, long errors, double cpuSecondsPerMpkt) {}
@@ -114,13 +95,13 @@ public final class TunReflectorBench {
 
     private static Result run(ReflectorVariant v, int seconds, int cpus) throws Exception {
         String ns = "pt-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff)) + "-refl";
-        exec("ip", "netns", "add", ns);
-        Thread hook = new Thread(() -> quietly("ip", "netns", "delete", ns));
+        BenchHost.exec("ip", "netns", "add", ns);
+        Thread hook = new Thread(() -> BenchHost.quietly("ip", "netns", "delete", ns));
         Runtime.getRuntime().addShutdownHook(hook);
         Object[] out = new Object[1];
         Thread inside = new Thread(() -> {
             try {
-                enter(ns);
+                BenchHost.enter(ns);
                 out[0] = measure(v, seconds, cpus);
             } catch (Exception e) {
                 out[0] = e;
@@ -128,7 +109,7 @@ public final class TunReflectorBench {
         });
         inside.start();
         inside.join();
-        quietly("ip", "netns", "delete", ns);
+        BenchHost.quietly("ip", "netns", "delete", ns);
         Runtime.getRuntime().removeShutdownHook(hook);
         if (out[0] instanceof Exception e) {
             throw e;
@@ -151,7 +132,7 @@ public final class TunReflectorBench {
     }
 
     private static Result measure(ReflectorVariant v, int seconds, int cpus) throws Exception {
-        exec("ip", "link", "set", "lo", "up");
+        BenchHost.exec("ip", "link", "set", "lo", "up");
         TunConfig cfg = TunConfig.tun("pt0").withOffloads(v.offloads()).withQueues(v.queues()).withNapi(v.napi())
                 .withSteering(v.steering());
         try (TunDevice dev = TunDevice.open(cfg)) {
@@ -173,7 +154,7 @@ public final class TunReflectorBench {
                 }
                 int cpu = ((cpus - 1 - q) % cpus + cpus) % cpus;
                 Thread t = new Thread(() -> {
-                    pin(cpu);
+                    BenchHost.pin(cpu, "the echo thread");
                     e.body().run();
                 }, "echo-" + q);
                 t.start();
@@ -184,7 +165,7 @@ public final class TunReflectorBench {
             Process server = new ProcessBuilder("taskset", "-c", loadCpu, "iperf3", "-s", "-1", "-B", "100.64.0.1")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             try {
-                waitListening(5201);
+                BenchHost.waitListening(5201);
                 // iperf3 omits its first WARM seconds from its figures; the counters start after them too,
                 // so JIT compilation and TCP's slow start stay out of both.
                 Process client = new ProcessBuilder("taskset", "-c", loadCpu, "iperf3", "-c", "100.64.0.2",
@@ -225,8 +206,8 @@ public final class TunReflectorBench {
                     client.destroyForcibly();
                     throw new IllegalStateException(v.label() + ": iperf3 client failed: " + json.strip());
                 }
-                double goodput = number(json, "\"sum_received\":\\s*\\{[^}]*\"bits_per_second\":\\s*([0-9.e+]+)");
-                double retr = number(json, "\"sum_sent\":\\s*\\{[^}]*\"retransmits\":\\s*([0-9]+)");
+                double goodput = BenchHost.number(json, "\"sum_received\":\\s*\\{[^}]*\"bits_per_second\":\\s*([0-9.e+]+)");
+                double retr = BenchHost.number(json, "\"sum_sent\":\\s*\\{[^}]*\"retransmits\":\\s*([0-9]+)");
                 double mpps = segments / elapsed / 1e6;
                 return new Result(mpps, frames / elapsed / 1e3, (double) segments / Math.max(1, frames), goodput / 1e9,
                         (long) retr, cpu, mpps / Math.max(cpu, 1e-9), (double) q0 / Math.max(1, segments), errors,
@@ -272,65 +253,14 @@ public final class TunReflectorBench {
         return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).strip().split(" "), 3));
     }
 
-    private static void waitListening(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String needle = ":" + port;
-        while (!exec("ss", "-ltn").contains(needle)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("iperf3 server did not listen on " + port);
-            }
-            Thread.onSpinWait();
-        }
-    }
-
     /** With no warm-up the window opens once iperf3's data connections are established. */
     private static void waitConnected(int streams) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (exec("ss", "-Htn", "state", "established", "dst", "100.64.0.2").lines().count() < streams + 1) {
+        while (BenchHost.exec("ss", "-Htn", "state", "established", "dst", "100.64.0.2").lines().count() < streams + 1) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("iperf3 did not connect");
             }
             Thread.onSpinWait();
-        }
-    }
-
-    private static double number(String json, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(json);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
-
-    private static void enter(String ns) {
-        int fd = open("/var/run/netns/" + ns, 0x80000);
-        try {
-            setns(fd, CLONE_NEWNET);
-        } finally {
-            close(fd);
-        }
-    }
-
-    private static void pin(int cpu) {
-        try {
-            sched_setaffinity(0, 8, new long[] {1L << cpu});
-        } catch (LastErrorException e) {
-            System.err.println("could not pin the echo thread to CPU " + cpu + ": errno " + e.getErrorCode());
-        }
-    }
-
-    private static String exec(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + ": " + out.strip());
-        }
-        return out;
-    }
-
-    private static void quietly(String... cmd) {
-        try {
-            exec(cmd);
-        } catch (Exception ignored) {
-            // cleanup is best effort
         }
     }
 }

@@ -1,9 +1,5 @@
 package dev.platoon.bench.tun;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import dev.platoon.tun.LinkConfig;
 import dev.platoon.tun.Reflector;
 import dev.platoon.tun.TunConfig;
@@ -14,7 +10,6 @@ import dev.platoon.tun.uring.PollEchoLoop;
 import dev.platoon.tun.uring.TunIoMode;
 import dev.platoon.tun.uring.UringEchoLoop;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,8 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The seed's experiment: an echo on one tun queue, pinned to one core, with and without offloads.
@@ -43,19 +36,6 @@ import java.util.regex.Pattern;
  *     dev.platoon.bench.tun.TunUringReflectorBench [seconds=10] [on|off|both=both] [jna|poll|uring|alternate|all=jna] [rounds=1]</pre>
  */
 public final class TunUringReflectorBench {
-    private static final int CLONE_NEWNET = 0x40000000;
-
-    static {
-        Native.register(TunUringReflectorBench.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-    }
-
-    private static native int open(String path, int flags) throws LastErrorException;
-
-    private static native int close(int fd);
-
-    private static native int setns(int fd, int nstype) throws LastErrorException;
-
-    private static native int sched_setaffinity(int pid, long size, long[] mask) throws LastErrorException;
 
     /** Reads io_uring keeps in flight; every one is woken when a frame arrives (see docs/benchmarks.md). */
     private static final int URING_DEPTH = Integer.getInteger("platoon.bench.uringDepth", 8);
@@ -156,14 +136,14 @@ public final class TunUringReflectorBench {
 
     private static Run run(boolean offloads, Io io, int seconds, int cpus) throws Exception {
         String ns = "pt-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff)) + "-bench";
-        exec("ip", "netns", "add", ns);
-        Thread hook = new Thread(() -> quietly("ip", "netns", "delete", ns));
+        BenchHost.exec("ip", "netns", "add", ns);
+        Thread hook = new Thread(() -> BenchHost.quietly("ip", "netns", "delete", ns));
         Runtime.getRuntime().addShutdownHook(hook);
         Exception[] failure = new Exception[1];
         Run[] out = new Run[1];
         Thread inside = new Thread(() -> {
             try {
-                enter(ns);
+                BenchHost.enter(ns);
                 out[0] = measure(offloads, io, seconds, cpus);
             } catch (Exception e) {
                 failure[0] = e;
@@ -171,7 +151,7 @@ public final class TunUringReflectorBench {
         });
         inside.start();
         inside.join();
-        quietly("ip", "netns", "delete", ns);
+        BenchHost.quietly("ip", "netns", "delete", ns);
         Runtime.getRuntime().removeShutdownHook(hook);
         if (failure[0] != null) {
             throw failure[0];
@@ -196,27 +176,27 @@ public final class TunUringReflectorBench {
     }
 
     private static Run measure(boolean offloads, Io io, int seconds, int cpus) throws Exception {
-        exec("ip", "link", "set", "lo", "up");
+        BenchHost.exec("ip", "link", "set", "lo", "up");
         TunConfig cfg = TunConfig.tun("pt0").withOffloads(offloads);
         try (TunDevice dev = TunDevice.open(cfg)) {
             new LinkConfig(dev.name()).mtu(1500).txqueuelen(1000).addAddress("100.64.0.1/24").up();
             Echo r = Echo.of(dev, offloads, io, TimeUnit.SECONDS.toNanos(seconds + 30));
             Thread rt = new Thread(() -> {
-                pin(cpus - 1);
+                BenchHost.pin(cpus - 1, "the reflector");
                 r.body().run();
             }, "reflector");
             rt.start();
             String loadCpu = "0"; // the reflector gets the last CPU, the load the first
             Process server = new ProcessBuilder("taskset", "-c", loadCpu, "iperf3", "-s", "-1", "-B", "100.64.0.1")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            waitListening(5201);
+            BenchHost.waitListening(5201);
             long segments0 = r.segments().getAsLong(), frames0 = r.frames().getAsLong(), bytes0 = r.bytes().getAsLong();
             long syscalls0 = r.syscalls().getAsLong();
             var mx = ManagementFactory.getThreadMXBean();
             long cpu0 = mx.getThreadCpuTime(rt.threadId());
             long[] machine0 = machineTicks();
             long t0 = System.nanoTime();
-            String json = exec("taskset", "-c", loadCpu, "iperf3", "-c", "100.64.0.2", "-t", Integer.toString(seconds), "-J");
+            String json = BenchHost.exec("taskset", "-c", loadCpu, "iperf3", "-c", "100.64.0.2", "-t", Integer.toString(seconds), "-J");
             double elapsed = (System.nanoTime() - t0) / 1e9;
             long[] machine1 = machineTicks();
             long segments = r.segments().getAsLong() - segments0, frames = r.frames().getAsLong() - frames0;
@@ -226,8 +206,8 @@ public final class TunUringReflectorBench {
             rt.join();
             server.destroy();
             server.waitFor(5, TimeUnit.SECONDS);
-            double goodput = number(json, "\"sum_received\":\\s*\\{[^}]*\"bits_per_second\":\\s*([0-9.e+]+)");
-            double retr = number(json, "\"sum_sent\":\\s*\\{[^}]*\"retransmits\":\\s*([0-9]+)");
+            double goodput = BenchHost.number(json, "\"sum_received\":\\s*\\{[^}]*\"bits_per_second\":\\s*([0-9.e+]+)");
+            double retr = BenchHost.number(json, "\"sum_sent\":\\s*\\{[^}]*\"retransmits\":\\s*([0-9]+)");
             double machineBusy = (machine1[0] - machine0[0]) / 100.0;
             Run run = new Run(offloads, io, segments / elapsed / 1e6, frames / elapsed / 1e3,
                     (double) segments / Math.max(1, frames), goodput / 1e9, (long) retr, cpuSeconds / elapsed,
@@ -254,56 +234,5 @@ public final class TunUringReflectorBench {
         }
         long busy = v[0] + v[1] + v[2] + v[5] + v[6];
         return new long[] {busy, v[7], busy + v[3] + v[4] + v[7]};
-    }
-
-    private static void waitListening(int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        String needle = ":" + port;
-        while (!exec("ss", "-ltn").contains(needle)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("iperf3 server did not listen on " + port);
-            }
-            Thread.onSpinWait();
-        }
-    }
-
-    private static double number(String json, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(json);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-    }
-
-    private static void enter(String ns) {
-        int fd = open("/var/run/netns/" + ns, 0x80000);
-        try {
-            setns(fd, CLONE_NEWNET);
-        } finally {
-            close(fd);
-        }
-    }
-
-    private static void pin(int cpu) {
-        try {
-            sched_setaffinity(0, 8, new long[] {1L << cpu});
-        } catch (LastErrorException e) {
-            System.err.println("could not pin the reflector to CPU " + cpu + ": errno " + e.getErrorCode());
-        }
-    }
-
-    private static String exec(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + ": " + out.strip());
-        }
-        return out;
-    }
-
-    private static void quietly(String... cmd) {
-        try {
-            exec(cmd);
-        } catch (Exception ignored) {
-            // cleanup is best effort
-        }
     }
 }
