@@ -1,14 +1,11 @@
 package dev.platoon.bench.tunnel;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import javax.imageio.ImageIO;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -58,17 +55,6 @@ final class RttChart {
             }
             parts.add(BitmapEncoder.getBufferedImage(chart));
         }
-        int width = parts.stream().mapToInt(BufferedImage::getWidth).sum();
-        BufferedImage all = new BufferedImage(width, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = all.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, HEIGHT);
-        int at = 0;
-        for (BufferedImage part : parts) {
-            g.drawImage(part, at, 0, null);
-            at += part.getWidth();
-        }
-        g.dispose();
-        ImageIO.write(all, "png", png.toFile());
+        TunnelChart.writeSideBySide(parts, HEIGHT, png);
     }
 }

@@ -39,11 +39,16 @@ final class TunnelChart {
         if (!packets.isEmpty()) {
             parts.add(BitmapEncoder.getBufferedImage(chart(results, packets, "64-byte packets", "kpps received", 440)));
         }
+        writeSideBySide(parts, HEIGHT, png);
+    }
+
+    /** The charts {@code parts}, left to right on one white picture {@code height} high, as a PNG. */
+    static void writeSideBySide(List<BufferedImage> parts, int height, Path png) throws IOException {
         int width = parts.stream().mapToInt(BufferedImage::getWidth).sum();
-        BufferedImage all = new BufferedImage(width, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        BufferedImage all = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = all.createGraphics();
         g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, HEIGHT);
+        g.fillRect(0, 0, width, height);
         int x = 0;
         for (BufferedImage part : parts) {
             g.drawImage(part, x, 0, null);
