@@ -30,8 +30,7 @@ public final class DataPathCounters {
         MALFORMED_INNER("malformed_inner"),        // decrypted bytes are not an IPv4/IPv6 packet
         SOURCE_NOT_ALLOWED("source_not_allowed"),  // inner source outside the sender's AllowedIPs
         HANDSHAKE_QUEUE_FULL("handshake_queue_full"), // the handshake worker's queue is full
-        MISROUTED_TRANSPORT("misrouted_transport"), // data on the handshake socket (while a port changes)
-        TUN_NOT_READY("tun_not_ready");            // a packet arrived while the device was starting
+        MISROUTED_TRANSPORT("misrouted_transport"); // data on the handshake socket (while a port changes)
 
         private final String label;
 

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
-import dev.platoon.core.handshake.HandshakeWorker;
 import dev.platoon.core.peer.IndexEntry;
 import dev.platoon.core.peer.IndexTable;
 import dev.platoon.core.peer.Peer;
@@ -18,13 +17,15 @@ import dev.platoon.crypto.TransportCipher;
 import dev.platoon.crypto.TransportKeypair;
 import dev.platoon.tun.FrameWriter;
 import dev.platoon.tun.GroCoalescer;
+import dev.platoon.tun.VirtioNetHdr;
 import io.netty.buffer.ByteBuf;
 
 /**
  * network → tun, on one queue loop: for every datagram of a GRO batch, find the keypair by receiver
  * index, open it in place, check the replay window and that the inner source is one of the sender's
  * AllowedIPs, and hand the packet to the coalescer; at the end of the batch the coalescer writes the
- * merged trains to the tun queue. Handshake messages go to the handshake worker.
+ * merged trains to the tun queue (or, on a device that takes no trains, each packet as it comes).
+ * Every other message goes to the {@link HandshakeInbound}.
  *
  * <p>The decrypted packets stay in the receive buffer until the batch ends (the coalescer copies a
  * packet only when a second one joins its train), so each datagram's buffer is retained until then.
@@ -32,7 +33,8 @@ import io.netty.buffer.ByteBuf;
 public final class InboundPath implements InboundSink {
     private final IndexTable<IndexEntry> indices;
     private final AllowedIps<Peer> routes;
-    private final HandshakeWorker handshakes;
+    private final HandshakeInbound handshakes;
+    private final FrameWriter tun;
     private final ProtocolTimings timings;
     private final TransportCipher cipher = new TransportCipher();
     private final DataPathCounters counters;
@@ -40,7 +42,8 @@ public final class InboundPath implements InboundSink {
     private final BatchClock clock;
     private final PeerRun received = new PeerRun(PeerRun.Direction.RECEIVED);
     private final List<ByteBuf> held = new ArrayList<>(128);
-    private GroCoalescer coalescer;
+    private final GroCoalescer coalescer; // null: packets are written one by one
+    private final VirtioNetHdr vnet = new VirtioNetHdr();
     // The receive buffer the last datagram came in, and one ByteBuffer over all of it (see view()).
     private ByteBuf viewOf;
     private ByteBuffer view;
@@ -48,8 +51,14 @@ public final class InboundPath implements InboundSink {
     private int viewCapacity;
     private int viewOffset;
 
-    public InboundPath(IndexTable<IndexEntry> indices, AllowedIps<Peer> routes, HandshakeWorker handshakes,
-                       ProtocolTimings timings, DataPathCounters counters, LongSupplier nanoClock) {
+    /**
+     * @param tun       writes a frame to this loop's tun queue
+     * @param tcpTrains whether the device takes TCP trains (TSO): then packets are coalesced, and UDP
+     *                  ones too when {@code udpTrains}
+     */
+    public InboundPath(IndexTable<IndexEntry> indices, AllowedIps<Peer> routes, HandshakeInbound handshakes,
+                       ProtocolTimings timings, DataPathCounters counters, LongSupplier nanoClock,
+                       FrameWriter tun, boolean tcpTrains, boolean udpTrains) {
         this.indices = indices;
         this.routes = routes;
         this.handshakes = handshakes;
@@ -57,13 +66,10 @@ public final class InboundPath implements InboundSink {
         this.counters = counters;
         this.tally = counters.newLoopTally();
         this.clock = new BatchClock(nanoClock);
-    }
-
-    /** Binds the tun side once the queue loop exists (the loop needs this sink first). */
-    public void attachTun(boolean udpCoalescing, FrameWriter tunWriter) {
+        this.tun = tun;
         // Everything that reaches the coalescer was authenticated by the AEAD, so the TCP/UDP checksum
         // pass before merging buys nothing; the kernel's WireGuard trusts decrypted packets the same way.
-        this.coalescer = GroCoalescer.trustingChecksums(udpCoalescing, tunWriter);
+        this.coalescer = tcpTrains ? GroCoalescer.trustingChecksums(udpTrains, tun) : null;
     }
 
     @Override
@@ -77,13 +83,8 @@ public final class InboundPath implements InboundSink {
         int type = content.getIntLE(ri);
         if (type == Protocol.MESSAGE_TRANSPORT) {
             transport(content, ri, len, sender);
-        } else if (type == Protocol.MESSAGE_INITIATION || type == Protocol.MESSAGE_RESPONSE
-                || type == Protocol.MESSAGE_COOKIE_REPLY) {
-            if (!handshakes.submit(content.nioBuffer(ri, len), sender)) {
-                counters.drop(DataPathCounters.Drop.HANDSHAKE_QUEUE_FULL);
-            }
         } else {
-            counters.drop(DataPathCounters.Drop.BAD_MESSAGE_TYPE);
+            handshakes.datagram(content, sender);
         }
     }
 
@@ -137,7 +138,10 @@ public final class InboundPath implements InboundSink {
         }
         received.add(peer, now, 1, len, true);
         if (coalescer == null) {
-            counters.drop(DataPathCounters.Drop.TUN_NOT_READY);
+            // The virtio header goes where the transport header was: the packet is written where it lies.
+            int frame = plain - VirtioNetHdr.SIZE;
+            vnet.wrap(nio, frame).clear();
+            tun.write(nio, frame, VirtioNetHdr.SIZE + ipLength);
             return;
         }
         held.add(content.retain());

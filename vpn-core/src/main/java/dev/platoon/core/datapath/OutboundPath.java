@@ -6,10 +6,10 @@ import java.util.function.LongSupplier;
 
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.routing.AllowedIps;
-import dev.platoon.core.transport.TrainSender;
+import dev.platoon.core.transport.TrainOut;
 import dev.platoon.core.transport.TunFrameSink;
 import dev.platoon.crypto.Protocol;
-import dev.platoon.crypto.TransportCipher;
+import dev.platoon.crypto.TransportSealer;
 import dev.platoon.crypto.TransportKeypair;
 import dev.platoon.tun.GsoSplitter;
 import dev.platoon.tun.SegmentSink;
@@ -32,8 +32,8 @@ public final class OutboundPath implements TunFrameSink {
     static final int MAX_SEGMENTS = 192;
 
     private final AllowedIps<Peer> routes;
-    private final TrainSender sender;
-    private final TransportCipher cipher = new TransportCipher();
+    private final TrainOut sender;
+    private final TransportSealer sealer = new TransportSealer();
     private final GsoSplitter splitter = new GsoSplitter(false);
     private final SplitResult split = new SplitResult(MAX_SEGMENTS);
     private final TrainLayout layout = new TrainLayout();
@@ -50,7 +50,7 @@ public final class OutboundPath implements TunFrameSink {
     private int pendingStride;
     private int pendingCount;
 
-    public OutboundPath(AllowedIps<Peer> routes, TrainSender sender, ByteBufAllocator alloc, int mtu,
+    public OutboundPath(AllowedIps<Peer> routes, TrainOut sender, ByteBufAllocator alloc, int mtu,
                         DataPathCounters counters, LongSupplier nanoClock) {
         this.routes = routes;
         this.sender = sender;
@@ -129,7 +129,7 @@ public final class OutboundPath implements TunFrameSink {
      */
     private void appendSingle(ByteBuffer buf, int offset, int length, int ip, Peer peer, TransportKeypair kp,
                               InetSocketAddress to, int stride, long now) {
-        int maxPerSend = Math.min(TrainSender.MAX_SEGMENTS, TrainSender.maxTrainBytes(to) / stride);
+        int maxPerSend = Math.min(TrainOut.MAX_SEGMENTS, TrainOut.maxTrainBytes(to) / stride);
         if (pending != null && (pendingStride != stride || !to.equals(pendingTo) || pendingCount >= maxPerSend)) {
             flushPending();
         }
@@ -152,8 +152,7 @@ public final class OutboundPath implements TunFrameSink {
         tally.split(1);
         int message = seal(kp, pendingNio, o, split.length(0));
         if (message < 0) {
-            counters.drop(message == SEAL_FAILED ? DataPathCounters.Drop.SEAL_FAILED
-                    : DataPathCounters.Drop.COUNTER_EXHAUSTED);
+            counters.drop(sealDrop(message));
             peer.requestHandshake(now);
             return;
         }
@@ -180,39 +179,24 @@ public final class OutboundPath implements TunFrameSink {
         sender.sendTrain(run, pendingStride, pendingTo);
     }
 
-    /** From {@link #seal}: the cipher refused (keypair closed under it, or its engine faulted). */
-    private static final int SEAL_FAILED = -2;
-
-    /**
-     * Writes the transport header in front of the packet at {@code o + 16}, pads it and seals it in
-     * place; returns the message length, -1 when the keypair's nonces are spent, or {@link #SEAL_FAILED}.
-     */
+    /** Seals the packet at {@code o + 16} into a message at {@code o}; see {@link TransportSealer#seal}. */
     private int seal(TransportKeypair kp, ByteBuffer nio, int o, int len) {
-        int padded = Protocol.paddedLength(len, mtu);
-        long counter = kp.nextSendCounter();
-        if (counter < 0) {
-            return -1;
+        int message = sealer.seal(kp, nio, o, len, mtu);
+        if (message > 0) {
+            tally.sealed();
         }
-        for (int z = o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + len;
-             z < o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + padded; z++) {
-            nio.put(z, (byte) 0);
-        }
-        // The header is little endian; ByteBuffer's absolute puts are big endian.
-        nio.putInt(o, Integer.reverseBytes(Protocol.MESSAGE_TRANSPORT));
-        nio.putInt(o + 4, Integer.reverseBytes(kp.remoteIndex()));
-        nio.putLong(o + 8, Long.reverseBytes(counter));
-        int sealed = cipher.seal(kp, counter, nio, o + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE, padded);
-        if (sealed < 0) {
-            return SEAL_FAILED;
-        }
-        tally.sealed();
-        return Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + sealed;
+        return message;
+    }
+
+    private static DataPathCounters.Drop sealDrop(int message) {
+        return message == TransportSealer.FAILED ? DataPathCounters.Drop.SEAL_FAILED
+                : DataPathCounters.Drop.COUNTER_EXHAUSTED;
     }
 
     private void sealAndSend(Peer peer, TransportKeypair kp, ByteBuf train, ByteBuffer nio, int count, int stride,
                              InetSocketAddress to, long now) {
         int base = nio.position();
-        int maxPerSend = Math.min(TrainSender.MAX_SEGMENTS, TrainSender.maxTrainBytes(to) / stride);
+        int maxPerSend = Math.min(TrainOut.MAX_SEGMENTS, TrainOut.maxTrainBytes(to) / stride);
         int runStart = 0;       // offset (relative to the buffer start) of the current run
         int runSegments = 0;
         int sealedBytes = 0;
@@ -222,8 +206,7 @@ public final class OutboundPath implements TunFrameSink {
             int o = base + rel;
             int message = seal(kp, nio, o, split.length(i));
             if (message < 0) {
-                counters.drop(message == SEAL_FAILED ? DataPathCounters.Drop.SEAL_FAILED
-                        : DataPathCounters.Drop.COUNTER_EXHAUSTED, count - i);
+                counters.drop(sealDrop(message), count - i);
                 peer.requestHandshake(now);
                 break;
             }

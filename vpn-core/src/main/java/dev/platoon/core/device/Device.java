@@ -11,19 +11,19 @@ import java.util.logging.Logger;
 
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
+import dev.platoon.core.datapath.DataPath;
 import dev.platoon.core.datapath.DataPathCounters;
 import dev.platoon.core.datapath.InboundPath;
 import dev.platoon.core.datapath.OutboundPath;
 import dev.platoon.core.handshake.HandshakeWorker;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.routing.AllowedIps;
-import dev.platoon.core.transport.QueueLoop;
 import dev.platoon.core.transport.QueueLoops;
 import dev.platoon.core.transport.TransportCounters;
-import dev.platoon.core.transport.UdpBind;
+import dev.platoon.core.transport.Bind;
+import dev.platoon.core.transport.Tun;
 import dev.platoon.core.uapi.UapiServer;
 import dev.platoon.crypto.StaticIdentity;
-import dev.platoon.tun.TunDevice;
 
 /**
  * A running WireGuard interface: the tun device with one queue per loop, the UDP sockets, the peers
@@ -37,12 +37,10 @@ public final class Device implements AutoCloseable {
 
     private final String name;
     private final Path configFile;
-    private final TunDevice tun;
+    private final Tun tun;
     private final QueueLoops loops;
-    private final UdpBind bind;
-    private final List<QueueLoop> queueLoops;
-    private final List<OutboundPath> outbound;
-    private final List<InboundPath> inbound;
+    private final Bind bind;
+    private final DataPath dataPath;
     private final HandshakeWorker worker;
     private final LoadWatch loadWatch;
     private final AllowedIps<Peer> routes;
@@ -65,9 +63,7 @@ public final class Device implements AutoCloseable {
         this.tun = b.tun;
         this.loops = b.loops;
         this.bind = b.bind;
-        this.queueLoops = b.queueLoops;
-        this.outbound = b.outbound;
-        this.inbound = b.inbound;
+        this.dataPath = b.dataPath;
         this.worker = b.worker;
         this.loadWatch = b.loadWatch;
         this.routes = b.routes;
@@ -186,7 +182,7 @@ public final class Device implements AutoCloseable {
         return configFile;
     }
 
-    public TunDevice tun() {
+    public Tun tun() {
         return tun;
     }
 
@@ -231,7 +227,7 @@ public final class Device implements AutoCloseable {
     synchronized void changeListenPort(int port) throws DeviceException {
         DeviceBuilder.requirePortFree(name, port);
         try {
-            bind.rebind(port, (channel, i) -> queueLoops.get(i).attach(channel));
+            bind.rebind(port);
         } catch (IOException e) {
             throw new DeviceException(name + ": " + oneLine(e), e);
         } catch (InterruptedException e) {
@@ -255,11 +251,11 @@ public final class Device implements AutoCloseable {
     }
 
     public List<OutboundPath> outboundPaths() {
-        return outbound;
+        return dataPath.outbound();
     }
 
     public List<InboundPath> inboundPaths() {
-        return inbound;
+        return dataPath.inbound();
     }
 
     public int mtu() {
@@ -292,9 +288,7 @@ public final class Device implements AutoCloseable {
         }
         dns.remove(); // wg-quick's del_if order: DNS, then rules, then the link (its routes go with it)
         routing.remove();
-        for (QueueLoop q : queueLoops) {
-            q.close(); // off the loop first: a closed fd number can be reused
-        }
+        dataPath.close(); // off the loops first: a closed fd number can be reused
         tun.close(); // the device disappears with its last queue fd, and its addresses and routes with it
         bind.close();
         loops.close();

@@ -17,25 +17,22 @@ import dev.platoon.config.Cidr;
 import dev.platoon.config.InterfaceAddress;
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
+import dev.platoon.core.datapath.DataPath;
 import dev.platoon.core.datapath.DataPathCounters;
-import dev.platoon.core.datapath.HandshakeInbound;
-import dev.platoon.core.datapath.InboundPath;
-import dev.platoon.core.datapath.OutboundPath;
 import dev.platoon.core.handshake.HandshakeWorker;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.peer.ProtocolTimings;
 import dev.platoon.core.routing.AllowedIps;
 import dev.platoon.core.routing.IpPrefix;
-import dev.platoon.core.transport.ChannelDatagramSender;
-import dev.platoon.core.transport.QueueLoop;
+import dev.platoon.core.transport.Bind;
+import dev.platoon.core.transport.KernelTun;
 import dev.platoon.core.transport.QueueLoops;
+import dev.platoon.core.transport.Tun;
 import dev.platoon.core.transport.TransportCounters;
 import dev.platoon.core.transport.UdpBind;
 import dev.platoon.core.transport.UdpOptions;
 import dev.platoon.crypto.StaticIdentity;
 import dev.platoon.tun.LinkConfig;
-import dev.platoon.tun.TunConfig;
-import dev.platoon.tun.TunDevice;
 import dev.platoon.tun.TunException;
 import io.netty.buffer.PooledByteBufAllocator;
 
@@ -46,12 +43,10 @@ import io.netty.buffer.PooledByteBufAllocator;
 final class DeviceBuilder {
     final String name;
     final Path configFile;
-    TunDevice tun;
+    Tun tun;
     QueueLoops loops;
-    UdpBind bind;
-    final List<QueueLoop> queueLoops = new ArrayList<>();
-    final List<OutboundPath> outbound = new ArrayList<>();
-    final List<InboundPath> inbound = new ArrayList<>();
+    Bind bind;
+    DataPath dataPath;
     HandshakeWorker worker;
     LoadWatch loadWatch;
     final AllowedIps<Peer> routes = new AllowedIps<>();
@@ -84,65 +79,12 @@ final class DeviceBuilder {
                 .filter(p -> p.endpoint != null).map(p -> p.endpoint.getAddress()).toList());
 
         requirePortFree(name, iface.listenPort().orElse(0)); // before anything is made
-        QueueLoops.ensureEpoll();
-        int queues = options.queues();
-        try {
-            tun = TunDevice.open(TunConfig.tun(name).withQueues(queues));
-        } catch (TunException e) {
-            throw new DeviceException(e.getMessage(), e);
-        }
-        queues = tun.queueCount();
-        loops = QueueLoops.create(queues, "platoon-" + name);
-
-        LateSender sender = new LateSender();
-        worker = new HandshakeWorker(identity, sender, timings, nanoClock, InstantSource.system(), 1);
-        worker.setMtu(mtu);
-        loadWatch = new LoadWatch(name, worker, LoadWatch.KernelLoss.of(name), InstantSource.system());
-        for (ResolvedPeer rp : peers) {
-            Peer peer = worker.addPeer(rp.config.publicKey().bytes(),
-                    rp.config.presharedKey().map(k -> k.bytes()).orElse(null));
-            if (rp.endpoint != null) {
-                peer.updateEndpoint(rp.endpoint);
-            }
-            for (Cidr cidr : rp.config.allowedIps()) {
-                routes.insert(IpPrefix.of(cidr.address(), cidr.prefix()), peer);
-            }
-            peer.setPersistentKeepalive(rp.config.persistentKeepalive());
-        }
-
-        for (int i = 0; i < queues; i++) {
-            inbound.add(new InboundPath(worker.indexTable(), routes, worker, timings, counters, nanoClock));
-        }
         routing = PolicyRouting.plan(name, iface, config.peers(), host); // the mark is needed before binding
         dns = DnsConfig.of(name, iface, host);
         UndoJournal journal = UndoJournal.at(options.undoFile());
         routing.recordIn(journal);
         dns.recordIn(journal);
-        UdpOptions udp = UdpOptions.defaults().withFwmark(routing.fwmark());
-        int port = iface.listenPort().orElse(0);
-        try {
-            bind = UdpBind.open(loops.loops(), null, port, udp, transportCounters, inbound::get,
-                    new HandshakeInbound(worker, counters));
-        } catch (IOException e) {
-            throw new DeviceException(name + ": " + Device.oneLine(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeviceException(name + ": interrupted while binding UDP port " + port, e);
-        }
-        sender.target = new ChannelDatagramSender(bind, transportCounters);
-
-        for (int i = 0; i < queues; i++) {
-            OutboundPath out = new OutboundPath(routes, bind.sender(i), PooledByteBufAllocator.DEFAULT, mtu,
-                    counters, nanoClock);
-            outbound.add(out);
-            QueueLoop q = new QueueLoop(loops.loop(i), bind.sender(i), tun.queue(i).fd(), out, transportCounters);
-            queueLoops.add(q);
-            int queue = i;
-            q.tun().onReadFailure(why -> failure.tunReadFailed(queue, why));
-            inbound.get(i).attachTun(tun.offloads().uso(), q::writeFrame);
-            q.start().syncUninterruptibly();
-        }
-
+        openDataPath(iface.listenPort().orElse(0), options.queues(), peers, timings, nanoClock);
         configureLink(iface.addresses(), host);
 
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -158,6 +100,47 @@ final class DeviceBuilder {
                 Device.LOG.warning("timer tick failed: " + Device.oneLine(e));
             }
         }, Device.TICK.toMillis(), Device.TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The WireGuard device's own parts, each made from the ones before it: the tun queues, their loops,
+     * the UDP sockets (bound, not yet delivering), the handshake worker that sends through them and its
+     * peers, and the data path that joins them, which starts the reading.
+     */
+    private void openDataPath(int port, int queues, List<ResolvedPeer> peers, ProtocolTimings timings,
+                              LongSupplier nanoClock) throws DeviceException {
+        QueueLoops.ensureEpoll();
+        try {
+            tun = KernelTun.OPENER.open(name, queues, transportCounters);
+        } catch (IOException e) {
+            throw new DeviceException(e.getMessage(), e);
+        }
+        loops = QueueLoops.create(tun.queueCount(), "platoon-" + name);
+        UdpOptions udp = UdpOptions.defaults().withFwmark(routing.fwmark());
+        try {
+            bind = UdpBind.KERNEL.open(loops.loops(), port, udp, transportCounters);
+        } catch (IOException e) {
+            throw new DeviceException(name + ": " + Device.oneLine(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeviceException(name + ": interrupted while binding UDP port " + port, e);
+        }
+        worker = new HandshakeWorker(identity, bind.controlSender(), timings, nanoClock, InstantSource.system(), 1);
+        worker.setMtu(mtu);
+        loadWatch = new LoadWatch(name, worker, LoadWatch.KernelLoss.of(name), InstantSource.system());
+        for (ResolvedPeer rp : peers) {
+            Peer peer = worker.addPeer(rp.config.publicKey().bytes(),
+                    rp.config.presharedKey().map(k -> k.bytes()).orElse(null));
+            if (rp.endpoint != null) {
+                peer.updateEndpoint(rp.endpoint);
+            }
+            for (Cidr cidr : rp.config.allowedIps()) {
+                routes.insert(IpPrefix.of(cidr.address(), cidr.prefix()), peer);
+            }
+            peer.setPersistentKeepalive(rp.config.persistentKeepalive());
+        }
+        dataPath = DataPath.start(tun, bind, loops.loops(), worker, routes, timings, counters,
+                PooledByteBufAllocator.DEFAULT, mtu, nanoClock, failure::tunReadFailed);
     }
 
     /** wg-quick's order: addresses, MTU and up, DNS, then routes and rules (longest prefix first). */
@@ -245,8 +228,8 @@ final class DeviceBuilder {
         if (routing != null) {
             routing.remove();
         }
-        for (QueueLoop q : queueLoops) {
-            q.close();
+        if (dataPath != null) {
+            dataPath.close();
         }
         if (tun != null) {
             tun.close();
@@ -265,18 +248,5 @@ final class DeviceBuilder {
         }
     }
     private record ResolvedPeer(PeerConfig config, InetSocketAddress endpoint) {
-    }
-
-    /** The handshake worker needs a sender before the sockets exist; this one is bound afterwards. */
-    private static final class LateSender implements dev.platoon.core.transport.DatagramSender {
-        volatile dev.platoon.core.transport.DatagramSender target;
-
-        @Override
-        public void send(java.nio.ByteBuffer message, InetSocketAddress to) {
-            var t = target;
-            if (t != null) {
-                t.send(message, to);
-            }
-        }
     }
 }

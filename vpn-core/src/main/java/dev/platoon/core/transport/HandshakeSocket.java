@@ -42,9 +42,19 @@ public final class HandshakeSocket implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
     private final EpollDatagramChannel channel;
 
-    private HandshakeSocket(MultiThreadIoEventLoopGroup group, EpollDatagramChannel channel) {
+    private final TransportCounters counters;
+
+    private HandshakeSocket(MultiThreadIoEventLoopGroup group, EpollDatagramChannel channel,
+                            TransportCounters counters) {
         this.group = group;
         this.channel = channel;
+        this.counters = counters;
+    }
+
+    /** Starts handing what arrives to {@code sink}, on this socket's own thread. */
+    void receive(InboundSink sink) {
+        channel.pipeline().addLast("receiver", new DatagramReceiver(sink, counters, true));
+        channel.config().setAutoRead(true);
     }
 
     /** Whether to make one ({@code -Dplatoon.udp.handshakeSocket=false}: the loops read everything). */
@@ -59,7 +69,7 @@ public final class HandshakeSocket implements AutoCloseable {
      */
     @SuppressWarnings("deprecation") // IoEventLoop.register(ChannelPromise), as UdpBind
     static HandshakeSocket open(boolean v4, InetSocketAddress local, int dataSockets, UdpOptions options,
-                                TransportCounters counters, InboundSink sink) throws IOException, InterruptedException {
+                                TransportCounters counters) throws IOException, InterruptedException {
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("platoon-handshake-rx", true), EpollIoHandler.newFactory());
         // Created on the caller's thread, as the loops' sockets: socket(2) takes its network namespace.
@@ -70,7 +80,7 @@ public final class HandshakeSocket implements AutoCloseable {
             }
             UdpBind.configure(ch, options);
             ch.config().setUdpGro(false); // handshake messages are never coalesced
-            ch.pipeline().addLast("receiver", new DatagramReceiver(sink, counters, true));
+            ch.config().setAutoRead(false); // until receive(sink)
             IoEventLoop loop = group.next();
             loop.register(new DefaultChannelPromise(ch, loop)).sync();
             try {
@@ -79,7 +89,7 @@ public final class HandshakeSocket implements AutoCloseable {
                 throw new IOException("cannot bind the handshake socket to " + local + ": " + e.getMessage(), e);
             }
             attach(ch, dataSockets);
-            return new HandshakeSocket(group, ch);
+            return new HandshakeSocket(group, ch, counters);
         } catch (IOException | InterruptedException | RuntimeException e) {
             ch.close().awaitUninterruptibly(2000);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

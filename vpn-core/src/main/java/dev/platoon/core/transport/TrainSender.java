@@ -3,12 +3,14 @@ package dev.platoon.core.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.SegmentedDatagramPacket;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.util.function.Consumer;
 
 /**
  * Sends trains of equal-sized datagrams on one UDP channel: one {@link SegmentedDatagramPacket} (one
@@ -22,14 +24,7 @@ import java.net.InetSocketAddress;
  *
  * <p>Loop-thread only (the channel's event loop), except {@link #isGsoEnabled()}.
  */
-public final class TrainSender {
-
-    /** Segments per UDP_SEGMENT send that every kernel accepts (UDP_MAX_SEGMENTS was 64 before 6.x). */
-    public static final int MAX_SEGMENTS = 64;
-    /** Largest UDP payload per send: 65535 − IPv4 (20) − UDP (8) headers. */
-    public static final int MAX_TRAIN_BYTES_V4 = 65507;
-    /** 65535 − UDP header: the IPv6 payload length counts only the UDP header and data. */
-    public static final int MAX_TRAIN_BYTES_V6 = 65527;
+public final class TrainSender implements TrainOut {
 
     private static final int EIO = 5;
     private static final int ENOPROTOOPT = 92;
@@ -39,11 +34,40 @@ public final class TrainSender {
     private EpollDatagramChannel channel;
     private final TransportCounters counters;
     private volatile boolean gso;
+    private Consumer<Boolean> writability = w -> { };
 
     public TrainSender(EpollDatagramChannel channel, boolean gso, TransportCounters counters) {
         this.channel = channel;
         this.gso = gso && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
         this.counters = counters;
+        wire(channel);
+    }
+
+    /**
+     * Tells {@link #onWritability}'s listener of the channel's writability changes (Netty's pending
+     * bytes crossing the water marks), and flushes after every receive batch: what the inbound path
+     * queued (keepalive answers, say) leaves in one sendmmsg.
+     */
+    private void wire(EpollDatagramChannel ch) {
+        ch.pipeline().addLast("train-sender", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                writability.accept(ctx.channel().isWritable());
+                ctx.fireChannelWritabilityChanged();
+            }
+
+            @Override
+            public void channelReadComplete(ChannelHandlerContext ctx) {
+                flush();
+                ctx.fireChannelReadComplete();
+            }
+        });
+    }
+
+    @Override
+    public void onWritability(Consumer<Boolean> listener) {
+        writability = listener;
+        listener.accept(channel.isWritable());
     }
 
     public EpollDatagramChannel channel() {
@@ -57,6 +81,8 @@ public final class TrainSender {
         }
         channel.flush();
         channel = next;
+        wire(next);
+        writability.accept(next.isWritable());
     }
 
     public boolean isGsoEnabled() {
@@ -71,25 +97,13 @@ public final class TrainSender {
         }
     }
 
-    /** Largest train payload towards {@code to}: 65507 for IPv4 (also as a v4-mapped destination), else 65527. */
-    public static int maxTrainBytes(InetSocketAddress to) {
-        return to.getAddress() instanceof Inet4Address ? MAX_TRAIN_BYTES_V4 : MAX_TRAIN_BYTES_V6;
-    }
-
-    /**
-     * Queues one train: the readable bytes of {@code content} are consecutive datagrams of
-     * {@code segmentSize} bytes, the last one possibly shorter. Takes ownership of {@code content}.
-     *
-     * @throws IllegalArgumentException when the train breaks the kernel's limits (more than
-     *         {@link #MAX_SEGMENTS} segments or more than {@link #maxTrainBytes} bytes) — a caller bug;
-     *         {@code content} is released first
-     */
+    @Override
     public void sendTrain(ByteBuf content, int segmentSize, InetSocketAddress to) {
         int len = content.readableBytes();
-        if (segmentSize <= 0 || len > maxTrainBytes(to) || len > segmentSize * MAX_SEGMENTS) {
+        if (segmentSize <= 0 || len > TrainOut.maxTrainBytes(to) || len > segmentSize * MAX_SEGMENTS) {
             content.release();
             throw new IllegalArgumentException("train of " + len + " bytes in segments of " + segmentSize
-                    + " breaks UDP_SEGMENT limits (" + MAX_SEGMENTS + " segments, " + maxTrainBytes(to) + " bytes)");
+                    + " breaks UDP_SEGMENT limits (" + MAX_SEGMENTS + " segments, " + TrainOut.maxTrainBytes(to) + " bytes)");
         }
         if (len <= segmentSize) {
             sendDatagram(content, to);
@@ -109,7 +123,7 @@ public final class TrainSender {
         channel.write(new DatagramPacket(content, to), channel.voidPromise());
     }
 
-    /** Hands everything queued to the kernel (sendmmsg). */
+    @Override
     public void flush() {
         channel.flush();
     }

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code ownsFd}. Close this handle before its owner closes the fd: a closed fd number can be reused.
  * Reading, pausing and writing belong to the loop thread; pause/resume/close from elsewhere hop onto it.
  */
-public final class TunQueueHandle implements EpollIoHandle {
+public final class TunQueueHandle implements EpollIoHandle, TunPort {
 
     /** virtio_net_hdr with num_buffers: the size set with TUNSETVNETHDRSZ. */
     public static final int VNET_HDR_LEN = 12;
@@ -43,7 +43,7 @@ public final class TunQueueHandle implements EpollIoHandle {
 
     private final FileDescriptor fd;
     private final boolean ownsFd;
-    private final TunFrameSink sink;
+    private TunFrameSink sink;  // set before reading starts
     private final TransportCounters counters;
     private final int readBudget;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(HEADROOM + MAX_FRAME + TAILROOM);
@@ -66,6 +66,11 @@ public final class TunQueueHandle implements EpollIoHandle {
         this(fd, ownsFd, sink, counters, DEFAULT_READ_BUDGET);
     }
 
+    /** A handle whose sink is given by {@link #start}. */
+    public TunQueueHandle(int fd, boolean ownsFd, TransportCounters counters) {
+        this(fd, ownsFd, null, counters, DEFAULT_READ_BUDGET);
+    }
+
     public TunQueueHandle(int fd, boolean ownsFd, TunFrameSink sink, TransportCounters counters, int readBudget) {
         if (readBudget <= 0) {
             throw new IllegalArgumentException("read budget must be positive: " + readBudget);
@@ -81,8 +86,20 @@ public final class TunQueueHandle implements EpollIoHandle {
         this.readBudget = readBudget;
     }
 
+    @Override
+    public Future<Void> start(IoEventLoop loop, TunFrameSink sink) {
+        if (this.sink != null) {
+            throw new IllegalStateException("already started");
+        }
+        this.sink = java.util.Objects.requireNonNull(sink, "sink");
+        return register(loop);
+    }
+
     /** Registers with {@code loop} and starts reading (unless paused); the future ends when reading is armed. */
     public Future<Void> register(IoEventLoop loop) {
+        if (sink == null) {
+            throw new IllegalStateException("no sink: use start(loop, sink)");
+        }
         Promise<Void> done = loop.newPromise();
         this.loop = loop;
         loop.register(this).addListener(f -> {
@@ -154,6 +171,7 @@ public final class TunQueueHandle implements EpollIoHandle {
      * Who hears, once, that reading stopped for good (the device was deleted: EBADFD or end of file); it
      * is called on the loop thread with the reason and must not block.
      */
+    @Override
     public void onReadFailure(java.util.function.Consumer<String> listener) {
         this.onReadFailure = listener;
     }
@@ -175,6 +193,7 @@ public final class TunQueueHandle implements EpollIoHandle {
     }
 
     /** Stops reading the queue (backpressure): the kernel's txqueue absorbs the burst meanwhile. */
+    @Override
     public void pauseReading() {
         if (loop != null && !loop.inEventLoop()) {
             loop.execute(this::pauseReading);
@@ -187,6 +206,7 @@ public final class TunQueueHandle implements EpollIoHandle {
         }
     }
 
+    @Override
     public void resumeReading() {
         if (loop != null && !loop.inEventLoop()) {
             loop.execute(this::resumeReading);
@@ -220,6 +240,7 @@ public final class TunQueueHandle implements EpollIoHandle {
      *
      * @return true when the whole frame was taken
      */
+    @Override
     public boolean writeFrame(ByteBuffer direct, int offset, int length) {
         if (!direct.isDirect()) {
             throw new IllegalArgumentException("tun writes need a direct buffer");

@@ -23,7 +23,7 @@ import java.util.function.IntFunction;
  * loop. The sockets are created on the calling thread, which fixes their network namespace: call
  * {@link #open} from a thread that is in the namespace the device lives in.
  */
-public final class UdpBind implements AutoCloseable {
+public final class UdpBind implements Bind {
 
     static final int SOL_SOCKET = 1;
     static final int SO_SNDBUFFORCE = 32;
@@ -36,6 +36,11 @@ public final class UdpBind implements AutoCloseable {
     static final IntegerUnixChannelOption MARK = new IntegerUnixChannelOption("SO_MARK", SOL_SOCKET, SO_MARK);
     /** Set explicitly: a host with net.ipv6.bindv6only=1 would otherwise lose IPv4 peers. */
     static final IntegerUnixChannelOption V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(UdpBind.class.getName());
+
+    /** The kernel's bind: dual-stack sockets on the wildcard address, a handshake socket when allowed. */
+    public static final Bind.Opener KERNEL = (loops, port, options, counters) ->
+            open(loops, null, port, options, counters, HandshakeSocket.wanted());
 
     private volatile List<EpollDatagramChannel> channels;
     private final List<TrainSender> senders;
@@ -45,39 +50,51 @@ public final class UdpBind implements AutoCloseable {
     /** What {@link #open} was given (with the current fwmark), for {@link #rebind}. */
     private volatile Reopen reopen;
     private final boolean buffersForced;
+    private final TransportCounters counters;
+    private final DatagramSender control;
+    /** What {@link #receive} was given, or null before. */
+    private volatile IntFunction<InboundSink> queueSinks;
+    private volatile InboundSink handshakeSink;
 
-    private UdpBind(List<EpollDatagramChannel> channels, List<TrainSender> senders, int port, boolean forced) {
+    private UdpBind(List<EpollDatagramChannel> channels, List<TrainSender> senders, int port, boolean forced,
+                    TransportCounters counters) {
         this.channels = List.copyOf(channels);
         this.senders = List.copyOf(senders);
         this.port = port;
         this.buffersForced = forced;
+        this.counters = counters;
+        this.control = new ChannelDatagramSender(this, counters);
     }
 
     /**
-     * Opens one channel per loop and binds them all to {@code port} (0 = let the kernel pick one for the first
-     * channel; the others then join that port).
-     *
-     * @param bindAddress null = dual-stack wildcard ({@code ::} with IPV6_V6ONLY off); an IPv4 address gives
-     *                    IPv4-only sockets
-     * @param sinks       the inbound sink of loop {@code i}
-     * @throws IOException with one line naming the address and the cause when a bind fails (port in use,
-     *                     address not local)
+     * Opens one channel per loop, delivering to {@code sinks} at once, with no handshake socket: every
+     * message reaches the loops' sinks. For tests and benchmarks; a device uses {@link #KERNEL}.
      */
     public static UdpBind open(List<? extends IoEventLoop> loops, InetAddress bindAddress, int port,
                                UdpOptions options, TransportCounters counters, IntFunction<InboundSink> sinks)
             throws IOException, InterruptedException {
-        return open(loops, bindAddress, port, options, counters, sinks, null);
+        UdpBind bind = open(loops, bindAddress, port, options, counters, false);
+        bind.receive(sinks, null);
+        return bind;
     }
 
     /**
-     * As {@link #open(List, InetAddress, int, UdpOptions, TransportCounters, IntFunction)}, and with a
-     * {@code handshakeSink} a {@link HandshakeSocket} too, which takes every message but data off the
-     * loops' sockets (where the kernel allows; else one warning and the loops read everything).
+     * Opens one channel per loop and binds them all to {@code port} (0 = let the kernel pick one for the first
+     * channel; the others then join that port). Nothing is read until {@link #receive}: what arrives
+     * meanwhile waits in the sockets' buffers.
+     *
+     * @param bindAddress     null = dual-stack wildcard ({@code ::} with IPV6_V6ONLY off); an IPv4 address
+     *                        gives IPv4-only sockets
+     * @param handshakeSocket whether to open a {@link HandshakeSocket}, which takes every message but data
+     *                        off the loops' sockets (where the kernel allows; else one warning and the
+     *                        loops read everything)
+     * @throws IOException with one line naming the address and the cause when a bind fails (port in use,
+     *                     address not local)
      */
     @SuppressWarnings("deprecation") // IoEventLoop.register(ChannelPromise): Bootstrap calls the same thing
     public static UdpBind open(List<? extends IoEventLoop> loops, InetAddress bindAddress, int port,
-                               UdpOptions options, TransportCounters counters, IntFunction<InboundSink> sinks,
-                               InboundSink handshakeSink) throws IOException, InterruptedException {
+                               UdpOptions options, TransportCounters counters, boolean handshakeSocket)
+            throws IOException, InterruptedException {
         if (loops.isEmpty()) {
             throw new IllegalArgumentException("no event loops");
         }
@@ -97,7 +114,7 @@ public final class UdpBind implements AutoCloseable {
                     ch.config().setOption(V6ONLY, 0);
                 }
                 forced &= configure(ch, options);
-                ch.pipeline().addLast("receiver", new DatagramReceiver(sinks.apply(i), counters));
+                ch.config().setAutoRead(false); // until receive()
                 IoEventLoop loop = loops.get(i);
                 loop.register(new DefaultChannelPromise(ch, loop)).sync();
                 InetSocketAddress local = bindAddress == null ? new InetSocketAddress(boundPort)
@@ -116,13 +133,13 @@ public final class UdpBind implements AutoCloseable {
             }
             throw e;
         }
-        UdpBind bind = new UdpBind(channels, senders, boundPort, forced);
-        bind.reopen = new Reopen(loops, bindAddress, options, counters, sinks, handshakeSink);
-        if (handshakeSink != null && HandshakeSocket.wanted()) {
+        UdpBind bind = new UdpBind(channels, senders, boundPort, forced, counters);
+        bind.reopen = new Reopen(loops, bindAddress, options, handshakeSocket);
+        if (handshakeSocket) {
             InetSocketAddress local = bindAddress == null ? new InetSocketAddress(boundPort)
                     : new InetSocketAddress(bindAddress, boundPort);
             try {
-                bind.handshakeSocket = HandshakeSocket.open(v4, local, channels.size(), options, counters, handshakeSink);
+                bind.handshakeSocket = HandshakeSocket.open(v4, local, channels.size(), options, counters);
                 counters.handshakeSocketOpen = true;
             } catch (IOException e) {
                 counters.handshakeSocketOpen = false;
@@ -132,24 +149,55 @@ public final class UdpBind implements AutoCloseable {
         return bind;
     }
 
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(UdpBind.class.getName());
-
     private record Reopen(List<? extends IoEventLoop> loops, InetAddress bindAddress, UdpOptions options,
-                          TransportCounters counters, IntFunction<InboundSink> sinks, InboundSink handshakeSink) {
+                          boolean handshakeSocket) {
+    }
+
+    @Override
+    public void receive(IntFunction<InboundSink> sinks, InboundSink handshakes) {
+        if (queueSinks != null) {
+            throw new IllegalStateException("already receiving");
+        }
+        queueSinks = sinks;
+        handshakeSink = handshakes;
+        startReceiving(sinks, handshakes);
+    }
+
+    private void startReceiving(IntFunction<InboundSink> sinks, InboundSink handshakes) {
+        HandshakeSocket h = handshakeSocket;
+        if (h != null) {
+            // Without a sink of its own the messages it would take go to the loops: no socket to steer to.
+            if (handshakes != null) {
+                h.receive(handshakes);
+            } else {
+                handshakeSocket = null;
+                counters.handshakeSocketOpen = false;
+                h.close();
+            }
+        }
+        List<EpollDatagramChannel> now = channels;
+        for (int i = 0; i < now.size(); i++) {
+            EpollDatagramChannel ch = now.get(i);
+            // First in the pipeline: the sink's batchEnd runs before the train sender's flush.
+            ch.pipeline().addFirst("receiver", new DatagramReceiver(sinks.apply(i), counters));
+            ch.config().setAutoRead(true);
+        }
     }
 
     /**
      * Moves every loop to a new socket on {@code newPort} ({@code wg set NAME listen-port N}, live): new
      * channels are opened and bound first (a failure changes nothing and throws one line), then, on each
-     * loop's thread, that loop's sender moves to its new channel, {@code attach} wires it (the queue loop's
-     * backpressure), and the old channel closes. The train senders stay the same objects. Call from a
-     * thread in the device's network namespace, like {@link #open}.
+     * loop's thread, that loop's sender moves to its new channel (with its backpressure wiring) and the
+     * old channel closes. The train senders and the sinks stay the same objects. Call from a thread in the
+     * device's network namespace, like {@link #open}.
      */
-    public void rebind(int newPort, java.util.function.ObjIntConsumer<EpollDatagramChannel> attach)
-            throws IOException, InterruptedException {
+    @Override
+    public void rebind(int newPort) throws IOException, InterruptedException {
         Reopen r = reopen;
-        UdpBind fresh = open(r.loops(), r.bindAddress(), newPort, r.options(), r.counters(), r.sinks(),
-                r.handshakeSink());
+        UdpBind fresh = open(r.loops(), r.bindAddress(), newPort, r.options(), counters, r.handshakeSocket());
+        if (queueSinks != null) {
+            fresh.startReceiving(queueSinks, handshakeSink);
+        }
         List<EpollDatagramChannel> old = channels;
         List<java.util.concurrent.Future<?>> moves = new ArrayList<>();
         for (int i = 0; i < senders.size(); i++) {
@@ -157,7 +205,6 @@ public final class UdpBind implements AutoCloseable {
             EpollDatagramChannel next = fresh.channel(i);
             moves.add(next.eventLoop().submit(() -> {
                 senders.get(index).moveTo(next);
-                attach.accept(next, index);
                 old.get(index).close();
             }));
         }
@@ -175,6 +222,11 @@ public final class UdpBind implements AutoCloseable {
                 throw new IOException("moving to UDP port " + fresh.port + ": " + rootMessage(e), e);
             }
         }
+    }
+
+    @Override
+    public DatagramSender controlSender() {
+        return control;
     }
 
     /** Applies the options before bind; returns whether both FORCE buffer options took. */
@@ -236,6 +288,7 @@ public final class UdpBind implements AutoCloseable {
      * Sets SO_MARK on every socket ({@code wg set NAME fwmark N}, live), and on those a later {@link #rebind}
      * opens; 0 clears it. Needs CAP_NET_ADMIN.
      */
+    @Override
     public void setFwmark(int mark) throws IOException {
         List<EpollDatagramChannel> all = new ArrayList<>(channels);
         HandshakeSocket h = handshakeSocket;
@@ -250,15 +303,15 @@ public final class UdpBind implements AutoCloseable {
             }
         }
         Reopen r = reopen;
-        reopen = new Reopen(r.loops(), r.bindAddress(), r.options().withFwmark(mark), r.counters(), r.sinks(),
-                r.handshakeSink());
+        reopen = new Reopen(r.loops(), r.bindAddress(), r.options().withFwmark(mark), r.handshakeSocket());
     }
 
-    /** The port all channels are bound to. */
+    @Override
     public int localPort() {
         return port;
     }
 
+    @Override
     public int size() {
         return channels.size();
     }
@@ -268,7 +321,7 @@ public final class UdpBind implements AutoCloseable {
         return channels.get(i);
     }
 
-    /** The train sender of loop {@code i}; use it only on that loop's thread. */
+    @Override
     public TrainSender sender(int i) {
         return senders.get(i);
     }
@@ -292,7 +345,7 @@ public final class UdpBind implements AutoCloseable {
         return channels.get(i).config().getSendBufferSize();
     }
 
-    /** Whether handshake messages have a socket of their own ({@link HandshakeSocket}). */
+    @Override
     public boolean hasHandshakeSocket() {
         return handshakeSocket != null;
     }

@@ -53,8 +53,8 @@ class InboundPathTest {
         ourIndex = worker.indexTable().allocate(new IndexEntry(peer, ours, clock.get()));
         theirs = new TransportKeypair(key, new byte[32], 1, ourIndex, true);
         routes.insert(IpPrefix.parse("100.64.0.2/32"), peer);
-        path = new InboundPath(worker.indexTable(), routes, worker, ProtocolTimings.DEFAULT, counters, clock::get);
-        path.attachTun(true, (buf, off, len) -> written.add(len));
+        path = new InboundPath(worker.indexTable(), routes, new HandshakeInbound(worker, counters),
+                ProtocolTimings.DEFAULT, counters, clock::get, (buf, off, len) -> written.add(len), true, true);
     }
 
     @AfterEach

@@ -87,12 +87,12 @@ class WireMessageFuzzTest {
             AllowedIps<Peer> routes = new AllowedIps<>();
             routes.insert(IpPrefix.parse("100.64.0.2/32"), aliceAtUs);
             routes.insert(IpPrefix.parse("fd00:64::2/128"), aliceAtUs);
-            path = new InboundPath(us.indexTable(), routes, us, ProtocolTimings.DEFAULT, counters, clock::get);
-            path.attachTun(true, (buf, off, len) -> {
-                byte[] f = new byte[len];
-                buf.get(off, f);
-                frames.add(f);
-            });
+            path = new InboundPath(us.indexTable(), routes, new HandshakeInbound(us, counters), ProtocolTimings.DEFAULT,
+                    counters, clock::get, (buf, off, len) -> {
+                        byte[] f = new byte[len];
+                        buf.get(off, f);
+                        frames.add(f);
+                    }, true, true);
             TransportKeypair ours = new TransportKeypair(new byte[32], TRANSPORT_KEY, 0, 1, false);
             int index = us.indexTable().allocate(new IndexEntry(aliceAtUs, ours, clock.get()));
             theirs = new TransportKeypair(TRANSPORT_KEY, new byte[32], 1, index, true);

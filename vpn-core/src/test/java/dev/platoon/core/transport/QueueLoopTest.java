@@ -25,6 +25,7 @@ class QueueLoopTest {
     private UdpBind rx;
     private UdpBind tx;
     private QueueLoop queue;
+    private TunQueueHandle queueHandle;
     private TunQueueHandle peer;     // the "kernel" side of the fake tun queue
     private int queueFd = -1;        // owned by the test, as a TunQueue would own it
     private InetSocketAddress to;
@@ -33,9 +34,9 @@ class QueueLoopTest {
     private final class Forwarder implements TunFrameSink {
         @Override
         public void frame(ByteBuffer buf, int offset, int length) {
-            ByteBuf out = queue.sender().channel().alloc().directBuffer(length);
+            ByteBuf out = tx.sender(0).channel().alloc().directBuffer(length);
             out.writeBytes(buf.duplicate().clear().position(offset).limit(offset + length));
-            queue.sender().sendDatagram(out, to);
+            tx.sender(0).sendDatagram(out, to);
         }
 
         @Override
@@ -56,7 +57,8 @@ class QueueLoopTest {
                 i -> new CollectingSink());
         int[] pair = TestLibc.packetPair();
         queueFd = pair[0];
-        queue = new QueueLoop(loops.loop(0), tx.sender(0), pair[0], new Forwarder(), counters);
+        queueHandle = new TunQueueHandle(pair[0], false, counters);
+        queue = new QueueLoop(loops.loop(0), tx.sender(0), queueHandle, new Forwarder());
         peer = new TunQueueHandle(pair[1], true, new TunQueueHandleTest.FrameLog(), counters);
         queue.start().sync();
     }
@@ -65,7 +67,7 @@ class QueueLoopTest {
     void tearDown() {
         if (queue != null) {
             queue.close();
-            assertTrue(queue.tun().isClosed());
+            assertTrue(queueHandle.isClosed());
             TestLibc.close(queueFd);   // still open after the loop closed: the loop did not own it
         }
         if (peer != null) {
@@ -101,11 +103,11 @@ class QueueLoopTest {
     @Test
     void unwritableChannelPausesTunReadingAndDrainResumesIt() throws Exception {
         startQueue(UdpOptions.defaults().withWaterMarks(1, 2));    // any pending datagram crosses the mark
-        TrainSender s = queue.sender();
+        TrainSender s = tx.sender(0);
         boolean pausedAfterWrite = loops.loop(0).submit(() -> {
             ByteBuf b = s.channel().alloc().directBuffer(100).writeZero(100);
             s.sendDatagram(b, to);                                  // queued, not flushed: unwritable
-            return !s.channel().isWritable() && queue.tun().isReadingPaused();
+            return !s.channel().isWritable() && queueHandle.isReadingPaused();
         }).get();
         assertTrue(pausedAfterWrite, "tun reading paused when the channel became unwritable");
         assertEquals(1, counters.tunReadPauses.sum());
@@ -113,7 +115,7 @@ class QueueLoopTest {
         loops.loop(0).submit(s::flush).sync();
         CollectingSink.await("resume after drain", WAIT, () -> {
             try {
-                return loops.loop(0).submit(() -> !queue.tun().isReadingPaused()).get();
+                return loops.loop(0).submit(() -> !queueHandle.isReadingPaused()).get();
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
@@ -125,6 +127,6 @@ class QueueLoopTest {
         }
         CollectingSink.await("6 datagrams", WAIT, () -> rxSink.count() == 6);
         assertTrue(counters.tunReadPauses.sum() >= 2, "paused again: " + counters.tunReadPauses.sum());
-        assertFalse(loops.loop(0).submit(() -> queue.tun().isReadingPaused()).get());
+        assertFalse(loops.loop(0).submit(() -> queueHandle.isReadingPaused()).get());
     }
 }
