@@ -11,14 +11,12 @@ import java.util.logging.Logger;
 
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
-import dev.platoon.core.datapath.DataPath;
 import dev.platoon.core.datapath.DataPathCounters;
 import dev.platoon.core.datapath.InboundPath;
 import dev.platoon.core.datapath.OutboundPath;
 import dev.platoon.core.handshake.HandshakeWorker;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.routing.AllowedIps;
-import dev.platoon.core.transport.QueueLoops;
 import dev.platoon.core.transport.TransportCounters;
 import dev.platoon.core.transport.Bind;
 import dev.platoon.core.transport.Tun;
@@ -37,10 +35,9 @@ public final class Device implements AutoCloseable {
 
     private final String name;
     private final Path configFile;
+    private final DataPlane plane;
     private final Tun tun;
-    private final QueueLoops loops;
     private final Bind bind;
-    private final DataPath dataPath;
     private final HandshakeWorker worker;
     private final LoadWatch loadWatch;
     private final AllowedIps<Peer> routes;
@@ -60,16 +57,15 @@ public final class Device implements AutoCloseable {
     private Device(DeviceBuilder b) {
         this.name = b.name;
         this.configFile = b.configFile;
-        this.tun = b.tun;
-        this.loops = b.loops;
-        this.bind = b.bind;
-        this.dataPath = b.dataPath;
+        this.plane = b.plane;
+        this.tun = b.plane.tun();
+        this.bind = b.plane.bind();
         this.worker = b.worker;
         this.loadWatch = b.loadWatch;
-        this.routes = b.routes;
+        this.routes = b.plane.routes();
         this.timer = b.timer;
-        this.counters = b.counters;
-        this.transportCounters = b.transportCounters;
+        this.counters = b.plane.counters();
+        this.transportCounters = b.plane.transportCounters();
         this.mtu = b.mtu;
         this.routing = b.routing;
         this.dns = b.dns;
@@ -251,11 +247,11 @@ public final class Device implements AutoCloseable {
     }
 
     public List<OutboundPath> outboundPaths() {
-        return dataPath.outbound();
+        return plane.dataPath().outbound();
     }
 
     public List<InboundPath> inboundPaths() {
-        return dataPath.inbound();
+        return plane.dataPath().inbound();
     }
 
     public int mtu() {
@@ -288,11 +284,7 @@ public final class Device implements AutoCloseable {
         }
         dns.remove(); // wg-quick's del_if order: DNS, then rules, then the link (its routes go with it)
         routing.remove();
-        dataPath.close(); // off the loops first: a closed fd number can be reused
-        tun.close(); // the device disappears with its last queue fd, and its addresses and routes with it
-        bind.close();
-        loops.close();
-        worker.close();
+        plane.close();
         worker.identity().close();
     }
 }

@@ -17,24 +17,14 @@ import dev.platoon.config.Cidr;
 import dev.platoon.config.InterfaceAddress;
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
-import dev.platoon.core.datapath.DataPath;
-import dev.platoon.core.datapath.DataPathCounters;
 import dev.platoon.core.handshake.HandshakeWorker;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.peer.ProtocolTimings;
-import dev.platoon.core.routing.AllowedIps;
 import dev.platoon.core.routing.IpPrefix;
-import dev.platoon.core.transport.Bind;
-import dev.platoon.core.transport.KernelTun;
-import dev.platoon.core.transport.QueueLoops;
-import dev.platoon.core.transport.Tun;
-import dev.platoon.core.transport.TransportCounters;
-import dev.platoon.core.transport.UdpBind;
 import dev.platoon.core.transport.UdpOptions;
 import dev.platoon.crypto.StaticIdentity;
 import dev.platoon.tun.LinkConfig;
 import dev.platoon.tun.TunException;
-import io.netty.buffer.PooledByteBufAllocator;
 
 /**
  * What {@link Device#up} has made so far, so a failure can undo exactly that: the tun device, loops,
@@ -43,17 +33,11 @@ import io.netty.buffer.PooledByteBufAllocator;
 final class DeviceBuilder {
     final String name;
     final Path configFile;
-    Tun tun;
-    QueueLoops loops;
-    Bind bind;
-    DataPath dataPath;
+    DataPlane plane;
     HandshakeWorker worker;
     LoadWatch loadWatch;
-    final AllowedIps<Peer> routes = new AllowedIps<>();
     ScheduledExecutorService timer;
     StaticIdentity identity;
-    final DataPathCounters counters = new DataPathCounters();
-    final TransportCounters transportCounters = new TransportCounters();
     int mtu;
     PolicyRouting routing;
     DnsConfig dns;
@@ -103,30 +87,14 @@ final class DeviceBuilder {
     }
 
     /**
-     * The WireGuard device's own parts, each made from the ones before it: the tun queues, their loops,
-     * the UDP sockets (bound, not yet delivering), the handshake worker that sends through them and its
-     * peers, and the data path that joins them, which starts the reading.
+     * The WireGuard device's own parts (see {@link DataPlane}), then its peers and their routes, then the
+     * data path starts: nothing arrives before the peers it is for exist.
      */
     private void openDataPath(int port, int queues, List<ResolvedPeer> peers, ProtocolTimings timings,
                               LongSupplier nanoClock) throws DeviceException {
-        QueueLoops.ensureEpoll();
-        try {
-            tun = KernelTun.OPENER.open(name, queues, transportCounters);
-        } catch (IOException e) {
-            throw new DeviceException(e.getMessage(), e);
-        }
-        loops = QueueLoops.create(tun.queueCount(), "platoon-" + name);
         UdpOptions udp = UdpOptions.defaults().withFwmark(routing.fwmark());
-        try {
-            bind = UdpBind.KERNEL.open(loops.loops(), port, udp, transportCounters);
-        } catch (IOException e) {
-            throw new DeviceException(name + ": " + Device.oneLine(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DeviceException(name + ": interrupted while binding UDP port " + port, e);
-        }
-        worker = new HandshakeWorker(identity, bind.controlSender(), timings, nanoClock, InstantSource.system(), 1);
-        worker.setMtu(mtu);
+        plane = DataPlane.open(name, DeviceParts.kernel(), queues, port, udp, identity, timings, mtu);
+        worker = plane.worker();
         loadWatch = new LoadWatch(name, worker, LoadWatch.KernelLoss.of(name), InstantSource.system());
         for (ResolvedPeer rp : peers) {
             Peer peer = worker.addPeer(rp.config.publicKey().bytes(),
@@ -135,12 +103,11 @@ final class DeviceBuilder {
                 peer.updateEndpoint(rp.endpoint);
             }
             for (Cidr cidr : rp.config.allowedIps()) {
-                routes.insert(IpPrefix.of(cidr.address(), cidr.prefix()), peer);
+                plane.routes().insert(IpPrefix.of(cidr.address(), cidr.prefix()), peer);
             }
             peer.setPersistentKeepalive(rp.config.persistentKeepalive());
         }
-        dataPath = DataPath.start(tun, bind, loops.loops(), worker, routes, timings, counters,
-                PooledByteBufAllocator.DEFAULT, mtu, nanoClock, failure::tunReadFailed);
+        plane.start(failure::tunReadFailed);
     }
 
     /** wg-quick's order: addresses, MTU and up, DNS, then routes and rules (longest prefix first). */
@@ -228,20 +195,8 @@ final class DeviceBuilder {
         if (routing != null) {
             routing.remove();
         }
-        if (dataPath != null) {
-            dataPath.close();
-        }
-        if (tun != null) {
-            tun.close();
-        }
-        if (bind != null) {
-            bind.close();
-        }
-        if (loops != null) {
-            loops.close();
-        }
-        if (worker != null) {
-            worker.close();
+        if (plane != null) {
+            plane.close();
         }
         if (identity != null) {
             identity.close();

@@ -1,6 +1,7 @@
 package dev.platoon.core.transport;
 
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -64,13 +65,19 @@ public final class QueueLoops implements AutoCloseable {
         return create(Runtime.getRuntime().availableProcessors(), "platoon-q");
     }
 
+    /** {@code n} epoll loops: the kernel's tun queues and sockets register with them. */
     public static QueueLoops create(int n, String threadNamePrefix) {
+        ensureEpoll();
+        return create(n, threadNamePrefix, EpollIoHandler.newFactory());
+    }
+
+    /** {@code n} loops of another kind (in-memory devices use Netty's local loops). */
+    public static QueueLoops create(int n, String threadNamePrefix, IoHandlerFactory handlers) {
         if (n <= 0) {
             throw new IllegalArgumentException("queue loops must be positive: " + n);
         }
-        ensureEpoll();
         return new QueueLoops(new MultiThreadIoEventLoopGroup(n,
-                new DefaultThreadFactory(threadNamePrefix, true), EpollIoHandler.newFactory()));
+                new DefaultThreadFactory(threadNamePrefix, true), handlers));
     }
 
     public int size() {

@@ -26,6 +26,7 @@ import java.util.function.Consumer;
  */
 public final class TrainSender implements TrainOut {
 
+    private static final String HANDLER = "train-sender";
     private static final int EIO = 5;
     private static final int ENOPROTOOPT = 92;
     private static final int EOPNOTSUPP = 95;
@@ -49,7 +50,10 @@ public final class TrainSender implements TrainOut {
      * queued (keepalive answers, say) leaves in one sendmmsg.
      */
     private void wire(EpollDatagramChannel ch) {
-        ch.pipeline().addLast("train-sender", new ChannelInboundHandlerAdapter() {
+        if (ch.pipeline().get(HANDLER) != null) {
+            ch.pipeline().remove(HANDLER); // a rebind's new channel, wired by the sender it was opened with
+        }
+        ch.pipeline().addLast(HANDLER, new ChannelInboundHandlerAdapter() {
             @Override
             public void channelWritabilityChanged(ChannelHandlerContext ctx) {
                 writability.accept(ctx.channel().isWritable());

@@ -87,7 +87,7 @@ public final class TransportCounters {
     }
 
     /** Records one receive batch of {@code datagrams} datagrams (called by the loop thread). */
-    void recordReceiveBatch(int datagrams) {
+    public void recordReceiveBatch(int datagrams) {
         receiveBatches.increment();
         receiveDatagrams.add(datagrams);
         // Plain read first: the max changes rarely, so the CAS is almost never attempted.
