@@ -41,8 +41,8 @@ public final class InetChecksum {
     /*
      * Both loops add the two 32-bit halves of each 8-byte word into a long: no carry to track, and
      * 2^31 bytes could not overflow it. They are counted int loops over a VarHandle view so that C2
-     * hoists the bounds checks (the old `end - i >= 32` loop over ByteBuffer.getLong kept a
-     * Buffer.checkIndex per word: 6 % of the sender's CPU in the issue 5 profile). Measured with
+     * hoists the bounds checks (an `end - i >= 32` loop over ByteBuffer.getLong keeps a
+     * Buffer.checkIndex per word: 6 % of the sender's CPU in a profile of the tunnel). Measured with
      * bench's ChecksumBench (1400 bytes): the array loop is vectorized by C2; the off-heap loop is
      * not, and more accumulators there were no faster. Each access site inlines a long chain
      * (bounds, session, Unsafe), so the off-heap loop has one: with four, GsoSplitter ran out of

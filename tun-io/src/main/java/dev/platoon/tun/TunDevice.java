@@ -10,7 +10,7 @@ import java.util.List;
  * was negotiated, {@link #describe()} in one line for logs and metrics.
  */
 public final class TunDevice implements AutoCloseable {
-    // linux/if_tun.h, x86_64 values (see docs REFERENCE.md)
+    // linux/if_tun.h, x86_64 values: the ioctls are _IOW('T', nr, int), the flags as defined there
     static final long TUNSETIFF = 0x400454caL, TUNSETOFFLOAD = 0x400454d0L, TUNSETSNDBUF = 0x400454d4L,
             TUNSETVNETHDRSZ = 0x400454d8L;
     static final int IFF_TUN = 0x0001, IFF_TAP = 0x0002, IFF_NAPI = 0x0010, IFF_MULTI_QUEUE = 0x0100, IFF_NO_PI = 0x1000,

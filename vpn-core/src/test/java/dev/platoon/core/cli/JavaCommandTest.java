@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.platoon.core.demo.JavaCommand;
 
 /**
- * {@link JavaCommand}: the child gets this JVM's flags, now read from the command line instead of the
- * RuntimeMXBean; here both must give the same flags.
+ * {@link JavaCommand}: the child gets this JVM's flags, read from the command line (the RuntimeMXBean
+ * would load java.management at start-up); here both sources must give the same flags.
  */
 class JavaCommandTest {
 

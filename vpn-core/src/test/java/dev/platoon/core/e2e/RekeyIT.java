@@ -17,7 +17,7 @@ import dev.platoon.core.demo.TunnelBed.Side;
  *
  * <p>REKEY_TIMEOUT is shortened too ({@code --rekey-timeout-ms}): a peer sends at most one initiation
  * per REKEY_TIMEOUT (5 s by default), so with the default the first rekey could not start before 5 s
- * after the first handshake — and once the data path got faster, the whole transfer was over by then.
+ * after the first handshake, and at the data path's speed the whole transfer is over by then.
  * For the same reason the transfer is bounded in time (7 s, at most 8 GiB), not only in bytes: a fixed
  * 500 MB would be over before the first rekey on a machine a few times faster than this one.
  */
