@@ -28,7 +28,7 @@ import java.util.function.ToDoubleFunction;
  * <pre>java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *     dev.platoon.bench.tun.TunReflectorBench [seconds=10] [rounds=1] [echo=split|train,...]
  *     [offloads=on,off] [queues=1,2] [steering=kernel,ebpf] [napi=off,on] [streams=1] [warm=2]</pre>
- * The old form {@code TunReflectorBench 10 both} still works (seconds, then on|off|both).
+ * The short form {@code TunReflectorBench 10 both} is also read (seconds, then on|off|both).
  */
 public final class TunReflectorBench {
     /** Seconds of warm-up before each run's window ({@code warm=N}). */
