@@ -107,7 +107,7 @@ PEER_PID=$!
 # Classes and method profiles (JEP 515; AOTRecordTraining is on by default): the trainee carries real
 # traffic, so the profiles are the data path's, and with them (and AOTCompileEagerly, in
 # packaging/jvm.options) C2 compiles the data path as a transfer starts instead of after seconds of
-# profiling in C1 (docs/benchmarks.md, "cold start").
+# profiling in C1 (docs/benchmarks.md, "Targets against modern wireguard-go": what holds the cold start).
 JAVA_TOOL_OPTIONS="-XX:AOTCacheOutput=$CACHE" \
   ip netns exec "$NS" "$@" up --foreground "$WORK/$NAME.conf" > "$WORK/train.log" 2>&1 &
 TRAINEE=$!
