@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The help texts, rendered from the specs: the top level's (usage, options, the visible commands) and
  * each command's (usage line, summary, details, parameters, options). Hidden commands and options are
- * left out. Lines wrap at 80 columns, continuations indented under their column, like picocli's did.
+ * left out. Lines wrap at 80 columns, continuations indented under their column, as picocli lays them out.
  */
 final class Help {
     static final int WIDTH = 80;
