@@ -106,6 +106,22 @@ public final class AeadEngines {
         return chosen;
     }
 
+    /**
+     * Moves every {@link TransportCipher} that follows the choice to {@code kind} on its next packet,
+     * when it verifies here: one JVM can then run the same traffic over each engine in turn (the data
+     * path's test suite does). A trial still running may choose again; a device forces an engine with
+     * {@code PLATOON_CIPHER} instead.
+     *
+     * @throws IllegalStateException with the reason when {@code kind} cannot be used here
+     */
+    public static synchronized void use(Kind kind) {
+        String why = probe(kind);
+        if (why != null) {
+            throw new IllegalStateException(kind.label() + ": " + why);
+        }
+        chosen = kind;
+    }
+
     /** Engines that threw or gave a wrong answer on the data path, counted once per packet lost. */
     public static long faults() {
         return FAULTS.get();

@@ -43,6 +43,7 @@ public final class MemoryBind implements Bind {
     private volatile IntFunction<InboundSink> sinks;
     private volatile InboundSink handshakeSink;
     private volatile boolean closed;
+    private volatile RuntimeException firstFailure;
 
     MemoryBind(MemoryNet net, InetAddress address, int port, List<? extends IoEventLoop> loops,
                TransportCounters counters) {
@@ -133,6 +134,8 @@ public final class MemoryBind implements Bind {
                 segments++;
                 try {
                     sink.datagram(one, from);
+                } catch (RuntimeException e) {
+                    failure(e);
                 } finally {
                     one.release();
                 }
@@ -143,10 +146,27 @@ public final class MemoryBind implements Bind {
         if (out != null) {
             counters.recordReceiveBatch(segments);
         }
-        sink.batchEnd();
+        try {
+            sink.batchEnd();
+        } catch (RuntimeException e) {
+            failure(e);
+        }
         if (out != null) {
             out.flush();
         }
+    }
+
+    /** As the kernel's receiver does: a sink that throws loses the datagram, and it is counted. */
+    private void failure(RuntimeException e) {
+        counters.drop(TransportCounters.Drop.SINK_ERROR);
+        if (firstFailure == null) {
+            firstFailure = e;
+        }
+    }
+
+    /** The first exception a sink threw, or null: the suite fails on it. */
+    public RuntimeException firstFailure() {
+        return firstFailure;
     }
 
     @Override
@@ -173,9 +193,12 @@ public final class MemoryBind implements Bind {
         handshakeThread.shutdownNow();
     }
 
+    private record Queued(InetSocketAddress to, byte[] bytes, int segmentSize) {
+    }
+
     /** One loop's sender: trains queue until flush, then cross the network. Loop thread only. */
     private final class Out implements TrainOut {
-        private final List<Object[]> queued = new ArrayList<>();
+        private final List<Queued> queued = new ArrayList<>();
 
         @Override
         public void sendTrain(ByteBuf content, int segmentSize, InetSocketAddress to) {
@@ -194,14 +217,14 @@ public final class MemoryBind implements Bind {
             } else {
                 counters.singleDatagramsSent.increment();
             }
-            queued.add(new Object[] {to, b, segmentSize});
+            queued.add(new Queued(to, b, segmentSize));
         }
 
         @Override
         public void flush() {
             InetSocketAddress from = localAddress();
-            for (Object[] q : queued) {
-                net.send(from, (InetSocketAddress) q[0], (byte[]) q[1], (Integer) q[2]);
+            for (Queued q : queued) {
+                net.send(from, q.to(), q.bytes(), q.segmentSize());
             }
             queued.clear();
         }

@@ -40,7 +40,7 @@ public final class MemoryNet {
     }
 
     /** Hands {@code segments} datagrams (a train: {@code bytes} cut every {@code segmentSize}) to their receiver. */
-    void send(InetSocketAddress from, InetSocketAddress to, byte[] bytes, int segmentSize) {
+    public void send(InetSocketAddress from, InetSocketAddress to, byte[] bytes, int segmentSize) {
         MemoryBind target = binds.get(normal(to));
         if (target == null) {
             unroutable.add((bytes.length + segmentSize - 1) / segmentSize);

@@ -33,7 +33,7 @@ public final class MemoryTun implements Tun {
         this.tcpTrains = trains;
         this.udpTrains = trains;
         for (int i = 0; i < queues; i++) {
-            ports.add(new Port(counters));
+            ports.add(new Port(counters, this));
         }
     }
 
@@ -72,6 +72,18 @@ public final class MemoryTun implements Tun {
         return name + ": memory tun, " + ports.size() + " queues, trains " + (tcpTrains ? "on" : "off");
     }
 
+    /** Waits up to {@code millis} for any queue to be written to. */
+    public void awaitWritten(long millis) throws InterruptedException {
+        synchronized (written) {
+            if (written[0] == 0) {
+                written.wait(millis);
+            }
+            written[0] = 0;
+        }
+    }
+
+    private final long[] written = new long[1]; // frames written since the last awaitWritten, guarded by itself
+
     @Override
     public void close() {
         for (Port p : ports) {
@@ -91,8 +103,11 @@ public final class MemoryTun implements Tun {
         private boolean paused;   // loop thread
         private volatile boolean closed;
 
-        Port(TransportCounters counters) {
+        private final MemoryTun tun;
+
+        Port(TransportCounters counters, MemoryTun tun) {
             this.counters = counters;
+            this.tun = tun;
         }
 
         @Override
@@ -142,6 +157,10 @@ public final class MemoryTun implements Tun {
             direct.get(offset, f);
             written.add(f);
             counters.tunFramesWritten.increment();
+            synchronized (tun.written) {
+                tun.written[0]++;
+                tun.written.notifyAll();
+            }
             return true;
         }
 
