@@ -61,8 +61,8 @@ abstract class DataPathSuite {
         assertPayloads(four, pair.udp(a, b, four, false));
         assertPayloads(six, pair.udp(b, a, six, true));
         assertTrue(a.handshakes() >= 1 && b.handshakes() >= 1, "handshakes " + a.handshakes() + "/" + b.handshakes());
-        assertEquals(0, a.drops(), "drops at a");
-        assertEquals(0, b.drops(), "drops at b");
+        assertEquals(0, a.drops(), a.dropReport());
+        assertEquals(0, b.drops(), b.dropReport());
         assertEquals(AeadEngines.chosen(), mode.engine());
     }
 
@@ -73,6 +73,9 @@ abstract class DataPathSuite {
         long segments = sent.gsoSegmentsSent.sum();
         List<byte[]> batch = payloads(32, 1200, 3);
         assertPayloads(batch, pair.udp(a, b, batch, false));
+        if (!pair.sendsInOneRead()) {
+            return; // the kernel's tun hands them over as its reader keeps up: trains are up to timing
+        }
         assertTrue(sent.gsoTrainsSent.sum() > trains, "no UDP_SEGMENT train sent");
         assertTrue(sent.gsoSegmentsSent.sum() - segments > sent.gsoTrainsSent.sum() - trains,
                 "trains of one segment");
@@ -103,7 +106,7 @@ abstract class DataPathSuite {
             assertEquals(out.framesRead.sum() - frames, split, "no trains without offloads");
             assertTrue(coalescedFrames >= packets, packets + " packets in " + coalescedFrames + " frames");
         }
-        assertEquals(0, b.drops(), "drops at b");
+        assertEquals(0, b.drops(), b.dropReport());
     }
 
     @Test

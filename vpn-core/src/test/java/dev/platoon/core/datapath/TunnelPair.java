@@ -39,6 +39,11 @@ interface TunnelPair extends AutoCloseable {
     /** Moves {@code node}'s sockets to another port (a roaming client's new source). */
     void roam(SuiteNode node) throws Exception;
 
+    /** Whether the datagrams of one {@link #udp} call reach the sending tun queue as one read batch. */
+    default boolean sendsInOneRead() {
+        return true;
+    }
+
     /** The outer address {@code node}'s peer sees it at. */
     InetSocketAddress outer(SuiteNode node);
 

@@ -15,12 +15,12 @@ import dev.platoon.core.demo.InNamespace;
  * A test network namespace ({@code ip netns add}) and one thread that has setns()'d into it: sockets and tun
  * devices created on that thread belong to the namespace. Deleted on close and by a shutdown hook.
  */
-final class NetnsThread implements AutoCloseable {
-    final String name;
+public final class NetnsThread implements AutoCloseable {
+    public final String name;
     private final ExecutorService thread;
     private final Thread hook;
 
-    NetnsThread(String prefix) throws Exception {
+    public NetnsThread(String prefix) throws Exception {
         this.name = prefix + Long.toHexString(Double.doubleToLongBits(Math.random())).substring(0, 8);
         this.hook = new Thread(() -> deleteQuietly(name));
         Runtime.getRuntime().addShutdownHook(hook);
@@ -34,18 +34,18 @@ final class NetnsThread implements AutoCloseable {
     }
 
     /** Runs {@code task} on the thread inside the namespace. */
-    <T> T call(Callable<T> task) throws Exception {
+    public <T> T call(Callable<T> task) throws Exception {
         return thread.submit(task).get(30, TimeUnit.SECONDS);
     }
 
     /** Runs a command inside the namespace ({@code ip netns exec}) and returns its stdout. */
-    String exec(String... command) throws IOException, InterruptedException {
+    public String exec(String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
         cmd.addAll(List.of(command));
         return run(cmd.toArray(String[]::new));
     }
 
-    static String run(String... command) throws IOException, InterruptedException {
+    public static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -1,0 +1,208 @@
+package dev.platoon.core.datapath;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.platoon.core.device.DeviceParts;
+import dev.platoon.core.transport.KernelTun;
+import dev.platoon.core.transport.NetnsThread;
+import dev.platoon.core.transport.Tun;
+import dev.platoon.core.transport.UdpBind;
+import dev.platoon.crypto.Protocol;
+import dev.platoon.tun.TunConfig;
+import dev.platoon.tun.TunDevice;
+import io.netty.channel.epoll.EpollIoHandler;
+
+/**
+ * Two nodes with real tun devices and UDP sockets in two network namespaces joined by a veth
+ * (192.0.2.1 and .2), tunnel addresses 100.64.0.1/.2 and fd00:64::1/::2; the traffic comes from real
+ * sockets in the namespaces, so the kernel makes the trains and takes them back.
+ */
+final class KernelPair implements TunnelPair {
+    private static final int QUEUES = 2;
+    private final NetnsThread nsA;
+    private final NetnsThread nsB;
+    private final SuiteNode a;
+    private final SuiteNode b;
+
+    KernelPair(Mode mode) throws Exception {
+        NetnsThread first = null;
+        NetnsThread second = null;
+        SuiteNode na = null;
+        SuiteNode nb = null;
+        try {
+            first = new NetnsThread("pt-dpa-");
+            second = new NetnsThread("pt-dpb-");
+            NetnsThread.run("ip", "link", "add", "vdp", "netns", first.name, "type", "veth", "peer", "name", "vdp",
+                    "netns", second.name);
+            DeviceParts parts = new DeviceParts(tuns(mode.offloads()), UdpBind.KERNEL, EpollIoHandler.newFactory(),
+                    System::nanoTime, InstantSource.system());
+            na = node(first, parts, "ptdpa", "192.0.2.1", "100.64.0.1", "fd00:64::1");
+            nb = node(second, parts, "ptdpb", "192.0.2.2", "100.64.0.2", "fd00:64::2");
+            na.connect(nb, new InetSocketAddress("192.0.2.2", nb.plane.bind().localPort()));
+            nb.connect(na, new InetSocketAddress("192.0.2.1", na.plane.bind().localPort()));
+            na.start();
+            nb.start();
+        } catch (Exception | Error e) {
+            closeAll(na, nb, first, second);
+            throw e;
+        }
+        nsA = first;
+        nsB = second;
+        a = na;
+        b = nb;
+    }
+
+    private static Tun.Opener tuns(boolean offloads) {
+        return (name, queues, counters) -> new KernelTun(
+                TunDevice.open(TunConfig.tun(name).withQueues(queues).withOffloads(offloads)), counters);
+    }
+
+    /** A node opened on the namespace's thread (its tun and sockets are the namespace's), addressed. */
+    private static SuiteNode node(NetnsThread ns, DeviceParts parts, String name, String outer, String tunnel4,
+                                  String tunnel6) throws Exception {
+        ns.exec("ip", "addr", "add", outer + "/24", "dev", "vdp");
+        ns.exec("ip", "link", "set", "vdp", "up");
+        SuiteNode n = ns.call(() -> SuiteNode.open(name, parts, QUEUES, tunnel4, tunnel6));
+        ns.exec("ip", "addr", "add", tunnel4 + "/24", "dev", name);
+        ns.exec("ip", "-6", "addr", "add", tunnel6 + "/64", "dev", name, "nodad");
+        ns.exec("ip", "link", "set", name, "mtu", "1420", "up");
+        return n;
+    }
+
+    private NetnsThread ns(SuiteNode n) {
+        return n == a ? nsA : nsB;
+    }
+
+    @Override
+    public SuiteNode a() {
+        return a;
+    }
+
+    @Override
+    public SuiteNode b() {
+        return b;
+    }
+
+    @Override
+    public List<byte[]> udp(SuiteNode from, SuiteNode to, List<byte[]> payloads, boolean ipv6) throws Exception {
+        InetAddress target = ipv6 ? to.tunnel6 : to.tunnel4;
+        try (DatagramSocket rx = ns(to).call(() -> new DatagramSocket(new InetSocketAddress(target, 0)));
+             DatagramSocket tx = ns(from).call(DatagramSocket::new)) {
+            rx.setSoTimeout(200);
+            for (byte[] p : payloads) {
+                tx.send(new DatagramPacket(p, p.length, target, rx.getLocalPort()));
+            }
+            List<byte[]> got = new ArrayList<>();
+            byte[] buf = new byte[65536];
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (got.size() < payloads.size() && System.nanoTime() < deadline) {
+                DatagramPacket d = new DatagramPacket(buf, buf.length);
+                try {
+                    rx.receive(d);
+                    got.add(Arrays.copyOf(d.getData(), d.getLength()));
+                } catch (SocketTimeoutException again) {
+                    // until the deadline
+                }
+            }
+            return got;
+        }
+    }
+
+    @Override
+    public byte[] tcp(SuiteNode from, SuiteNode to, byte[] data) throws Exception {
+        try (ServerSocket server = ns(to).call(() -> new ServerSocket(0, 1, to.tunnel4));
+             Socket client = ns(from).call(() -> {
+                 Socket s = new Socket();
+                 s.bind(new InetSocketAddress(from.tunnel4, 0)); // makes the socket, in from's namespace
+                 return s;
+             })) {
+            server.setSoTimeout((int) WAIT.toMillis());
+            CompletableFuture<Void> send = CompletableFuture.runAsync(() -> {
+                try {
+                    client.connect(new InetSocketAddress(to.tunnel4, server.getLocalPort()), (int) WAIT.toMillis());
+                    OutputStream out = client.getOutputStream();
+                    out.write(data);
+                    client.shutdownOutput();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (Socket accepted = server.accept()) {
+                accepted.setSoTimeout((int) WAIT.toMillis());
+                InputStream in = accepted.getInputStream();
+                byte[] got = in.readAllBytes();
+                send.join();
+                return got;
+            }
+        }
+    }
+
+    @Override
+    public void junk(SuiteNode to, int count) throws Exception {
+        byte[] message = new byte[Protocol.MESSAGE_TRANSPORT_MIN_SIZE + 32];
+        ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN).putInt(0, Protocol.MESSAGE_TRANSPORT)
+                .putInt(Protocol.TRANSPORT_RECEIVER, 0x7eadbeef);
+        SuiteNode other = to == a ? b : a;
+        try (DatagramSocket s = ns(other).call(DatagramSocket::new)) {
+            for (int i = 0; i < count; i++) {
+                s.send(new DatagramPacket(message, message.length, outer(to)));
+            }
+        }
+    }
+
+    @Override
+    public void roam(SuiteNode node) throws Exception {
+        ns(node).call(() -> {                     // new sockets are made in the caller's namespace
+            node.plane.bind().rebind(0);
+            return null;
+        });
+    }
+
+    @Override
+    public InetSocketAddress outer(SuiteNode node) {
+        return new InetSocketAddress(node == a ? "192.0.2.1" : "192.0.2.2", node.plane.bind().localPort());
+    }
+
+    /** A test's datagrams reach the tun as the kernel pleases, not necessarily in one read. */
+    @Override
+    public boolean sendsInOneRead() {
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return a.plane.tun().describe() + "; " + b.plane.tun().describe();
+    }
+
+    @Override
+    public void close() {
+        closeAll(a, b, nsA, nsB);
+    }
+
+    private static void closeAll(SuiteNode a, SuiteNode b, NetnsThread nsA, NetnsThread nsB) {
+        for (AutoCloseable c : new AutoCloseable[] {a, b, nsA, nsB}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // the namespaces go last and take everything in them
+                }
+            }
+        }
+    }
+}
