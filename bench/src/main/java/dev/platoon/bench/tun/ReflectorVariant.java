@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * One configuration of the reflector benchmark: what echoes ({@code split}: platoon's
- * {@code Reflector}, split + swap + coalesce; {@code train}: {@link TrainEcho}, the seed's echo),
+ * {@code Reflector}, split + swap + coalesce; {@code train}: {@link TrainEcho}, the tap notes' echo),
  * offloads, queue count, steering, IFF_NAPI and iperf3 streams.
  */
 record ReflectorVariant(String echo, boolean offloads, int queues, Steering steering, boolean napi, int streams) {

@@ -5,7 +5,7 @@ import dev.platoon.tun.TunQueue;
 import java.nio.ByteBuffer;
 
 /**
- * The seed's echo: reads a frame, swaps source and destination address in its one IP header and
+ * The tap notes' echo ({@link TunReflectorBench}): reads a frame, swaps source and destination address in its one IP header and
  * writes the frame back as it came, train and virtio_net_hdr included — no split, no coalesce, no
  * checksum work (the partial checksum the kernel left does not depend on the order of the
  * addresses). What one core can echo when nothing but the syscalls costs; {@code Reflector} does

@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The seed's experiment: an echo on the tun queues, with and without offloads. In a private
- * namespace, iperf3 (pinned to CPU 0) sends TCP from 100.64.0.1 to 100.64.0.2; one echo thread per
- * queue (queue i pinned to CPU n-1-i) swaps the addresses and writes everything back, so client and
- * server talk through it. Each run counts {@code seconds} after a warm-up (2 s). Every combination of the comma-separated options runs once per round, the
- * order reversed every other round; the table gives medians and each variant's ratio to the first.
+ * The experiment of Marek Majkowski's notes on tap devices (Cloudflare blog; "the tap notes"): an
+ * echo on the tun queues, with and without offloads. In a private namespace, iperf3 (pinned to CPU
+ * 0) sends TCP from 100.64.0.1 to 100.64.0.2; one echo thread per queue (queue i pinned to CPU
+ * n-1-i) swaps the addresses and writes everything back, so client and server talk through it. Each
+ * run counts {@code seconds} after a warm-up (2 s). Every combination of the comma-separated
+ * options runs once per round, the order reversed every other round; the table gives medians and
+ * each variant's ratio to the first.
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
  *     dev.platoon.bench.tun.TunReflectorBench [seconds=10] [rounds=1] [echo=split|train,...]

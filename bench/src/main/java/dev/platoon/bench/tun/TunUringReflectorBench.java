@@ -23,8 +23,8 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The seed's experiment: an echo on one tun queue, pinned to one core, with and without offloads.
- * In a private namespace, iperf3 (pinned to the other core) sends TCP from 100.64.0.1 to
+ * The tap notes' experiment ({@link TunReflectorBench}): an echo on one tun queue, pinned to one
+ * core, with and without offloads. In a private namespace, iperf3 (pinned to the other core) sends TCP from 100.64.0.1 to
  * 100.64.0.2; the {@link Reflector} swaps the addresses and writes everything back, so client and
  * server talk through it. Prints packets per second through the reflector and Gb/s. The queue is
  * driven by {@code jna}: {@link Reflector} (poll, read, write through JNA); {@code poll}: the same

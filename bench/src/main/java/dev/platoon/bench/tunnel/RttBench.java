@@ -14,10 +14,11 @@ import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.transport.KernelTunStats;
 
 /**
- * TCP through a tunnel at a real round-trip time, the seed's tail-drop experiment: the two endpoints'
- * namespaces are joined through a third, where {@link DelayRelay} holds every outer datagram for RTT/2
- * each way, and one iperf3 TCP stream runs for each tun txqueuelen, recording the kernel's
- * {@code tx_dropped} of the sending side's tun (packets the kernel could not queue for the VPN to read).
+ * TCP through a tunnel at a real round-trip time, the experiment of the tun tail-drop patch
+ * ({@link SeedFigures}): the two endpoints' namespaces are joined through a third, where {@link DelayRelay}
+ * holds every outer datagram for RTT/2 each way, and one iperf3 TCP stream runs for each tun
+ * txqueuelen, recording the kernel's {@code tx_dropped} of the sending side's tun (packets the
+ * kernel could not queue for the VPN to read).
  *
  * <pre>
  *   a: 192.0.2.1/24 ── veth ── 192.0.2.2/25  m  192.0.2.129/25 ── veth ── 192.0.2.130/25 :b
@@ -27,8 +28,8 @@ import dev.platoon.core.transport.KernelTunStats;
  * <p>usage: {@code RttBench [--rtt 0,10,40,120] [--txqueuelen 1000,100,10] [--seconds S] [--runs N]
  * [--only platoon,wireguard-go,wireguard-go-debian,openvpn] [--chart FILE.png]}. Each run goes through
  * every RTT and implementation in turn (a fresh tunnel and relay each), so that the machine's noise is
- * spread over all of them; the table has the medians (min–max) over the runs, and the seed's own
- * figures beside them where the seed has the same cell. Needs root.
+ * spread over all of them; the table has the medians (min–max) over the runs, and the patch's own
+ * figures beside them where the patch has the same cell. Needs root.
  */
 public final class RttBench {
     private static final String RELAY_A = "192.0.2.2";
@@ -85,7 +86,7 @@ public final class RttBench {
         }
         List<String> labels = only.stream().map(n -> Contenders.label(n, options)).toList();
         System.out.printf(Locale.ROOT, "%n| RTT (ping through the tunnel) | txqueuelen | implementation | TCP 1 stream, "
-                + "median (min–max) of %d | ÷ its txqueuelen %d | sender's tun tx_dropped (median) | the seed's figure |%n"
+                + "median (min–max) of %d | ÷ its txqueuelen %d | sender's tun tx_dropped (median) | the patch's figure |%n"
                 + "| --- | --- | --- | --- | --- | --- | --- |%n", runs, queues[0]);
         for (int rtt : rtts) {
             for (String impl : labels) {

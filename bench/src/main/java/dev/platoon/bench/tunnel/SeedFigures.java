@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The tail-drop seed's own figures (../shared/seeds/001_…: TCP throughput in Mb/s, without and with
- * the patch), for the cells of {@link RttBench}'s table that it also measured: its lab setup at varying
+ * The figures of the tun tail-drop patch ("TUN/TAP: Improving throughput and latency by avoiding SKB
+ * drops", Simon Schippers, netdev, August 2025: TCP throughput in Mb/s, without and with the patch), for the cells of {@link RttBench}'s table that it also measured: its lab setup at varying
  * RTT (the tun queue at its default, 500), and its real-world setup at ~120 ms RTT and varying tun
  * queue length. Its wireguard-go is of its day (no offloads), so it sits beside both of ours.
  */
@@ -32,7 +32,7 @@ final class SeedFigures {
     private SeedFigures() {
     }
 
-    /** The seed's figures for this cell, as table text ("—" when it has none for the implementation). */
+    /** The patch's figures for this cell, as table text ("—" when it has none for the implementation). */
     static String of(String implementation, int rtt, int txqueuelen) {
         int column = implementation.startsWith(Contenders.WG_GO) ? 0
                 : implementation.equals(Contenders.OPENVPN) ? 2 : -1;
