@@ -17,6 +17,8 @@ import dev.platoon.crypto.TransportCipher;
 import dev.platoon.crypto.TransportKeypair;
 import dev.platoon.tun.FrameWriter;
 import dev.platoon.tun.GroCoalescer;
+import dev.platoon.tun.Ipv4Header;
+import dev.platoon.tun.Ipv6Header;
 import dev.platoon.tun.VirtioNetHdr;
 import io.netty.buffer.ByteBuf;
 
@@ -44,6 +46,8 @@ public final class InboundPath implements InboundSink {
     private final List<ByteBuf> held = new ArrayList<>(128);
     private final GroCoalescer coalescer; // null: packets are written one by one
     private final VirtioNetHdr vnet = new VirtioNetHdr();
+    private final Ipv4Header ip4 = new Ipv4Header();
+    private final Ipv6Header ip6 = new Ipv6Header();
     // The receive buffer the last datagram came in, and one ByteBuffer over all of it (see view()).
     private ByteBuf viewOf;
     private ByteBuffer view;
@@ -185,16 +189,15 @@ public final class InboundPath implements InboundSink {
     }
 
     /** The IP packet's own length (the plaintext may carry padding), or -1 if it is not IP. */
-    static int innerLength(ByteBuffer b, int off, int n) {
-        int version = (b.get(off) & 0xff) >>> 4;
+    private int innerLength(ByteBuffer b, int off, int n) {
         int length;
-        if (version == 4 && n >= 20) {
-            length = b.getShort(off + 2) & 0xffff;
-            if (length < 20) {
+        if (n >= Ipv4Header.MIN_LENGTH && ip4.wrap(b, off).version() == Ipv4Header.VERSION) {
+            length = ip4.totalLength();
+            if (length < Ipv4Header.MIN_LENGTH) {
                 return -1;
             }
-        } else if (version == 6 && n >= 40) {
-            length = 40 + (b.getShort(off + 4) & 0xffff);
+        } else if (n >= Ipv6Header.LENGTH && ip6.wrap(b, off).version() == Ipv6Header.VERSION) {
+            length = Ipv6Header.LENGTH + ip6.payloadLength();
         } else {
             return -1;
         }
