@@ -272,4 +272,25 @@ class UdpBindTest {
         CollectingSink.await("one datagram", WAIT, () -> rxSink.count() == 1);
         assertArrayEquals(msg.array(), rxSink.datagrams().get(0));
     }
+
+    /** Bound but silent until receive(): what arrives meanwhile waits in the socket, nothing is lost. */
+    @Test
+    void aBindDeliversNothingBeforeReceiveAndLosesNothing() throws Exception {
+        UdpBind silent = UdpBind.open(loops.loops().subList(0, 1), InetAddress.getLoopbackAddress(), 0,
+                UdpOptions.defaults(), counters, false);
+        try (DatagramSocket s = new DatagramSocket()) {
+            for (int i = 0; i < 5; i++) {
+                s.send(new DatagramPacket(new byte[] {(byte) i}, 1, InetAddress.getLoopbackAddress(),
+                        silent.localPort()));
+            }
+            CollectingSink late = new CollectingSink();
+            // Nothing can be delivered yet: there is no sink. The datagrams are read once there is one.
+            silent.receive(i -> late, null);
+            CollectingSink.await("the 5 datagrams sent before receive()", WAIT, () -> late.count() == 5);
+            assertEquals(0, counters.drops(TransportCounters.Drop.SINK_ERROR));
+            assertThrows(IllegalStateException.class, () -> silent.receive(i -> late, null));
+        } finally {
+            silent.close();
+        }
+    }
 }
