@@ -3,7 +3,7 @@ package dev.platoon.tun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.platoon.tun.testing.NetNs;
+import dev.platoon.testkit.NetNs;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;

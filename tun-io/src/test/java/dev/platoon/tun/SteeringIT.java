@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.platoon.tun.bpf.BpfAssembler;
 import dev.platoon.tun.bpf.BpfSyscall;
-import dev.platoon.tun.testing.NetNs;
+import dev.platoon.testkit.NetNs;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.platoon.tun.testing.NetNs;
+import dev.platoon.testkit.NetNs;
 import org.junit.jupiter.api.Test;
 
 /** Opening devices in a private namespace: what is negotiated, and the one-line errors. */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.platoon.tun.LinkConfig;
 import dev.platoon.tun.TunConfig;
 import dev.platoon.tun.TunDevice;
-import dev.platoon.tun.testing.NetNs;
+import dev.platoon.testkit.NetNs;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;

@@ -19,10 +19,11 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.platoon.core.device.DeviceParts;
 import dev.platoon.core.transport.KernelTun;
-import dev.platoon.core.transport.NetnsThread;
 import dev.platoon.core.transport.Tun;
 import dev.platoon.core.transport.UdpBind;
 import dev.platoon.crypto.Protocol;
+import dev.platoon.testkit.NetNs;
+import dev.platoon.testkit.VethPair;
 import dev.platoon.tun.TunConfig;
 import dev.platoon.tun.TunDevice;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -34,35 +35,29 @@ import io.netty.channel.epoll.EpollIoHandler;
  */
 final class KernelPair implements TunnelPair {
     private static final int QUEUES = 2;
-    private final NetnsThread nsA;
-    private final NetnsThread nsB;
+    private final VethPair net;
     private final SuiteNode a;
     private final SuiteNode b;
 
     KernelPair(Mode mode) throws Exception {
-        NetnsThread first = null;
-        NetnsThread second = null;
+        VethPair pair = null;
         SuiteNode na = null;
         SuiteNode nb = null;
         try {
-            first = new NetnsThread("pt-dpa-");
-            second = new NetnsThread("pt-dpb-");
-            NetnsThread.run("ip", "link", "add", "vdp", "netns", first.name, "type", "veth", "peer", "name", "vdp",
-                    "netns", second.name);
+            pair = VethPair.create("dp");
             DeviceParts parts = new DeviceParts(tuns(mode.offloads()), UdpBind.KERNEL, EpollIoHandler.newFactory(),
                     System::nanoTime, InstantSource.system());
-            na = node(first, parts, "ptdpa", "192.0.2.1", "100.64.0.1", "fd00:64::1");
-            nb = node(second, parts, "ptdpb", "192.0.2.2", "100.64.0.2", "fd00:64::2");
-            na.connect(nb, new InetSocketAddress("192.0.2.2", nb.plane.bind().localPort()));
-            nb.connect(na, new InetSocketAddress("192.0.2.1", na.plane.bind().localPort()));
+            na = node(pair.a(), parts, "ptdpa", "100.64.0.1", "fd00:64::1");
+            nb = node(pair.b(), parts, "ptdpb", "100.64.0.2", "fd00:64::2");
+            na.connect(nb, new InetSocketAddress(VethPair.B_ADDRESS, nb.plane.bind().localPort()));
+            nb.connect(na, new InetSocketAddress(VethPair.A_ADDRESS, na.plane.bind().localPort()));
             na.start();
             nb.start();
         } catch (Exception | Error e) {
-            closeAll(na, nb, first, second);
+            closeAll(na, nb, pair);
             throw e;
         }
-        nsA = first;
-        nsB = second;
+        net = pair;
         a = na;
         b = nb;
     }
@@ -73,10 +68,8 @@ final class KernelPair implements TunnelPair {
     }
 
     /** A node opened on the namespace's thread (its tun and sockets are the namespace's), addressed. */
-    private static SuiteNode node(NetnsThread ns, DeviceParts parts, String name, String outer, String tunnel4,
-                                  String tunnel6) throws Exception {
-        ns.exec("ip", "addr", "add", outer + "/24", "dev", "vdp");
-        ns.exec("ip", "link", "set", "vdp", "up");
+    private static SuiteNode node(NetNs ns, DeviceParts parts, String name, String tunnel4, String tunnel6)
+            throws Exception {
         SuiteNode n = ns.call(() -> SuiteNode.open(name, parts, QUEUES, tunnel4, tunnel6));
         ns.exec("ip", "addr", "add", tunnel4 + "/24", "dev", name);
         ns.exec("ip", "-6", "addr", "add", tunnel6 + "/64", "dev", name, "nodad");
@@ -84,8 +77,8 @@ final class KernelPair implements TunnelPair {
         return n;
     }
 
-    private NetnsThread ns(SuiteNode n) {
-        return n == a ? nsA : nsB;
+    private NetNs ns(SuiteNode n) {
+        return n == a ? net.a() : net.b();
     }
 
     @Override
@@ -175,7 +168,7 @@ final class KernelPair implements TunnelPair {
 
     @Override
     public InetSocketAddress outer(SuiteNode node) {
-        return new InetSocketAddress(node == a ? "192.0.2.1" : "192.0.2.2", node.plane.bind().localPort());
+        return new InetSocketAddress(node == a ? VethPair.A_ADDRESS : VethPair.B_ADDRESS, node.plane.bind().localPort());
     }
 
     /** A test's datagrams reach the tun as the kernel pleases, not necessarily in one read. */
@@ -191,11 +184,11 @@ final class KernelPair implements TunnelPair {
 
     @Override
     public void close() {
-        closeAll(a, b, nsA, nsB);
+        closeAll(a, b, net);
     }
 
-    private static void closeAll(SuiteNode a, SuiteNode b, NetnsThread nsA, NetnsThread nsB) {
-        for (AutoCloseable c : new AutoCloseable[] {a, b, nsA, nsB}) {
+    private static void closeAll(SuiteNode a, SuiteNode b, VethPair net) {
+        for (AutoCloseable c : new AutoCloseable[] {a, b, net}) {
             if (c != null) {
                 try {
                     c.close();

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 
 import dev.platoon.config.ConfigParser;
 import dev.platoon.config.WgConfig;
-import dev.platoon.core.demo.InNamespace;
 import dev.platoon.core.demo.NamespacePair;
 import dev.platoon.core.demo.Waits;
 import dev.platoon.core.uapi.UapiClient;
 import dev.platoon.crypto.Keys;
+import dev.platoon.testkit.NetNs;
 
 /**
  * An idle interface with 2,000 peers walks its peers for nobody: a status render or a get snapshot walks
@@ -38,7 +38,7 @@ class IdleStatusIT {
         Path dir = Files.createTempDirectory("pt-idle");
         try (NamespacePair net = NamespacePair.create("pt-idle")) {
             try {
-                InNamespace.call(net.a, () -> {
+                NetNs.call(net.a, () -> {
                     run(name, dir);
                     return null;
                 });

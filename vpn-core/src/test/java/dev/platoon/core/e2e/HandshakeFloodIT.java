@@ -18,13 +18,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.platoon.core.demo.InNamespace;
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
 import dev.platoon.crypto.CookieGenerator;
 import dev.platoon.crypto.Handshake;
 import dev.platoon.crypto.Protocol;
 import dev.platoon.crypto.StaticIdentity;
+import dev.platoon.testkit.NetNs;
 
 /**
  * A flood of handshake initiations with a valid MAC1 (anyone who knows the public key can make them)
@@ -69,7 +69,7 @@ class HandshakeFloodIT {
             InetSocketAddress target = new InetSocketAddress(responder.outerAddress, TunnelBed.LISTEN_PORT);
             CompletableFuture<Long> flood = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return InNamespace.call(initiator.namespace, () -> flood(attackers, target, responder.publicKey, stop));
+                    return NetNs.call(initiator.namespace, () -> flood(attackers, target, responder.publicKey, stop));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

@@ -18,11 +18,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.platoon.core.demo.InNamespace;
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
 import dev.platoon.core.demo.Waits;
 import dev.platoon.crypto.CookieGenerator;
+import dev.platoon.testkit.NetNs;
 
 /**
  * Cookie replies from a peer under load: bursts of junk handshake initiations from another port of
@@ -59,7 +59,7 @@ class PeerUnderLoadIT {
             InetSocketAddress target = new InetSocketAddress(wgGo.outerAddress, TunnelBed.LISTEN_PORT);
             CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
                 try {
-                    InNamespace.call(platoon.namespace, () -> {
+                    NetNs.call(platoon.namespace, () -> {
                         flood(target, wgGo.publicKey, stop, sent);
                         return null;
                     });

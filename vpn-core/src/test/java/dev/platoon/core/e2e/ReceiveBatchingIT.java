@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-import dev.platoon.core.demo.InNamespace;
 import dev.platoon.core.demo.TunnelBed;
+import dev.platoon.testkit.NetNs;
 
 /**
  * A burst of data messages naming no session (type 4, unknown receiver indices) sent at platoon from
@@ -34,7 +34,7 @@ class ReceiveBatchingIT {
             long kernelBefore = kernelDrops(before);
 
             InetSocketAddress target = new InetSocketAddress(bed.a.outerAddress, TunnelBed.LISTEN_PORT);
-            InNamespace.call(bed.b.namespace, () -> {
+            NetNs.call(bed.b.namespace, () -> {
                 try (DatagramChannel ch = DatagramChannel.open()) {
                     ch.connect(target);
                     ByteBuffer junk = ByteBuffer.allocate(32);

@@ -13,9 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.platoon.core.demo.InNamespace;
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
+import dev.platoon.testkit.NetNs;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -63,7 +63,7 @@ final class UdpTrains {
         AtomicLong duplicates = new AtomicLong();
         AtomicLong lastArrival = new AtomicLong(System.nanoTime());
         AtomicLong highest = new AtomicLong(-1);
-        DatagramChannel rx = InNamespace.call(to.namespace, () -> {
+        DatagramChannel rx = NetNs.call(to.namespace, () -> {
             DatagramChannel ch = DatagramChannel.open();
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
             ch.bind(new InetSocketAddress(to.tunnel4, port));
@@ -102,7 +102,7 @@ final class UdpTrains {
         try {
             InetSocketAddress target = new InetSocketAddress(to.tunnel4, port);
             // The socket is made on this namespace's thread, so it belongs to the sender's namespace.
-            Channel tx = InNamespace.call(from.namespace, () -> new Bootstrap().group(group)
+            Channel tx = NetNs.call(from.namespace, () -> new Bootstrap().group(group)
                     .channel(EpollDatagramChannel.class).handler(new ChannelInboundHandlerAdapter())
                     .bind(new InetSocketAddress(from.tunnel4, 0)).sync().channel());
             for (int t = 0; t < trains; t++) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.platoon.testkit.Libc;
 
 /** A queue loop with a socketpair standing in for the tun queue: flush policy and backpressure wiring. */
 class QueueLoopTest {
@@ -55,7 +56,7 @@ class QueueLoopTest {
     private void startQueue(UdpOptions txOptions) throws Exception {
         tx = UdpBind.open(loops.loops().subList(0, 1), InetAddress.getLoopbackAddress(), 0, txOptions, counters,
                 i -> new CollectingSink());
-        int[] pair = TestLibc.packetPair();
+        int[] pair = Libc.packetPair();
         queueFd = pair[0];
         queueHandle = new TunQueueHandle(pair[0], false, counters);
         queue = new QueueLoop(loops.loop(0), tx.sender(0), queueHandle, new Forwarder());
@@ -68,7 +69,7 @@ class QueueLoopTest {
         if (queue != null) {
             queue.close();
             assertTrue(queueHandle.isClosed());
-            TestLibc.close(queueFd);   // still open after the loop closed: the loop did not own it
+            Libc.close(queueFd);   // still open after the loop closed: the loop did not own it
         }
         if (peer != null) {
             peer.close();

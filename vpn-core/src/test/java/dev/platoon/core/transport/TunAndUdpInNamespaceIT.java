@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.platoon.testkit.NetNs;
 import dev.platoon.tun.TunConfig;
 import dev.platoon.tun.TunDevice;
 import io.netty.buffer.ByteBuf;
@@ -31,7 +32,7 @@ class TunAndUdpInNamespaceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private NetnsThread ns;
+    private NetNs ns;
     private QueueLoops loops;
     private UdpBind bind;
     private TunDevice device;
@@ -42,7 +43,7 @@ class TunAndUdpInNamespaceIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        ns = new NetnsThread("pt-tr-");
+        ns = NetNs.create("tr");
         loops = QueueLoops.create(1, "ns-it");
         // tun-io opens the device on the namespace thread: it is created in that thread's namespace.
         device = ns.call(() -> TunDevice.open(TunConfig.tun("pt0")));

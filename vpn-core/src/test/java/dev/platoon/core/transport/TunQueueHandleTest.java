@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.platoon.testkit.Libc;
 
 /**
  * The tun handle over a unix SOCK_SEQPACKET socketpair: like a tun queue, it keeps message boundaries, so one read
@@ -62,7 +63,7 @@ class TunQueueHandleTest {
     @BeforeEach
     void setUp() {
         loops = QueueLoops.create(1, "tun-test");
-        pair = TestLibc.packetPair();
+        pair = Libc.packetPair();
     }
 
     @AfterEach
@@ -158,7 +159,7 @@ class TunQueueHandleTest {
         assertTrue(ok > 0);
         assertEquals(1, counters.drops(TransportCounters.Drop.TUN_WRITE_EAGAIN));
         assertEquals(ok, counters.tunFramesWritten.sum());
-        TestLibc.close(pair[0]);
+        Libc.close(pair[0]);
     }
 
     @Test
@@ -167,14 +168,14 @@ class TunQueueHandleTest {
         writer.close();
         assertFalse(writer.writeFrame(frame(10, 1), 4, 10));
         assertEquals(1, counters.drops(TransportCounters.Drop.TUN_WRITE_ERROR));
-        TestLibc.close(pair[0]);
+        Libc.close(pair[0]);
     }
 
     @Test
     void peerGoneStopsReadingInsteadOfSpinning() throws Exception {
         reader = new TunQueueHandle(pair[0], true, log, counters);
         reader.register(loops.loop(0)).sync();
-        TestLibc.close(pair[1]);
+        Libc.close(pair[1]);
         CollectingSink.await("read error", WAIT, () -> counters.drops(TransportCounters.Drop.TUN_READ_ERROR) == 1);
         // The loop still runs tasks, and the error is not reported again and again.
         for (int i = 0; i < 20; i++) {
@@ -187,6 +188,6 @@ class TunQueueHandleTest {
     void fdIsMadeNonBlocking() {
         reader = new TunQueueHandle(pair[0], true, log, counters);
         assertTrue(LinuxFd.isNonBlocking(pair[0]));
-        TestLibc.close(pair[1]);
+        Libc.close(pair[1]);
     }
 }
