@@ -44,7 +44,7 @@ public final class ConfigWriter {
             out.append("\n[Peer]\n");
             line(out, "PublicKey", p.publicKey().toBase64());
             p.presharedKey().ifPresent(k -> line(out, "PresharedKey", k.toBase64()));
-            list(out, "AllowedIPs", p.allowedIps().stream().map(Cidr::toString));
+            list(out, "AllowedIPs", p.allowedIps().stream().map(IpPrefix::toString));
             p.endpoint().ifPresent(e -> line(out, "Endpoint", e.toString()));
             if (p.persistentKeepalive() != 0) {
                 line(out, "PersistentKeepalive", Integer.toString(p.persistentKeepalive()));

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * An address of the interface itself (wg-quick's {@code Address}): the host address with the prefix
- * of its on-link network. Unlike {@link Cidr} the host bits are kept: {@code 10.0.0.7/24} stays.
+ * of its on-link network. Unlike {@link IpPrefix} the host bits are kept: {@code 10.0.0.7/24} stays.
  */
 public record InterfaceAddress(InetAddress address, int prefix) {
 
@@ -37,8 +37,8 @@ public record InterfaceAddress(InetAddress address, int prefix) {
     }
 
     /** The network this address is on: {@code 10.0.0.7/24} gives {@code 10.0.0.0/24}. */
-    public Cidr network() {
-        return new Cidr(address, prefix);
+    public IpPrefix network() {
+        return IpPrefix.of(address, prefix);
     }
 
     /** {@code 10.0.0.7/24}, {@code fd00:64::1/64}. */

@@ -12,7 +12,7 @@ final class PeerBuilder {
 
     private WgKey publicKey;
     private WgKey presharedKey;
-    private final List<Cidr> allowedIps = new ArrayList<>();
+    private final List<IpPrefix> allowedIps = new ArrayList<>();
     private Endpoint endpoint;
     private int persistentKeepalive;
 
@@ -30,7 +30,7 @@ final class PeerBuilder {
             case ALLOWED_IPS -> {
                 // wg(8) refuses an empty entry ("10.0.0.0/8,"), unlike wg-quick's Address.
                 for (String entry : Values.list(value, false)) {
-                    allowedIps.add(Cidr.parse(entry));
+                    allowedIps.add(IpPrefix.parse(entry));
                 }
             }
             case ENDPOINT -> endpoint = Endpoint.parse(value);

@@ -16,7 +16,7 @@ import java.util.Optional;
 public record PeerConfig(
         WgKey publicKey,
         Optional<WgKey> presharedKey,
-        List<Cidr> allowedIps,
+        List<IpPrefix> allowedIps,
         Optional<Endpoint> endpoint,
         int persistentKeepalive) {
 

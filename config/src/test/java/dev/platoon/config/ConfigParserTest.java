@@ -80,7 +80,7 @@ class ConfigParserTest {
         PeerConfig laptop = c.peers().get(0);
         assertEquals(WgKey.fromBase64(TestKeys.PEER1), laptop.publicKey());
         assertEquals(Optional.of(WgKey.fromBase64(TestKeys.key(99))), laptop.presharedKey());
-        assertEquals(List.of(Cidr.parse("100.64.0.2/32"), Cidr.parse("fd00:64::2/128")), laptop.allowedIps());
+        assertEquals(List.of(IpPrefix.parse("100.64.0.2/32"), IpPrefix.parse("fd00:64::2/128")), laptop.allowedIps());
         assertEquals(Optional.of(new Endpoint("192.0.2.2", 51820)), laptop.endpoint());
         assertEquals(25, laptop.persistentKeepalive());
 
@@ -93,7 +93,7 @@ class ConfigParserTest {
         PeerConfig server = c.peers().get(2);
         assertEquals(Optional.of(new Endpoint("vpn.example.net", 443)), server.endpoint());
         assertTrue(server.endpoint().orElseThrow().isHostName(), "a host name stays unresolved");
-        assertEquals(List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0")), server.allowedIps());
+        assertEquals(List.of(IpPrefix.parse("0.0.0.0/0"), IpPrefix.parse("::/0")), server.allowedIps());
     }
 
     @Test
@@ -114,7 +114,7 @@ class ConfigParserTest {
         assertEquals(7, c.iface().fwMark());
         assertEquals(OptionalInt.of(1280), c.iface().mtu());
         assertEquals(5, c.peers().getFirst().persistentKeepalive());
-        assertEquals(List.of(Cidr.parse("10.0.0.0/8")), c.peers().getFirst().allowedIps());
+        assertEquals(List.of(IpPrefix.parse("10.0.0.0/8")), c.peers().getFirst().allowedIps());
     }
 
     @Test
@@ -138,7 +138,7 @@ class ConfigParserTest {
         assertEquals(List.of(ip("1.1.1.1"), ip("9.9.9.9")), c.iface().dns());
         assertEquals(List.of("example.com"), c.iface().dnsSearch());
         assertEquals(List.of("echo one", "echo two"), c.iface().postUp());
-        assertEquals(List.of(Cidr.parse("10.0.0.0/24"), Cidr.parse("10.0.1.0/24"), Cidr.parse("fd00::/64")),
+        assertEquals(List.of(IpPrefix.parse("10.0.0.0/24"), IpPrefix.parse("10.0.1.0/24"), IpPrefix.parse("fd00::/64")),
                 c.peers().getFirst().allowedIps());
     }
 

@@ -50,34 +50,34 @@ class ModelTest {
     @Test
     void ipv4MappedStaysIpv6() {
         assertTrue(IpLiteral.parse("::ffff:10.0.0.1") instanceof Inet6Address);
-        assertEquals(128, Cidr.parse("::ffff:10.0.0.1").prefix());
+        assertEquals(128, IpPrefix.parse("::ffff:10.0.0.1").bits());
     }
 
     @Test
     void cidrIsNormalisedAndContains() {
-        Cidr c = Cidr.parse("10.1.2.3/16");
+        IpPrefix c = IpPrefix.parse("10.1.2.3/16");
         assertEquals("10.1.0.0/16", c.toString());
-        assertEquals(Cidr.parse("10.1.0.0/16"), c);
+        assertEquals(IpPrefix.parse("10.1.0.0/16"), c);
         assertTrue(c.contains(IpLiteral.parse("10.1.255.255")));
         assertFalse(c.contains(IpLiteral.parse("10.2.0.0")));
         assertFalse(c.contains(IpLiteral.parse("::a01:0")), "families never mix");
-        Cidr v6 = Cidr.parse("fd00:64::1234/64");
+        IpPrefix v6 = IpPrefix.parse("fd00:64::1234/64");
         assertEquals("fd00:64::/64", v6.toString());
         assertTrue(v6.contains(IpLiteral.parse("fd00:64::ffff:1")));
         assertFalse(v6.contains(IpLiteral.parse("fd00:65::1")));
-        assertEquals("10.0.0.5/32", Cidr.parse("10.0.0.5").toString());
-        assertEquals("0.0.0.0/0", Cidr.parse("192.0.2.77/0").toString());
-        assertTrue(Cidr.parse("0.0.0.0/0").contains(IpLiteral.parse("192.0.2.1")));
-        assertEquals("10.0.0.128/25", Cidr.parse("10.0.0.200/25").toString());
-        assertEquals("fd80::/9", Cidr.parse("fdff::/9").toString(), "prefix not a multiple of 8");
-        assertThrows(IllegalArgumentException.class, () -> new Cidr(IpLiteral.parse("10.0.0.0"), 33));
+        assertEquals("10.0.0.5/32", IpPrefix.parse("10.0.0.5").toString());
+        assertEquals("0.0.0.0/0", IpPrefix.parse("192.0.2.77/0").toString());
+        assertTrue(IpPrefix.parse("0.0.0.0/0").contains(IpLiteral.parse("192.0.2.1")));
+        assertEquals("10.0.0.128/25", IpPrefix.parse("10.0.0.200/25").toString());
+        assertEquals("fd80::/9", IpPrefix.parse("fdff::/9").toString(), "prefix not a multiple of 8");
+        assertThrows(IllegalArgumentException.class, () -> IpPrefix.of(IpLiteral.parse("10.0.0.0"), 33));
     }
 
     @Test
     void interfaceAddressKeepsHostBits() {
         InterfaceAddress a = InterfaceAddress.parse("100.64.0.1/24");
         assertEquals("100.64.0.1/24", a.toString());
-        assertEquals(Cidr.parse("100.64.0.0/24"), a.network());
+        assertEquals(IpPrefix.parse("100.64.0.0/24"), a.network());
         assertEquals("fd00:64::1/128", InterfaceAddress.parse("fd00:64::1").toString());
     }
 

@@ -201,11 +201,11 @@ class RoundTripTest {
                 psk = Optional.of(WgKey.fromBase64(k));
                 m.scalar("PresharedKey", k);
             }
-            List<Cidr> allowed = new ArrayList<>();
+            List<IpPrefix> allowed = new ArrayList<>();
             for (int i = rnd.nextInt(5); i > 0; i--) {
                 InetAddress a = address(rnd);
                 int prefix = rnd.nextInt(IpLiteral.maxPrefix(a) + 1);
-                allowed.add(new Cidr(a, prefix)); // normalised; the text keeps the host bits
+                allowed.add(IpPrefix.of(a, prefix)); // normalised; the text keeps the host bits
                 m.item("AllowedIPs", (rnd.nextInt(4) == 0 && prefix == IpLiteral.maxPrefix(a))
                         ? messyIp(rnd, a) : messyIp(rnd, a) + "/" + prefix);
             }

@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 import dev.platoon.core.routing.AllowedIps;
-import dev.platoon.core.routing.IpPrefix;
+import dev.platoon.config.IpPrefix;
 
 /**
  * The per-frame route lookup of {@code OutboundPath}: longest-prefix match of the destination of an

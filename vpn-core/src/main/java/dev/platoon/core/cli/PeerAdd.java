@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
-import dev.platoon.config.Cidr;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.config.ConfigException;
 import dev.platoon.config.ConfigParser;
 import dev.platoon.config.ConfigWriter;
@@ -18,7 +18,7 @@ import dev.platoon.config.IpLiteral;
 import dev.platoon.config.PeerNames;
 import dev.platoon.config.PeerSections;
 import dev.platoon.config.WgConfig;
-import dev.platoon.core.uapi.IpPrefix;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.core.uapi.UapiClient;
 import dev.platoon.core.uapi.UapiException;
 import dev.platoon.core.uapi.UapiSetRequest;
@@ -51,10 +51,10 @@ final class PeerAdd {
         }
         String endpoint = endpoint(args.text("--endpoint") != null ? args.text("--endpoint")
                 : System.getenv("PLATOON_ENDPOINT"), server);
-        List<Cidr> addresses = args.text("--address") != null ? PeerAddresses.given(server, args.text("--address"))
+        List<IpPrefix> addresses = args.text("--address") != null ? PeerAddresses.given(server, args.text("--address"))
                 : PeerAddresses.next(server, file.toString());
         String allowed = list("--allowed-ips", args.text("--allowed-ips") == null ? FULL_TUNNEL : args.text("--allowed-ips"),
-                s -> Cidr.parse(s).toString());
+                s -> IpPrefix.parse(s).toString());
         String dns = args.text("--dns") == null ? null : list("--dns", args.text("--dns"), PeerAdd::dnsEntry);
         int keepalive = args.integer("--keepalive", DEFAULT_KEEPALIVE);
         byte[] serverPublic = serverPublicKey(server, iface, file);
@@ -65,7 +65,7 @@ final class PeerAdd {
         byte[] psk = Keys.generatePresharedKey();
         try {
             String publicKey = Keys.toBase64(Keys.publicKey(clientPrivate));
-            String ips = addresses.stream().map(Cidr::toString).collect(Collectors.joining(", "));
+            String ips = addresses.stream().map(IpPrefix::toString).collect(Collectors.joining(", "));
             String section = "[Peer]\n" + PeerNames.comment(name) + "\nPublicKey = " + publicKey
                     + "\nPresharedKey = " + Keys.toBase64(psk) + "\nAllowedIPs = " + ips + "\n";
             String client = "[Interface]\n"
@@ -80,8 +80,8 @@ final class PeerAdd {
                     + (keepalive == 0 ? "" : "PersistentKeepalive = " + keepalive + "\n");
             ConfigParser.parse(client, "the client's file"); // the options made a file wg-quick reads
             List<UapiSetRequest.AllowedIpChange> changes = new ArrayList<>();
-            for (Cidr c : addresses) {
-                changes.add(new UapiSetRequest.AllowedIpChange(new IpPrefix(c.address(), c.prefix()), false));
+            for (IpPrefix c : addresses) {
+                changes.add(new UapiSetRequest.AllowedIpChange(c, false));
             }
             UapiSetRequest.PeerChange change = new UapiSetRequest.PeerChange(Keys.publicKey(clientPrivate), false,
                     false, psk.clone(), null, OptionalInt.empty(), false, changes);

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import dev.platoon.config.Cidr;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.config.InterfaceAddress;
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
@@ -28,7 +28,7 @@ final class PeerAddresses {
     }
 
     /** The next free addresses; one line of IllegalArgumentException when there is no room or no subnet. */
-    static List<Cidr> next(WgConfig server, String file) {
+    static List<IpPrefix> next(WgConfig server, String file) {
         Optional<InterfaceAddress> v4 = first(server, true);
         Optional<InterfaceAddress> v6 = first(server, false);
         if (v4.isEmpty() && v6.isEmpty()) {
@@ -39,10 +39,10 @@ final class PeerAddresses {
         BigInteger size = BigInteger.ONE.shiftLeft(bits(lead) - lead.prefix());
         long hosts = size.min(BigInteger.valueOf(MAX_HOSTS)).longValue();
         for (long n = 1; n < hosts - (v4.isPresent() ? 1 : 0); n++) { // not the network, not broadcast
-            Cidr a = host(lead, n);
-            Optional<Cidr> b = v4.isPresent() && v6.isPresent() ? Optional.of(host(v6.get(), n)) : Optional.empty();
+            IpPrefix a = host(lead, n);
+            Optional<IpPrefix> b = v4.isPresent() && v6.isPresent() ? Optional.of(host(v6.get(), n)) : Optional.empty();
             if (free(server, a) && b.map(x -> free(server, x)).orElse(true)) {
-                List<Cidr> out = new ArrayList<>(List.of(a));
+                List<IpPrefix> out = new ArrayList<>(List.of(a));
                 b.ifPresent(out::add);
                 return out;
             }
@@ -52,13 +52,13 @@ final class PeerAddresses {
     }
 
     /** {@code --address A[,B]}: host addresses (a prefix length given is ignored) that no one holds yet. */
-    static List<Cidr> given(WgConfig server, String text) {
-        List<Cidr> out = new ArrayList<>();
+    static List<IpPrefix> given(WgConfig server, String text) {
+        List<IpPrefix> out = new ArrayList<>();
         for (String part : text.split(",")) {
             String p = part.strip();
-            Cidr c;
+            IpPrefix c;
             try {
-                c = Cidr.parse(p.contains("/") ? p.substring(0, p.indexOf('/')) : p);
+                c = IpPrefix.parse(p.contains("/") ? p.substring(0, p.indexOf('/')) : p);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--address: " + e.getMessage());
             }
@@ -70,15 +70,15 @@ final class PeerAddresses {
         return out;
     }
 
-    static boolean free(WgConfig server, Cidr candidate) {
+    static boolean free(WgConfig server, IpPrefix candidate) {
         for (InterfaceAddress a : server.iface().addresses()) {
             if (a.address().equals(candidate.address())) {
                 return false;
             }
         }
         for (PeerConfig p : server.peers()) {
-            for (Cidr c : p.allowedIps()) {
-                if (c.isIpv4() == candidate.isIpv4() && c.prefix() >= subnetPrefix(server, c.isIpv4())
+            for (IpPrefix c : p.allowedIps()) {
+                if (c.isIpv4() == candidate.isIpv4() && c.bits() >= subnetPrefix(server, c.isIpv4())
                         && (c.contains(candidate.address()) || candidate.contains(c.address()))) {
                     return false;
                 }
@@ -101,7 +101,7 @@ final class PeerAddresses {
         return a.address() instanceof Inet4Address ? 32 : 128;
     }
 
-    private static Cidr host(InterfaceAddress subnet, long n) {
+    private static IpPrefix host(InterfaceAddress subnet, long n) {
         byte[] net = subnet.network().address().getAddress();
         BigInteger value = new BigInteger(1, net).add(BigInteger.valueOf(n));
         byte[] raw = value.toByteArray();
@@ -109,7 +109,7 @@ final class PeerAddresses {
         int copy = Math.min(raw.length, out.length);
         System.arraycopy(raw, raw.length - copy, out, out.length - copy, copy);
         try {
-            return new Cidr(InetAddress.getByAddress(out), out.length * 8);
+            return IpPrefix.of(InetAddress.getByAddress(out), out.length * 8);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // a 4 or 16-byte array is always an address
         }

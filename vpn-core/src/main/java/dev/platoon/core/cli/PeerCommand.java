@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import dev.platoon.config.Cidr;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.config.ConfigException;
 import dev.platoon.config.ConfigParser;
 import dev.platoon.config.ConfigWriter;
@@ -187,7 +187,7 @@ final class PeerCommand implements CliCommand {
         long now = Instant.now().getEpochSecond();
         for (PeerConfig p : read.get().getValue().peers()) {
             String key = p.publicKey().toBase64();
-            String ips = p.allowedIps().stream().map(Cidr::toString).collect(Collectors.joining(", "));
+            String ips = p.allowedIps().stream().map(IpPrefix::toString).collect(Collectors.joining(", "));
             UapiSnapshot.Peer l = live.get(key);
             String state = !up ? "" : l == null ? "not running"
                     : (l.lastHandshakeTimeSec() == 0 ? "never" : (now - l.lastHandshakeTimeSec()) + " s ago")

@@ -13,14 +13,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
-import dev.platoon.config.Cidr;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.config.InterfaceAddress;
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
 import dev.platoon.core.handshake.HandshakeWorker;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.peer.ProtocolTimings;
-import dev.platoon.core.routing.IpPrefix;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.core.transport.UdpOptions;
 import dev.platoon.crypto.StaticIdentity;
 import dev.platoon.tun.LinkConfig;
@@ -102,8 +102,8 @@ final class DeviceBuilder {
             if (rp.endpoint != null) {
                 peer.updateEndpoint(rp.endpoint);
             }
-            for (Cidr cidr : rp.config.allowedIps()) {
-                plane.routes().insert(IpPrefix.of(cidr.address(), cidr.prefix()), peer);
+            for (IpPrefix cidr : rp.config.allowedIps()) {
+                plane.routes().insert(cidr, peer);
             }
             peer.setPersistentKeepalive(rp.config.persistentKeepalive());
         }

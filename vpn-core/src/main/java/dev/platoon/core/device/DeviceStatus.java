@@ -1,5 +1,6 @@
 package dev.platoon.core.device;
 
+import dev.platoon.config.IpPrefix;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -39,14 +40,14 @@ public final class DeviceStatus {
                     + " (each lost one packet; the safe engine took over)");
         }
         // One walk of the routing table for all peers: per peer it would be peers × prefixes every second.
-        Map<Peer, List<dev.platoon.core.routing.IpPrefix>> allowed = d.routes().byValue();
+        Map<Peer, List<IpPrefix>> allowed = d.routes().byValue();
         for (Peer p : d.worker().peers()) {
             out.add("");
             out.add("peer: " + Base64.getEncoder().encodeToString(p.publicKey()));
             if (p.endpoint() != null) {
                 out.add("  endpoint: " + dev.platoon.core.uapi.UapiValues.formatEndpoint(p.endpoint()));
             }
-            List<dev.platoon.core.routing.IpPrefix> ips = allowed.getOrDefault(p, List.of());
+            List<IpPrefix> ips = allowed.getOrDefault(p, List.of());
             out.add("  allowed ips: " + (ips.isEmpty() ? "(none)"
                     : String.join(", ", ips.stream().map(Object::toString).toList())));
             long hs = p.counters().lastHandshakeEpochSecond();

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.platoon.core.peer.Peer;
-import dev.platoon.core.routing.IpPrefix;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.core.uapi.UapiDevice;
 import dev.platoon.core.uapi.UapiErrno;
 import dev.platoon.core.uapi.UapiException;
@@ -58,9 +58,9 @@ final class DeviceUapi implements UapiDevice {
         java.util.Map<Peer, List<IpPrefix>> routes = device.routes().byValue(); // one walk for all peers
         for (Peer p : device.worker().peers()) {
             var c = p.counters();
-            List<dev.platoon.core.uapi.IpPrefix> allowed = new ArrayList<>();
+            List<IpPrefix> allowed = new ArrayList<>();
             for (IpPrefix prefix : routes.getOrDefault(p, List.of())) {
-                allowed.add(new dev.platoon.core.uapi.IpPrefix(prefix.address(), prefix.bits()));
+                allowed.add(prefix);
             }
             peers.add(new UapiSnapshot.Peer(p.publicKey(), presharedKey(p), p.endpoint(),
                     p.timers().persistentKeepalive(), c.lastHandshakeEpochSecond(), c.lastHandshakeNano(),
@@ -135,7 +135,7 @@ final class DeviceUapi implements UapiDevice {
                 device.routes().removeAll(peer);
             }
             for (UapiSetRequest.AllowedIpChange ip : change.allowedIps()) {
-                IpPrefix prefix = IpPrefix.of(ip.prefix().address(), ip.prefix().bits());
+                IpPrefix prefix = ip.prefix();
                 if (ip.remove()) {
                     if (device.routes().lookup(prefix.address().getAddress()) == peer) {
                         device.routes().remove(prefix);

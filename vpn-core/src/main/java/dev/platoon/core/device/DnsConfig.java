@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.platoon.config.Cidr;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.config.InterfaceConfig;
 
 /**
@@ -104,9 +104,9 @@ public final class DnsConfig {
         record = null;
     }
 
-    /** The shortest text form (Cidr prints IPv6 compressed, InetAddress does not). */
+    /** The shortest text form (IpPrefix prints IPv6 compressed, InetAddress does not). */
     private static String literal(InetAddress a) {
-        String s = new Cidr(a, a instanceof Inet4Address ? 32 : 128).toString();
+        String s = IpPrefix.of(a, a instanceof Inet4Address ? 32 : 128).toString();
         return s.substring(0, s.lastIndexOf('/'));
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.platoon.config.Cidr;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.config.InterfaceConfig;
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.RouteTable;
@@ -34,14 +34,14 @@ public final class PolicyRouting {
     private final String ifname;
     private final Host host;
     private final Optional<RouteTable> table;
-    private final List<Cidr> routes;
+    private final List<IpPrefix> routes;
     private final List<dev.platoon.config.InterfaceAddress> addresses;
     private final long fwmark;
     private final Deque<List<String>> rulesAdded = new ArrayDeque<>();
     private boolean warnedNoNft;
     private UndoJournal journal = UndoJournal.NONE;
 
-    private PolicyRouting(String ifname, Host host, Optional<RouteTable> table, List<Cidr> routes,
+    private PolicyRouting(String ifname, Host host, Optional<RouteTable> table, List<IpPrefix> routes,
                           List<dev.platoon.config.InterfaceAddress> addresses, long fwmark) {
         this.ifname = ifname;
         this.host = host;
@@ -57,15 +57,15 @@ public final class PolicyRouting {
      */
     static PolicyRouting plan(String ifname, InterfaceConfig iface, List<PeerConfig> peers, Host host)
             throws DeviceException {
-        Set<Cidr> unique = new LinkedHashSet<>();
+        Set<IpPrefix> unique = new LinkedHashSet<>();
         for (PeerConfig p : peers) {
             unique.addAll(p.allowedIps());
         }
-        List<Cidr> routes = new ArrayList<>(unique);
-        routes.sort(Comparator.comparingInt(Cidr::prefix).reversed()); // wg-quick: sort -nr -k 2 -t /
+        List<IpPrefix> routes = new ArrayList<>(unique);
+        routes.sort(Comparator.comparingInt(IpPrefix::bits).reversed()); // wg-quick: sort -nr -k 2 -t /
         long mark = Integer.toUnsignedLong(iface.fwMark());
         boolean auto = iface.table().isEmpty() || iface.table().get().isAuto();
-        if (auto && mark == 0 && routes.stream().anyMatch(c -> c.prefix() == 0)) {
+        if (auto && mark == 0 && routes.stream().anyMatch(c -> c.bits() == 0)) {
             mark = firstFreeTable(host);
         }
         return new PolicyRouting(ifname, host, iface.table(), routes, iface.addresses(), mark);
@@ -118,21 +118,21 @@ public final class PolicyRouting {
         boolean named = table.isPresent() && !table.get().isAuto();
         try {
             List<List<String>> batch = new ArrayList<>();
-            List<Cidr> defaults = new ArrayList<>();
-            List<Cidr> routed = named ? List.of() : routedByDevice();
-            for (Cidr cidr : routes) {
+            List<IpPrefix> defaults = new ArrayList<>();
+            List<IpPrefix> routed = named ? List.of() : routedByDevice();
+            for (IpPrefix cidr : routes) {
                 String family = cidr.isIpv4() ? "-4" : "-6";
                 if (named) {
                     batch.add(List.of("ip", family, "route", "add", cidr.toString(), "dev", ifname,
                             "table", table.get().toString()));
-                } else if (cidr.prefix() == 0) {
+                } else if (cidr.bits() == 0) {
                     defaults.add(cidr);
                 } else if (!covered(routed, cidr)) {
                     batch.add(List.of("ip", family, "route", "add", cidr.toString(), "dev", ifname));
                 }
             }
             host.ipBatch(batch);
-            for (Cidr cidr : defaults) {
+            for (IpPrefix cidr : defaults) {
                 addDefault(cidr.isIpv4() ? "-4" : "-6", cidr.toString());
             }
         } catch (DeviceException e) {
@@ -146,10 +146,10 @@ public final class PolicyRouting {
      * that {@code ip route show dev IF match CIDR} finds — one the device already routes, such as its
      * address's network. Longest prefixes go first, so no route of the batch can cover a later one.
      */
-    private List<Cidr> routedByDevice() {
-        List<Cidr> routed = new ArrayList<>();
+    private List<IpPrefix> routedByDevice() {
+        List<IpPrefix> routed = new ArrayList<>();
         for (String family : List.of("-4", "-6")) {
-            boolean used = routes.stream().anyMatch(c -> c.prefix() != 0 && c.isIpv4() == family.equals("-4"));
+            boolean used = routes.stream().anyMatch(c -> c.bits() != 0 && c.isIpv4() == family.equals("-4"));
             if (used) {
                 quietly(host, List.of("ip", family, "route", "show", "dev", ifname)).lines()
                         .map(l -> routePrefix(l, family.equals("-4"))).flatMap(Optional::stream).forEach(routed::add);
@@ -158,9 +158,9 @@ public final class PolicyRouting {
         return routed;
     }
 
-    private static boolean covered(List<Cidr> routed, Cidr cidr) {
-        for (Cidr r : routed) {
-            if (r.prefix() <= cidr.prefix() && r.contains(cidr.address())) {
+    private static boolean covered(List<IpPrefix> routed, IpPrefix cidr) {
+        for (IpPrefix r : routed) {
+            if (r.bits() <= cidr.bits() && r.contains(cidr.address())) {
                 return true;
             }
         }
@@ -168,15 +168,15 @@ public final class PolicyRouting {
     }
 
     /** The destination of one line of {@code ip route show}: {@code [TYPE] PREFIX|default ...}. */
-    static Optional<Cidr> routePrefix(String line, boolean ipv4) {
+    static Optional<IpPrefix> routePrefix(String line, boolean ipv4) {
         String[] words = line.strip().split("\\s+");
         int i = words.length > 1 && ROUTE_TYPES.contains(words[0]) ? 1 : 0;
         if (words[i].isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(words[i].equals("default") ? Cidr.parse(ipv4 ? "0.0.0.0/0" : "::/0")
-                    : Cidr.parse(words[i]));
+            return Optional.of(words[i].equals("default") ? IpPrefix.parse(ipv4 ? "0.0.0.0/0" : "::/0")
+                    : IpPrefix.parse(words[i]));
         } catch (IllegalArgumentException notARoute) {
             return Optional.empty();
         }

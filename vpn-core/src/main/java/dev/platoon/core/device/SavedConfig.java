@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import dev.platoon.config.Cidr;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.config.Endpoint;
 import dev.platoon.config.InterfaceConfig;
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
 import dev.platoon.config.WgKey;
-import dev.platoon.core.uapi.IpPrefix;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.core.uapi.UapiSnapshot;
 
 /**
@@ -34,9 +34,9 @@ final class SavedConfig {
                 f.dnsSearch(), f.mtu(), f.table(), f.preUp(), f.postUp(), f.preDown(), f.postDown(), f.saveConfig());
         List<PeerConfig> peers = new ArrayList<>();
         for (UapiSnapshot.Peer p : running.peers()) {
-            List<Cidr> allowed = new ArrayList<>();
+            List<IpPrefix> allowed = new ArrayList<>();
             for (IpPrefix prefix : p.allowedIps()) {
-                allowed.add(new Cidr(prefix.address(), prefix.bits()));
+                allowed.add(prefix);
             }
             Optional<Endpoint> endpoint = p.endpoint() == null ? Optional.empty()
                     : Optional.of(new Endpoint(withoutScope(p.endpoint().getAddress().getHostAddress()),

@@ -10,10 +10,10 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 
-import dev.platoon.config.Cidr;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
-import dev.platoon.core.uapi.IpPrefix;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.core.uapi.UapiSetRequest;
 import dev.platoon.core.uapi.UapiSnapshot;
 
@@ -35,8 +35,8 @@ public final class SyncRequest {
         for (PeerConfig p : target.peers()) {
             wanted.add(p.publicKey().toBase64());
             List<UapiSetRequest.AllowedIpChange> ips = new ArrayList<>();
-            for (Cidr c : p.allowedIps()) {
-                ips.add(new UapiSetRequest.AllowedIpChange(new IpPrefix(c.address(), c.prefix()), false));
+            for (IpPrefix c : p.allowedIps()) {
+                ips.add(new UapiSetRequest.AllowedIpChange(c, false));
             }
             InetSocketAddress endpoint = null;
             if (p.endpoint().isPresent()) {

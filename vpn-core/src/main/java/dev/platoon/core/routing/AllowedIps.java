@@ -1,5 +1,6 @@
 package dev.platoon.core.routing;
 
+import dev.platoon.config.IpPrefix;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

@@ -74,7 +74,7 @@ public final class UapiSetParser {
                         case "allowed_ip" -> {
                             boolean remove = value.startsWith("-");
                             peer.allowedIps.add(new UapiSetRequest.AllowedIpChange(
-                                    IpPrefix.parse(remove ? value.substring(1) : value), remove));
+                                    UapiValues.parsePrefix(remove ? value.substring(1) : value), remove));
                         }
                         case "protocol_version" -> {
                             if (!value.equals("1")) {

@@ -1,5 +1,6 @@
 package dev.platoon.core.uapi;
 
+import dev.platoon.config.IpPrefix;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.platoon.core.uapi;
 
+import dev.platoon.config.IpPrefix;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,7 +170,7 @@ public final class UapiText {
                     case "rx_bytes" -> p.rx = Long.parseUnsignedLong(value);
                     case "tx_bytes" -> p.tx = Long.parseUnsignedLong(value);
                     case "persistent_keepalive_interval" -> p.keepalive = (int) UapiValues.parseUnsigned(value, 0xffff);
-                    case "allowed_ip" -> p.allowedIps.add(IpPrefix.parse(value));
+                    case "allowed_ip" -> p.allowedIps.add(UapiValues.parsePrefix(value));
                     default -> { }
                 }
             } catch (IllegalArgumentException e) {

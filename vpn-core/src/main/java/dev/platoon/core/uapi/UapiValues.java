@@ -1,6 +1,7 @@
 package dev.platoon.core.uapi;
 
 import dev.platoon.config.IpLiteral;
+import dev.platoon.config.IpPrefix;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -76,6 +77,24 @@ public final class UapiValues {
     }
 
     /** Four decimal octets without leading zeros, like Go's netip (no "1.2", no "010.0.0.1"). */
+    /**
+     * Parses an allowed-IPs {@code address/bits} strictly: a dotted-quad IPv4 address or an IPv6 literal
+     * without a zone, and a decimal length (the control socket has no bare-address shorthand).
+     */
+    static IpPrefix parsePrefix(String text) {
+        int slash = text.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("missing /length");
+        }
+        String host = text.substring(0, slash);
+        String len = text.substring(slash + 1);
+        if (len.isEmpty() || len.length() > 3 || !allDigits(len)) {
+            throw new IllegalArgumentException("bad prefix length");
+        }
+        InetAddress address = host.indexOf(':') >= 0 ? parseIpv6(host, false) : parseIpv4(host);
+        return IpPrefix.of(address, Integer.parseInt(len));
+    }
+
     static Inet4Address parseIpv4(String s) {
         byte[] out = new byte[4];
         int part = 0;

@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 
-import dev.platoon.config.Cidr;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.config.ConfigParser;
 import dev.platoon.config.ConfigWriter;
 import dev.platoon.config.InterfaceAddress;
@@ -146,7 +146,7 @@ class PeerCommandIT {
             Shell.run(IP, "ip", "-n", ns, "address", "add", address.toString(), "dev", ifname).orThrow();
         }
         Shell.run(IP, "ip", "-n", ns, "link", "set", "mtu", "1420", "up", "dev", ifname).orThrow();
-        for (Cidr route : file.peers().getFirst().allowedIps()) {
+        for (IpPrefix route : file.peers().getFirst().allowedIps()) {
             Shell.run(IP, "ip", "-n", ns, "route", "add", route.toString(), "dev", ifname).orThrow();
         }
         return p;

@@ -12,7 +12,7 @@ import dev.platoon.core.device.DeviceException;
 import dev.platoon.core.device.DeviceParts;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.peer.ProtocolTimings;
-import dev.platoon.core.routing.IpPrefix;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.core.transport.TransportCounters;
 import dev.platoon.core.transport.UdpOptions;
 import dev.platoon.crypto.StaticIdentity;

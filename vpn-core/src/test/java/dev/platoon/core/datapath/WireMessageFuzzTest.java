@@ -11,7 +11,7 @@ import dev.platoon.core.peer.IndexEntry;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.peer.ProtocolTimings;
 import dev.platoon.core.routing.AllowedIps;
-import dev.platoon.core.routing.IpPrefix;
+import dev.platoon.config.IpPrefix;
 import dev.platoon.crypto.Protocol;
 import dev.platoon.crypto.StaticIdentity;
 import dev.platoon.crypto.TransportCipher;

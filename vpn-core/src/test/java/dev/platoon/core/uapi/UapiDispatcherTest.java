@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.platoon.config.IpPrefix;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

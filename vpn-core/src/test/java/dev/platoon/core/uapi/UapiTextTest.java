@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.platoon.config.IpPrefix;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;

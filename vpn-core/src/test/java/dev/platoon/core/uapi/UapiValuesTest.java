@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.platoon.config.IpPrefix;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
@@ -48,19 +49,19 @@ class UapiValuesTest {
 
     @Test
     void prefixesAreParsedStrictlyAndMasked() {
-        assertEquals("100.64.0.9/32", IpPrefix.parse("100.64.0.9/32").toString());
-        assertEquals("10.0.0.0/8", IpPrefix.parse("10.1.2.3/8").toString());
-        assertEquals("0.0.0.0/0", IpPrefix.parse("0.0.0.0/0").toString());
-        assertEquals("fd00:64::/64", IpPrefix.parse("fd00:64:0:0:1:2:3:4/64").toString());
-        assertEquals("::/0", IpPrefix.parse("::/0").toString());
-        assertEquals(IpPrefix.parse("10.0.0.0/8"), IpPrefix.parse("10.255.0.1/8"));
-        IpPrefix mapped = IpPrefix.parse("::ffff:1.2.3.4/128");
+        assertEquals("100.64.0.9/32", UapiValues.parsePrefix("100.64.0.9/32").toString());
+        assertEquals("10.0.0.0/8", UapiValues.parsePrefix("10.1.2.3/8").toString());
+        assertEquals("0.0.0.0/0", UapiValues.parsePrefix("0.0.0.0/0").toString());
+        assertEquals("fd00:64::/64", UapiValues.parsePrefix("fd00:64:0:0:1:2:3:4/64").toString());
+        assertEquals("::/0", UapiValues.parsePrefix("::/0").toString());
+        assertEquals(UapiValues.parsePrefix("10.0.0.0/8"), UapiValues.parsePrefix("10.255.0.1/8"));
+        IpPrefix mapped = UapiValues.parsePrefix("::ffff:1.2.3.4/128");
         assertInstanceOf(Inet6Address.class, mapped.address());
         assertEquals("::ffff:102:304/128", mapped.toString());
         for (String bad : new String[] {"10.0.0.1", "10.0.0.1/33", "fd00::/129", "10.0.0/8", "010.0.0.1/32",
             "1.2.3.4.5/32", "256.0.0.1/32", "example.com/32", "fe80::1%eth0/64", "10.0.0.1/", "10.0.0.1/-1",
             "10.0.0.1/+8", "/8", "1.2.3.4/8/8"}) {
-            assertThrows(IllegalArgumentException.class, () -> IpPrefix.parse(bad), bad);
+            assertThrows(IllegalArgumentException.class, () -> UapiValues.parsePrefix(bad), bad);
         }
     }
 

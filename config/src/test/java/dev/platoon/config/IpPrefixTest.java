@@ -1,4 +1,4 @@
-package dev.platoon.core.routing;
+package dev.platoon.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -24,6 +24,6 @@ class IpPrefixTest {
         assertEquals("::ffff:0:0/96", mapped.toString());
         // What the control socket reports for it must be accepted back (a /96 of an IPv4 address would not).
         assertEquals("::ffff:0:0/96",
-                new dev.platoon.core.uapi.IpPrefix(mapped.address(), mapped.bits()).toString());
+                IpPrefix.of(mapped.address(), mapped.bits()).toString());
     }
 }
