@@ -26,10 +26,12 @@ public final class GsoSplitter {
     private final TcpHeader tcp = new TcpHeader();
     private final UdpHeader udp = new UdpHeader();
 
-    // The train being cut, as split() found it (see cut()).
-    private boolean v4, isTcp;
+    // The frame as parse() found it; cut() writes the train from these.
+    private boolean train, v4, isTcp;
     private int proto, l4Rel, headerLength, gsoSize, segments, ipId, tcpFlags;
     private long addrSum, seq;
+    // What measure() found, kept apart so a split() in between does not change it.
+    private int measuredLength, measuredCount;
 
     /** @param tap true for a tap device: packets start with a 14-byte Ethernet header */
     public GsoSplitter(boolean tap) {
@@ -43,32 +45,92 @@ public final class GsoSplitter {
      */
     public boolean split(ByteBuffer in, int off, int len, SegmentSink out, SplitResult result) {
         result.reset();
+        DropReason invalid = parse(in, off, len);
+        if (invalid != null) {
+            return drop(result, invalid);
+        }
+        int pkt = off + VirtioNetHdr.SIZE;
+        int end = off + len;
+        if (!train) {
+            return notATrain(in, pkt, end, result);
+        }
+        if (segments > out.slots() || segments > result.capacity()) {
+            return drop(result, DropReason.TOO_MANY_SEGMENTS);
+        }
+        int payload = end - pkt - headerLength;
+        for (int i = 0; i < segments; i++) {
+            if (out.capacity(i) < headerLength + Math.min(gsoSize, payload - i * gsoSize)) {
+                return drop(result, DropReason.SEGMENT_TOO_BIG);
+            }
+        }
+        int l3 = pkt + linkHeaderLength;
+        int addrLen = v4 ? Ipv4Header.ADDR_LEN : Ipv6Header.ADDR_LEN;
+        this.addrSum = InetChecksum.sum(in, l3 + (v4 ? Ipv4Header.SRC : Ipv6Header.SRC), 2 * addrLen, 0);
+        cut(in, pkt, end, out, result);
+        return true;
+    }
+
+    /**
+     * Measures the frame at {@code [off, off+len)} without changing it or counting drops, so a caller can
+     * size the buffer it splits into: true when {@link #split} would accept its headers, with
+     * {@link #segmentLength()} and {@link #segmentCount()} set; false when split would drop it, with the
+     * whole packet as one segment (room for nothing more is needed). IPv6 extension headers are walked
+     * exactly as split walks them ({@code csum_start} is not trusted).
+     */
+    public boolean measure(ByteBuffer in, int off, int len) {
+        int packet = Math.max(0, len - VirtioNetHdr.SIZE);
+        if (parse(in, off, len) != null) {
+            measuredLength = packet;
+            measuredCount = 1;
+            return false;
+        }
+        measuredLength = train ? Math.min(packet, headerLength + gsoSize) : packet;
+        measuredCount = train ? segments : 1;
+        return true;
+    }
+
+    /** From the last successful {@link #measure}: the length of a full segment (headers + gso_size). */
+    public int segmentLength() {
+        return measuredLength;
+    }
+
+    /** From the last successful {@link #measure}: how many segments the frame splits into (1 for no GSO). */
+    public int segmentCount() {
+        return measuredCount;
+    }
+
+    /**
+     * Reads and checks the frame's headers into the train fields; null when {@link #cut} may go on (or,
+     * with {@code train} false, when it is one packet), else why it is dropped. Reads only.
+     */
+    private DropReason parse(ByteBuffer in, int off, int len) {
         if (len < VirtioNetHdr.SIZE + linkHeaderLength) {
-            return drop(result, DropReason.TOO_SHORT);
+            return DropReason.TOO_SHORT;
         }
         vnet.wrap(in, off);
         int pkt = off + VirtioNetHdr.SIZE;
         int end = off + len;
         int type = vnet.gsoType() & ~VirtioNetHdr.GSO_ECN;
-        if (type == VirtioNetHdr.GSO_NONE) {
-            return notATrain(in, pkt, end, result);
+        this.train = type != VirtioNetHdr.GSO_NONE;
+        if (!train) {
+            return null;
         }
         if (type != VirtioNetHdr.GSO_TCPV4 && type != VirtioNetHdr.GSO_TCPV6 && type != VirtioNetHdr.GSO_UDP_L4) {
-            return drop(result, DropReason.UNKNOWN_GSO_TYPE);
+            return DropReason.UNKNOWN_GSO_TYPE;
         }
         int gsoSize = vnet.gsoSize();
         if (gsoSize == 0) {
-            return drop(result, DropReason.GSO_SIZE_ZERO);
+            return DropReason.GSO_SIZE_ZERO;
         }
         int l3 = pkt + linkHeaderLength;
         if (linkHeaderLength > 0) {
             int et = eth.wrap(in, pkt).etherType();
             if (et != EthernetHeader.ETHERTYPE_IPV4 && et != EthernetHeader.ETHERTYPE_IPV6) {
-                return drop(result, DropReason.NOT_IP);
+                return DropReason.NOT_IP;
             }
         }
         if (end - l3 < Ipv4Header.MIN_LENGTH) {
-            return drop(result, DropReason.TOO_SHORT);
+            return DropReason.TOO_SHORT;
         }
         int version = Bytes.u8(in, l3) >>> 4;
         boolean v4 = version == Ipv4Header.VERSION;
@@ -78,80 +140,68 @@ public final class GsoSplitter {
             ip4.wrap(in, l3);
             int ihl = ip4.headerLength();
             if (ihl < Ipv4Header.MIN_LENGTH || l3 + ihl > end || ip4.isFragment()) {
-                return drop(result, DropReason.BAD_IP_HEADER);
+                return DropReason.BAD_IP_HEADER;
             }
             if (ip4.totalLength() != end - l3) {
-                return drop(result, DropReason.LENGTH_MISMATCH);
+                return DropReason.LENGTH_MISMATCH;
             }
             l4 = l3 + ihl;
             proto = ip4.protocol();
         } else if (version == Ipv6Header.VERSION) {
             if (end - l3 < Ipv6Header.LENGTH) {
-                return drop(result, DropReason.TOO_SHORT);
+                return DropReason.TOO_SHORT;
             }
             ip6.wrap(in, l3);
             if (ip6.payloadLength() != end - l3 - Ipv6Header.LENGTH) {
-                return drop(result, DropReason.LENGTH_MISMATCH);
+                return DropReason.LENGTH_MISMATCH;
             }
             if (!ip6.findL4(end)) {
-                return drop(result, DropReason.BAD_IP_HEADER);
+                return DropReason.BAD_IP_HEADER;
             }
             l4 = ip6.l4Offset();
             proto = ip6.l4Protocol();
         } else {
-            return drop(result, DropReason.BAD_IP_HEADER);
+            return DropReason.BAD_IP_HEADER;
         }
         boolean isTcp = type != VirtioNetHdr.GSO_UDP_L4;
         if ((type == VirtioNetHdr.GSO_TCPV4 && !v4) || (type == VirtioNetHdr.GSO_TCPV6 && v4)
                 || proto != (isTcp ? TcpHeader.PROTOCOL : UdpHeader.PROTOCOL)) {
-            return drop(result, DropReason.GSO_TYPE_MISMATCH);
+            return DropReason.GSO_TYPE_MISMATCH;
         }
         int l4HeaderLength;
         if (isTcp) {
             if (end - l4 < TcpHeader.MIN_LENGTH) {
-                return drop(result, DropReason.TOO_SHORT);
+                return DropReason.TOO_SHORT;
             }
             l4HeaderLength = tcp.wrap(in, l4).headerLength();
             if (l4HeaderLength < TcpHeader.MIN_LENGTH || l4 + l4HeaderLength > end) {
-                return drop(result, DropReason.BAD_L4_HEADER);
+                return DropReason.BAD_L4_HEADER;
             }
         } else {
             if (end - l4 < UdpHeader.LENGTH) {
-                return drop(result, DropReason.TOO_SHORT);
+                return DropReason.TOO_SHORT;
             }
             if (udp.wrap(in, l4).length() != end - l4) {
-                return drop(result, DropReason.LENGTH_MISMATCH);
+                return DropReason.LENGTH_MISMATCH;
             }
             l4HeaderLength = UdpHeader.LENGTH;
         }
         int headerLength = l4 + l4HeaderLength - pkt; // the recomputed hdr_len
         int payload = end - pkt - headerLength;
         if (payload <= 0) {
-            return drop(result, DropReason.NO_PAYLOAD);
+            return DropReason.NO_PAYLOAD;
         }
-        int segments = (payload + gsoSize - 1) / gsoSize;
-        if (segments > out.slots() || segments > result.capacity()) {
-            return drop(result, DropReason.TOO_MANY_SEGMENTS);
-        }
-        for (int i = 0; i < segments; i++) {
-            if (out.capacity(i) < headerLength + Math.min(gsoSize, payload - i * gsoSize)) {
-                return drop(result, DropReason.SEGMENT_TOO_BIG);
-            }
-        }
-        int addrLen = v4 ? Ipv4Header.ADDR_LEN : Ipv6Header.ADDR_LEN;
-        this.addrSum = InetChecksum.sum(in, l3 + (v4 ? Ipv4Header.SRC : Ipv6Header.SRC), 2 * addrLen, 0);
         this.v4 = v4;
         this.isTcp = isTcp;
         this.proto = proto;
         this.l4Rel = l4 - pkt;
         this.headerLength = headerLength;
         this.gsoSize = gsoSize;
-        this.segments = segments;
+        this.segments = (payload + gsoSize - 1) / gsoSize;
         this.ipId = v4 ? ip4.id() : 0;
         this.seq = isTcp ? tcp.sequence() : 0;
         this.tcpFlags = isTcp ? tcp.flags() : 0;
-        cut(in, pkt, end, out, result);
-        return true;
+        return null;
     }
 
     /**

@@ -73,10 +73,10 @@ public final class OutboundPath implements TunFrameSink {
             counters.drop(DataPathCounters.Drop.NO_ROUTE);
             return;
         }
-        int maxSegment = TrainLayout.maxSegmentLength(buf, offset, length);
+        int maxSegment = TrainLayout.maxSegmentLength(splitter, buf, offset, length);
         int stride = Protocol.MESSAGE_TRANSPORT_HEADER_SIZE + Protocol.paddedLength(maxSegment, mtu)
                 + Protocol.TAG_LENGTH;
-        int segments = TrainLayout.segmentCount(buf, offset, length, maxSegment);
+        int segments = TrainLayout.segmentCount(splitter);
         if (segments > MAX_SEGMENTS) {
             counters.drop(DataPathCounters.Drop.TRAIN_TOO_LARGE);
             return;
@@ -295,44 +295,17 @@ public final class OutboundPath implements TunFrameSink {
         }
 
         /**
-         * The length of a full segment of this frame (IP + L4 headers + gso_size), read from the packet
-         * for sizing only — the splitter validates everything again. A non-GSO frame is one packet.
+         * The length of a full segment of this frame (headers + gso_size) as the splitter measures it; a
+         * frame the splitter would drop is sized as one packet and dropped when it is split.
          */
-        static int maxSegmentLength(ByteBuffer b, int off, int len) {
-            int packet = len - VirtioNetHdr.SIZE;
-            int gsoType = b.get(off + 1) & 0x7f;
-            int gsoSize = (b.get(off + 4) & 0xff) | (b.get(off + 5) & 0xff) << 8;
-            if (gsoType == VirtioNetHdr.GSO_NONE || gsoSize == 0) {
-                return packet;
-            }
-            int ip = off + VirtioNetHdr.SIZE;
-            int l4;
-            int version = (b.get(ip) & 0xff) >>> 4;
-            if (version == 4) {
-                l4 = (b.get(ip) & 0x0f) * 4;
-            } else {
-                // csum_start is where the L4 header begins (IPv6 may carry extension headers).
-                l4 = (b.get(off + 6) & 0xff) | (b.get(off + 7) & 0xff) << 8;
-                if (l4 < 40 || l4 >= packet) {
-                    l4 = 40;
-                }
-            }
-            int l4Header = 8;
-            if (gsoType != VirtioNetHdr.GSO_UDP_L4 && ip + l4 + 12 < off + len) {
-                l4Header = ((b.get(ip + l4 + 12) & 0xff) >>> 4) * 4;
-            }
-            return Math.min(packet, l4 + l4Header + gsoSize);
+        static int maxSegmentLength(GsoSplitter splitter, ByteBuffer b, int off, int len) {
+            splitter.measure(b, off, len);
+            return splitter.segmentLength();
         }
 
-        static int segmentCount(ByteBuffer b, int off, int len, int maxSegment) {
-            int packet = len - VirtioNetHdr.SIZE;
-            int gsoSize = (b.get(off + 4) & 0xff) | (b.get(off + 5) & 0xff) << 8;
-            int gsoType = b.get(off + 1) & 0x7f;
-            if (gsoType == VirtioNetHdr.GSO_NONE || gsoSize == 0 || maxSegment >= packet) {
-                return 1;
-            }
-            int headers = maxSegment - gsoSize;
-            return (packet - headers + gsoSize - 1) / gsoSize;
+        /** How many segments the frame last given to {@link #maxSegmentLength} splits into. */
+        static int segmentCount(GsoSplitter splitter) {
+            return splitter.segmentCount();
         }
     }
 }
