@@ -123,11 +123,9 @@ public final class CookieChecker implements AutoCloseable {
         byte[] nonce = new byte[Protocol.COOKIE_NONCE_LENGTH];
         random.nextBytes(nonce);
         byte[] mac1 = Arrays.copyOfRange(msg, off + len - 2 * Protocol.MAC_LENGTH, off + len - Protocol.MAC_LENGTH);
-        Protocol.writeHeader(out, outOff, Protocol.MESSAGE_COOKIE_REPLY);
-        Protocol.writeIntLE(out, outOff + Protocol.COOKIE_REPLY_RECEIVER, receiverIndex);
-        System.arraycopy(nonce, 0, out, outOff + Protocol.COOKIE_REPLY_NONCE, Protocol.COOKIE_NONCE_LENGTH);
-        XChaCha20Poly1305.seal(cookieKey, nonce, cookie, 0, Protocol.COOKIE_LENGTH, mac1,
-                out, outOff + Protocol.COOKIE_REPLY_COOKIE);
+        CookieReplyMessage reply = new CookieReplyMessage().wrap(out, outOff).writeHeader().receiver(receiverIndex);
+        System.arraycopy(nonce, 0, out, reply.nonceOffset(), Protocol.COOKIE_NONCE_LENGTH);
+        XChaCha20Poly1305.seal(cookieKey, nonce, cookie, 0, Protocol.COOKIE_LENGTH, mac1, out, reply.cookieOffset());
         Arrays.fill(cookie, (byte) 0);
     }
 

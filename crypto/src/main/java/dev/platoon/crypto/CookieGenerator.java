@@ -66,13 +66,13 @@ public final class CookieGenerator {
      */
     public synchronized boolean consumeReply(byte[] msg, int off) {
         if (off < 0 || msg.length - off < Protocol.MESSAGE_COOKIE_REPLY_SIZE
-                || Protocol.readIntLE(msg, off) != Protocol.MESSAGE_COOKIE_REPLY || !hasLastMac1) {
+                || Protocol.messageType(msg, off) != Protocol.MESSAGE_COOKIE_REPLY || !hasLastMac1) {
             return false;
         }
-        byte[] nonce = Arrays.copyOfRange(msg, off + Protocol.COOKIE_REPLY_NONCE,
-                off + Protocol.COOKIE_REPLY_NONCE + Protocol.COOKIE_NONCE_LENGTH);
+        CookieReplyMessage reply = new CookieReplyMessage().wrap(msg, off);
+        byte[] nonce = Arrays.copyOfRange(msg, reply.nonceOffset(), reply.nonceOffset() + Protocol.COOKIE_NONCE_LENGTH);
         byte[] fresh = new byte[Protocol.COOKIE_LENGTH];
-        if (!XChaCha20Poly1305.open(cookieKey, nonce, msg, off + Protocol.COOKIE_REPLY_COOKIE,
+        if (!XChaCha20Poly1305.open(cookieKey, nonce, msg, reply.cookieOffset(),
                 Protocol.COOKIE_LENGTH + Protocol.TAG_LENGTH, lastMac1, fresh, 0)) {
             return false;
         }

@@ -86,24 +86,23 @@ public final class Handshake implements AutoCloseable {
         byte[] ephPublic = Keys.publicKey(ephPrivate);
         byte[] k = new byte[32];
         try {
-            Protocol.writeHeader(out, offset, Protocol.MESSAGE_INITIATION);
-            Protocol.writeIntLE(out, offset + Protocol.INITIATION_SENDER, senderIndex);
-            System.arraycopy(ephPublic, 0, out, offset + Protocol.INITIATION_EPHEMERAL, 32);
+            InitiationMessage m = new InitiationMessage().wrap(out, offset).writeHeader().sender(senderIndex);
+            System.arraycopy(ephPublic, 0, out, m.ephemeralOffset(), 32);
             Kdf.derive(ck, ephPublic, ck, null, null);
             Blake2s.mixHash(h, ephPublic);
 
             byte[] es = Curve25519.dh(ephPrivate, remoteStatic, "initiation");
             Kdf.derive(ck, es, ck, k, null);
             Arrays.fill(es, (byte) 0);
-            int st = offset + Protocol.INITIATION_STATIC;
+            int st = m.staticOffset();
             Aead.seal(k, 0, local.publicKeyRef(), 0, 32, h, out, st);
             Blake2s.mixHash(h, out, st, 32 + Protocol.TAG_LENGTH);
 
             Kdf.derive(ck, precomputedStaticStatic, ck, k, null);
-            int ts = offset + Protocol.INITIATION_TIMESTAMP;
+            int ts = m.timestampOffset();
             Aead.seal(k, 0, Tai64n.now(clock), 0, Tai64n.LENGTH, h, out, ts);
             Blake2s.mixHash(h, out, ts, Tai64n.LENGTH + Protocol.TAG_LENGTH);
-            Arrays.fill(out, offset + Protocol.INITIATION_MAC1, offset + Protocol.MESSAGE_INITIATION_SIZE, (byte) 0);
+            Arrays.fill(out, m.mac1Offset(), m.end(), (byte) 0);
 
             System.arraycopy(h, 0, hash, 0, 32);
             System.arraycopy(ck, 0, chainingKey, 0, 32);
@@ -123,14 +122,15 @@ public final class Handshake implements AutoCloseable {
         if (state != State.INITIATION_CREATED) {
             throw new HandshakeException(UNEXPECTED_STATE, "response: no initiation pending (state " + state + ")");
         }
-        if (Protocol.readIntLE(msg, offset + Protocol.RESPONSE_RECEIVER) != localIndex) {
+        ResponseMessage m = new ResponseMessage().wrap(msg, offset);
+        if (m.receiver() != localIndex) {
             throw new HandshakeException(WRONG_RECEIVER_INDEX, "response: receiver index is not our initiation's");
         }
         byte[] h = hash.clone();
         byte[] ck = chainingKey.clone();
         byte[] tau = new byte[32];
         byte[] k = new byte[32];
-        byte[] ephR = Arrays.copyOfRange(msg, offset + Protocol.RESPONSE_EPHEMERAL, offset + Protocol.RESPONSE_EPHEMERAL + 32);
+        byte[] ephR = Arrays.copyOfRange(msg, m.ephemeralOffset(), m.ephemeralOffset() + 32);
         try {
             Kdf.derive(ck, ephR, ck, null, null);
             Blake2s.mixHash(h, ephR);
@@ -142,7 +142,7 @@ public final class Handshake implements AutoCloseable {
             Arrays.fill(se, (byte) 0);
             Kdf.derive(ck, presharedKey, ck, tau, k);
             Blake2s.mixHash(h, tau);
-            int empty = offset + Protocol.RESPONSE_EMPTY;
+            int empty = m.emptyOffset();
             if (!Aead.open(k, 0, msg, empty, Protocol.TAG_LENGTH, h, EMPTY, 0)) {
                 throw new HandshakeException(DECRYPTION_FAILED, "response: empty payload does not authenticate");
             }
@@ -151,7 +151,7 @@ public final class Handshake implements AutoCloseable {
             System.arraycopy(h, 0, hash, 0, 32);
             System.arraycopy(ck, 0, chainingKey, 0, 32);
             System.arraycopy(ephR, 0, remoteEphemeral, 0, 32);
-            remoteIndex = Protocol.readIntLE(msg, offset + Protocol.RESPONSE_SENDER);
+            remoteIndex = m.sender();
             state = State.RESPONSE_CONSUMED;
         } finally {
             Arrays.fill(h, (byte) 0);
@@ -173,7 +173,8 @@ public final class Handshake implements AutoCloseable {
         byte[] h = local.responderInitialHash().clone();
         byte[] ck = INITIAL_CHAINING_KEY.clone();
         byte[] k = new byte[32];
-        int e = offset + Protocol.INITIATION_EPHEMERAL;
+        InitiationMessage m = new InitiationMessage().wrap(msg, offset);
+        int e = m.ephemeralOffset();
         byte[] ephI = Arrays.copyOfRange(msg, e, e + 32);
         try {
             Kdf.derive(ck, ephI, ck, null, null);
@@ -181,7 +182,7 @@ public final class Handshake implements AutoCloseable {
             byte[] es = Curve25519.dh(local.privateKeyRef(), ephI, "initiation");
             Kdf.derive(ck, es, ck, k, null);
             Arrays.fill(es, (byte) 0);
-            int st = offset + Protocol.INITIATION_STATIC;
+            int st = m.staticOffset();
             byte[] remoteStatic = new byte[32];
             if (!Aead.open(k, 0, msg, st, 32 + Protocol.TAG_LENGTH, h, remoteStatic, 0)) {
                 throw new HandshakeException(DECRYPTION_FAILED,
@@ -191,13 +192,13 @@ public final class Handshake implements AutoCloseable {
             byte[] ss = Curve25519.dh(local.privateKeyRef(), remoteStatic, "initiation");
             Kdf.derive(ck, ss, ck, k, null);
             Arrays.fill(ss, (byte) 0);
-            int ts = offset + Protocol.INITIATION_TIMESTAMP;
+            int ts = m.timestampOffset();
             byte[] timestamp = new byte[Tai64n.LENGTH];
             if (!Aead.open(k, 0, msg, ts, Tai64n.LENGTH + Protocol.TAG_LENGTH, h, timestamp, 0)) {
                 throw new HandshakeException(DECRYPTION_FAILED, "initiation: timestamp does not authenticate");
             }
             Blake2s.mixHash(h, msg, ts, Tai64n.LENGTH + Protocol.TAG_LENGTH);
-            int sender = Protocol.readIntLE(msg, offset + Protocol.INITIATION_SENDER);
+            int sender = m.sender();
             return new InitiationResult(local, remoteStatic, timestamp, sender, h, ck.clone(), ephI);
         } finally {
             Arrays.fill(ck, (byte) 0);
@@ -243,10 +244,9 @@ public final class Handshake implements AutoCloseable {
         byte[] ephPrivate = Keys.generatePrivateKey();
         byte[] ephPublic = Keys.publicKey(ephPrivate);
         try {
-            Protocol.writeHeader(out, offset, Protocol.MESSAGE_RESPONSE);
-            Protocol.writeIntLE(out, offset + Protocol.RESPONSE_SENDER, senderIndex);
-            Protocol.writeIntLE(out, offset + Protocol.RESPONSE_RECEIVER, remoteIndex);
-            System.arraycopy(ephPublic, 0, out, offset + Protocol.RESPONSE_EPHEMERAL, 32);
+            ResponseMessage m = new ResponseMessage().wrap(out, offset).writeHeader()
+                    .sender(senderIndex).receiver(remoteIndex);
+            System.arraycopy(ephPublic, 0, out, m.ephemeralOffset(), 32);
             Kdf.derive(ck, ephPublic, ck, null, null);
             Blake2s.mixHash(h, ephPublic);
             byte[] ee = Curve25519.dh(ephPrivate, remoteEphemeral, "response");
@@ -257,10 +257,10 @@ public final class Handshake implements AutoCloseable {
             Arrays.fill(es, (byte) 0);
             Kdf.derive(ck, presharedKey, ck, tau, k);
             Blake2s.mixHash(h, tau);
-            int empty = offset + Protocol.RESPONSE_EMPTY;
+            int empty = m.emptyOffset();
             Aead.seal(k, 0, EMPTY, 0, 0, h, out, empty);
             Blake2s.mixHash(h, out, empty, Protocol.TAG_LENGTH);
-            Arrays.fill(out, offset + Protocol.RESPONSE_MAC1, offset + Protocol.MESSAGE_RESPONSE_SIZE, (byte) 0);
+            Arrays.fill(out, m.mac1Offset(), m.end(), (byte) 0);
 
             System.arraycopy(h, 0, hash, 0, 32);
             System.arraycopy(ck, 0, chainingKey, 0, 32);
@@ -359,7 +359,7 @@ public final class Handshake implements AutoCloseable {
         if (offset < 0 || msg.length - offset < size) {
             throw new HandshakeException(MALFORMED, what + ": message shorter than " + size + " bytes");
         }
-        if (Protocol.readIntLE(msg, offset) != type) {
+        if (Protocol.messageType(msg, offset) != type) {
             throw new HandshakeException(MALFORMED, what + ": type field is not " + type);
         }
     }

@@ -135,6 +135,14 @@ public final class Protocol {
         writeIntLE(b, off + 4, (int) (v >>> 32));
     }
 
+    /**
+     * The first four bytes of a message as one little-endian word: the type when the three reserved
+     * bytes are zero (as they must be), something no type equals otherwise.
+     */
+    public static int messageType(byte[] b, int off) {
+        return readIntLE(b, off + OFFSET_TYPE);
+    }
+
     /** Writes type and three zero reserved bytes. */
     static void writeHeader(byte[] b, int off, int type) {
         b[off] = (byte) type;

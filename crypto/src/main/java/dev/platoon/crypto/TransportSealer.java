@@ -1,7 +1,6 @@
 package dev.platoon.crypto;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Makes one whole transport data message in place: the 16-byte header (type 4, the receiver's
@@ -17,6 +16,7 @@ public final class TransportSealer {
     public static final int FAILED = -2;
 
     private final TransportCipher cipher;
+    private final TransportHeader header = new TransportHeader();
 
     public TransportSealer() {
         this(new TransportCipher());
@@ -40,16 +40,12 @@ public final class TransportSealer {
         if (counter < 0) {
             return SPENT;
         }
-        int data = offset + Protocol.TRANSPORT_DATA;
+        int data = header.wrap(buf, offset).packetOffset();
         for (int z = data + plainLength; z < data + padded; z++) {
             buf.put(z, (byte) 0);
         }
-        boolean little = buf.order() == ByteOrder.LITTLE_ENDIAN; // the header is little endian on the wire
-        buf.putInt(offset, little ? Protocol.MESSAGE_TRANSPORT : Integer.reverseBytes(Protocol.MESSAGE_TRANSPORT));
-        buf.putInt(offset + Protocol.TRANSPORT_RECEIVER,
-                little ? kp.remoteIndex() : Integer.reverseBytes(kp.remoteIndex()));
-        buf.putLong(offset + Protocol.TRANSPORT_COUNTER, little ? counter : Long.reverseBytes(counter));
+        header.write(kp.remoteIndex(), counter);
         int sealed = cipher.seal(kp, counter, buf, data, padded);
-        return sealed < 0 ? FAILED : Protocol.TRANSPORT_DATA + sealed;
+        return sealed < 0 ? FAILED : data - offset + sealed;
     }
 }

@@ -8,7 +8,10 @@ import dev.platoon.core.peer.IndexEntry;
 import dev.platoon.core.peer.IndexTable;
 import dev.platoon.core.transport.DatagramSender;
 import dev.platoon.crypto.CookieChecker;
+import dev.platoon.crypto.CookieReplyMessage;
+import dev.platoon.crypto.InitiationMessage;
 import dev.platoon.crypto.Protocol;
+import dev.platoon.crypto.ResponseMessage;
 
 /**
  * What happens to a handshake message before it may wait for the handshake thread: the cheap checks,
@@ -66,9 +69,9 @@ final class HandshakeAdmission {
      * {@code from}. {@code load} is asked only for initiations and responses with a valid MAC1.
      */
     Verdict admit(byte[] msg, int len, InetSocketAddress from, Load load) {
-        int type = msg[0];
+        int type = msg[Protocol.OFFSET_TYPE]; // the type byte alone: the reserved bytes are checked later
         if (type == Protocol.MESSAGE_COOKIE_REPLY) {
-            if (indexTable.lookup(Protocol.readIntLE(msg, Protocol.COOKIE_REPLY_RECEIVER)) == null) {
+            if (indexTable.lookup(new CookieReplyMessage().wrap(msg, 0).receiver()) == null) {
                 counters.drop(HandshakeCounters.UNKNOWN_INDEX);
                 return Verdict.DONE;
             }
@@ -100,7 +103,8 @@ final class HandshakeAdmission {
 
     private void sendCookieReply(byte[] msg, int len, InetSocketAddress to, byte[] source) {
         byte[] out = new byte[Protocol.MESSAGE_COOKIE_REPLY_SIZE];
-        int senderIndex = Protocol.readIntLE(msg, Protocol.INITIATION_SENDER); // same offset in a response
+        int senderIndex = len == Protocol.MESSAGE_INITIATION_SIZE ? new InitiationMessage().wrap(msg, 0).sender()
+                : new ResponseMessage().wrap(msg, 0).sender();
         cookieChecker.createReply(msg, 0, len, senderIndex, source, out, 0);
         sender.send(ByteBuffer.wrap(out), to);
         counters.cookieRepliesSent.increment();

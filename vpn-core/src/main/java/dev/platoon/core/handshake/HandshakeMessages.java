@@ -9,10 +9,12 @@ import dev.platoon.core.peer.IndexEntry;
 import dev.platoon.core.peer.IndexTable;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.transport.DatagramSender;
+import dev.platoon.crypto.CookieReplyMessage;
 import dev.platoon.crypto.Handshake;
 import dev.platoon.crypto.HandshakeException;
 import dev.platoon.crypto.InitiationResult;
 import dev.platoon.crypto.Protocol;
+import dev.platoon.crypto.ResponseMessage;
 import dev.platoon.crypto.StaticIdentity;
 import dev.platoon.crypto.TransportKeypair;
 
@@ -47,7 +49,7 @@ final class HandshakeMessages {
      * The message was admitted by {@link HandshakeAdmission}: its MACs and the rate limits are checked.
      */
     Peer handle(byte[] msg, InetSocketAddress from) {
-        int type = Protocol.readIntLE(msg, 0); // type byte and three zero reserved bytes
+        int type = Protocol.messageType(msg, 0);
         switch (type) {
             case Protocol.MESSAGE_COOKIE_REPLY -> {
                 cookieReply(msg);
@@ -68,7 +70,7 @@ final class HandshakeMessages {
     }
 
     private void cookieReply(byte[] msg) {
-        IndexEntry entry = indexTable.lookup(Protocol.readIntLE(msg, Protocol.COOKIE_REPLY_RECEIVER));
+        IndexEntry entry = indexTable.lookup(new CookieReplyMessage().wrap(msg, 0).receiver());
         if (entry == null) {
             counters.drop(HandshakeCounters.UNKNOWN_INDEX);
             return;
@@ -133,7 +135,7 @@ final class HandshakeMessages {
 
     private Peer response(byte[] msg, InetSocketAddress from) {
         long now = nanoClock.getAsLong();
-        IndexEntry entry = indexTable.lookup(Protocol.readIntLE(msg, Protocol.RESPONSE_RECEIVER));
+        IndexEntry entry = indexTable.lookup(new ResponseMessage().wrap(msg, 0).receiver());
         if (entry == null || !entry.isHandshake()) {
             counters.drop(HandshakeCounters.UNKNOWN_INDEX);
             return null;

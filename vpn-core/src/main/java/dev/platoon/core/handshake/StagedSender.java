@@ -10,9 +10,9 @@ import java.util.function.LongSupplier;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.peer.PeerCounters;
 import dev.platoon.core.transport.DatagramSender;
-import dev.platoon.crypto.Protocol;
-import dev.platoon.crypto.TransportSealer;
+import dev.platoon.crypto.TransportHeader;
 import dev.platoon.crypto.TransportKeypair;
+import dev.platoon.crypto.TransportSealer;
 
 /**
  * Seals a peer's staged packets (and keepalives) with its current keypair and sends them, in order,
@@ -26,6 +26,7 @@ final class StagedSender {
     private final LongSupplier nanoClock;
     private final TransportSealer sealer = new TransportSealer();
     /** The largest message: a 64 KiB packet padded, with its header and tag. */
+    private final TransportHeader header = new TransportHeader();
     private final ByteBuffer scratch = ByteBuffer.allocate(65_535 + 48).order(ByteOrder.LITTLE_ENDIAN);
     private final IntSupplier mtu;
 
@@ -62,7 +63,7 @@ final class StagedSender {
                 peer.counters().drop(PeerCounters.DROP_STAGED_TOO_LARGE);
                 continue;
             }
-            scratch.put(Protocol.TRANSPORT_DATA, p);
+            scratch.put(header.wrap(scratch, 0).packetOffset(), p);
             int length = sealer.seal(kp, scratch, 0, p.length, mtu.getAsInt());
             if (length == TransportSealer.SPENT) { // keypair spent: keep the rest for the next one
                 peer.staged().requeueFirst(packets.subList(i, packets.size()));
