@@ -10,6 +10,7 @@ public final class Ipv4Header {
     public static final int FLAG_MF = 0x2000;
     public static final int FRAGMENT_OFFSET_MASK = 0x1fff;
     public static final int SRC = 12;
+    public static final int DST = 16;
     public static final int ADDR_LEN = 4;
 
     private ByteBuffer buf;
@@ -37,6 +38,7 @@ public final class Ipv4Header {
     public int protocol() { return Bytes.u8(buf, off + 9); }
     public int headerChecksum() { return Bytes.u16(buf, off + 10); }
     public int sourceOffset() { return off + SRC; }
+    public int destinationOffset() { return off + DST; }
 
     public Ipv4Header totalLength(int v) { Bytes.put16(buf, off + 2, v); return this; }
     public Ipv4Header id(int v) { Bytes.put16(buf, off + 4, v); return this; }

@@ -10,6 +10,7 @@ public final class Ipv6Header {
     public static final int LENGTH = 40;
     public static final int VERSION = 6;
     public static final int SRC = 8;
+    public static final int DST = 24;
     public static final int ADDR_LEN = 16;
 
     public static final int NEXT_HOP_BY_HOP = 0;
@@ -36,6 +37,7 @@ public final class Ipv6Header {
     public int nextHeader() { return Bytes.u8(buf, off + 6); }
     public int hopLimit() { return Bytes.u8(buf, off + 7); }
     public int sourceOffset() { return off + SRC; }
+    public int destinationOffset() { return off + DST; }
     public Ipv6Header payloadLength(int v) { Bytes.put16(buf, off + 4, v); return this; }
 
     /**

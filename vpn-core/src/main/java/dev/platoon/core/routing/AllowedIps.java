@@ -1,6 +1,8 @@
 package dev.platoon.core.routing;
 
 import dev.platoon.config.IpPrefix;
+import dev.platoon.tun.Ipv4Header;
+import dev.platoon.tun.Ipv6Header;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -21,9 +23,6 @@ import java.util.function.BiConsumer;
  * <p>Values are compared by identity ({@code ==}), as a peer is.
  */
 public final class AllowedIps<T> {
-
-    private static final int IPV4_DST = 16, IPV4_SRC = 12, IPV6_DST = 24, IPV6_SRC = 8;
-    private static final int IPV4_HEADER = 20, IPV6_HEADER = 40;
 
     /** Immutable trie node; {@code value == null} marks a glue node that only branches. */
     private record Node<T>(long hi, long lo, int bits, T value, Node<T> zero, Node<T> one) {
@@ -52,29 +51,33 @@ public final class AllowedIps<T> {
      * byte order do not matter). Null for no match, an unknown IP version or a truncated header.
      */
     public T lookup(ByteBuffer buf, int ipHeaderOffset) {
-        return lookupAt(buf, ipHeaderOffset, IPV4_DST, IPV6_DST);
+        return lookupAt(buf, ipHeaderOffset, Ipv4Header.DST, Ipv6Header.DST);
     }
 
     /** Like {@link #lookup} for the source address: the inbound check that a peer may send from it. */
     public T lookupSource(ByteBuffer buf, int ipHeaderOffset) {
-        return lookupAt(buf, ipHeaderOffset, IPV4_SRC, IPV6_SRC);
+        return lookupAt(buf, ipHeaderOffset, Ipv4Header.SRC, Ipv6Header.SRC);
     }
 
+    /**
+     * The IP flyweights' layout, read with static offsets rather than a wrapped instance: lookups run on
+     * every queue loop at once and a shared flyweight would be shared mutable state.
+     */
     private T lookupAt(ByteBuffer buf, int off, int v4At, int v6At) {
         if (off < 0 || off >= buf.limit()) {
             return null;
         }
         boolean little = buf.order() == ByteOrder.LITTLE_ENDIAN;
         switch ((buf.get(off) >> 4) & 0xf) {
-            case 4 -> {
-                if (buf.limit() - off < IPV4_HEADER) {
+            case Ipv4Header.VERSION -> {
+                if (buf.limit() - off < Ipv4Header.MIN_LENGTH) {
                     return null;
                 }
                 int a = buf.getInt(off + v4At);
                 return find(v4, (long) (little ? Integer.reverseBytes(a) : a) << 32, 0, 32);
             }
-            case 6 -> {
-                if (buf.limit() - off < IPV6_HEADER) {
+            case Ipv6Header.VERSION -> {
+                if (buf.limit() - off < Ipv6Header.LENGTH) {
                     return null;
                 }
                 long h = buf.getLong(off + v6At), l = buf.getLong(off + v6At + 8);
