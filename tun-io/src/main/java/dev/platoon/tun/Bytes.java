@@ -45,6 +45,15 @@ final class Bytes {
         b.put(i + 1, (byte) (v >>> 8));
     }
 
+    /** Exchanges the {@code len} bytes at {@code a} with those at {@code b} (non-overlapping). */
+    static void swap(ByteBuffer x, int a, int b, int len) {
+        for (int k = 0; k < len; k++) {
+            byte t = x.get(a + k);
+            x.put(a + k, x.get(b + k));
+            x.put(b + k, t);
+        }
+    }
+
     /** True when [a, a+len) and [b, b+len) hold the same bytes. */
     static boolean equal(ByteBuffer x, int a, ByteBuffer y, int b, int len) {
         int i = 0;

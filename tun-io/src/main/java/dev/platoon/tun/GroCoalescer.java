@@ -143,7 +143,7 @@ public final class GroCoalescer {
         if (len < Ipv4Header.MIN_LENGTH) {
             return;
         }
-        int version = Bytes.u8(b, off) >>> 4;
+        int version = Ipv4Header.versionAt(b, off);
         int proto;
         if (version == Ipv4Header.VERSION) {
             ip4.wrap(b, off);
@@ -197,16 +197,18 @@ public final class GroCoalescer {
         int o = tOff;
         if (kind == TCP4 || kind == UDP4) {
             // ToS, then TTL, DF and the reserved flag (MF and the offset are 0), both addresses.
-            if (b.get(off + 1) != t.get(o + 1) || b.get(off + 8) != t.get(o + 8)
-                    || ((b.get(off + 6) ^ t.get(o + 6)) & 0xc0) != 0
+            if (b.get(off + Ipv4Header.TOS) != t.get(o + Ipv4Header.TOS)
+                    || b.get(off + Ipv4Header.TTL) != t.get(o + Ipv4Header.TTL)
+                    || ((b.get(off + Ipv4Header.FLAGS_FRAGMENT) ^ t.get(o + Ipv4Header.FLAGS_FRAGMENT)) & 0xc0) != 0
                     || !Bytes.equal(b, off + Ipv4Header.SRC, t, o + Ipv4Header.SRC, 8)) {
                 return false;
             }
         } else {
             // Traffic class and flow label (the first word but the version, as the kernel's GRO
             // compares: the train carries the head's, so a differing label would be rewritten);
-            // hop limit at 7; both addresses.
-            if (((b.getInt(off) ^ t.getInt(o)) & 0x0fffffff) != 0 || b.get(off + 7) != t.get(o + 7)
+            // hop limit; both addresses.
+            if (((b.getInt(off) ^ t.getInt(o)) & 0x0fffffff) != 0
+                    || b.get(off + Ipv6Header.HOP_LIMIT) != t.get(o + Ipv6Header.HOP_LIMIT)
                     || !Bytes.equal(b, off + Ipv6Header.SRC, t, o + Ipv6Header.SRC, 32)) {
                 return false;
             }
@@ -218,9 +220,10 @@ public final class GroCoalescer {
         }
         // Ports, then ACK number; the data offset byte with its reserved and AE bits (the train
         // carries the head's); window; options byte for byte; the next sequence number.
-        return b.getInt(l4) == t.getInt(tl4) && b.getInt(l4 + 8) == t.getInt(tl4 + 8)
-                && b.get(l4 + 12) == t.get(tl4 + 12)
-                && b.getShort(l4 + 14) == t.getShort(tl4 + 14)
+        return b.getInt(l4) == t.getInt(tl4)
+                && b.getInt(l4 + TcpHeader.ACKNOWLEDGMENT) == t.getInt(tl4 + TcpHeader.ACKNOWLEDGMENT)
+                && b.get(l4 + TcpHeader.DATA_OFFSET) == t.get(tl4 + TcpHeader.DATA_OFFSET)
+                && b.getShort(l4 + TcpHeader.WINDOW) == t.getShort(tl4 + TcpHeader.WINDOW)
                 && Bytes.equal(b, l4 + TcpHeader.MIN_LENGTH, t, tl4 + TcpHeader.MIN_LENGTH, l4Hl - TcpHeader.MIN_LENGTH)
                 && seq == nextSeq;
     }

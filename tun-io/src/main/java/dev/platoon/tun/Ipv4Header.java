@@ -9,6 +9,10 @@ public final class Ipv4Header {
     public static final int FLAG_DF = 0x4000;
     public static final int FLAG_MF = 0x2000;
     public static final int FRAGMENT_OFFSET_MASK = 0x1fff;
+    public static final int TOS = 1;
+    /** Flags and fragment offset: one 16-bit word. */
+    public static final int FLAGS_FRAGMENT = 6;
+    public static final int TTL = 8;
     public static final int SRC = 12;
     public static final int DST = 16;
     public static final int ADDR_LEN = 4;
@@ -22,19 +26,22 @@ public final class Ipv4Header {
         return this;
     }
 
+    /** The version nibble every IP header starts with: {@link #VERSION} or {@link Ipv6Header#VERSION}. */
+    public static int versionAt(ByteBuffer buffer, int offset) { return Bytes.u8(buffer, offset) >>> 4; }
+
     public int offset() { return off; }
     public int version() { return Bytes.u8(buf, off) >>> 4; }
     /** Header length in bytes (IHL × 4). */
     public int headerLength() { return (Bytes.u8(buf, off) & 0x0f) * 4; }
-    public int tos() { return Bytes.u8(buf, off + 1); }
+    public int tos() { return Bytes.u8(buf, off + TOS); }
     public int totalLength() { return Bytes.u16(buf, off + 2); }
     public int id() { return Bytes.u16(buf, off + 4); }
     /** Flags and fragment offset, the 16-bit word at 6. */
-    public int flagsFragment() { return Bytes.u16(buf, off + 6); }
+    public int flagsFragment() { return Bytes.u16(buf, off + FLAGS_FRAGMENT); }
     public boolean dontFragment() { return (flagsFragment() & FLAG_DF) != 0; }
     /** True for any fragment: MF set or a non-zero offset. */
     public boolean isFragment() { return (flagsFragment() & (FLAG_MF | FRAGMENT_OFFSET_MASK)) != 0; }
-    public int ttl() { return Bytes.u8(buf, off + 8); }
+    public int ttl() { return Bytes.u8(buf, off + TTL); }
     public int protocol() { return Bytes.u8(buf, off + 9); }
     public int headerChecksum() { return Bytes.u16(buf, off + 10); }
     public int sourceOffset() { return off + SRC; }
@@ -43,6 +50,8 @@ public final class Ipv4Header {
     public Ipv4Header totalLength(int v) { Bytes.put16(buf, off + 2, v); return this; }
     public Ipv4Header id(int v) { Bytes.put16(buf, off + 4, v); return this; }
     public Ipv4Header headerChecksum(int v) { Bytes.put16(buf, off + 10, v); return this; }
+    /** Exchanges source and destination; the checksums stay right (a one's-complement sum is unordered). */
+    public Ipv4Header swapAddresses() { Bytes.swap(buf, off + SRC, off + DST, ADDR_LEN); return this; }
 
     /** Recomputes and stores the header checksum. */
     public Ipv4Header updateChecksum() {

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 public final class Ipv6Header {
     public static final int LENGTH = 40;
     public static final int VERSION = 6;
+    public static final int HOP_LIMIT = 7;
     public static final int SRC = 8;
     public static final int DST = 24;
     public static final int ADDR_LEN = 16;
@@ -35,10 +36,12 @@ public final class Ipv6Header {
     public int trafficClass() { return (Bytes.u16(buf, off) >>> 4) & 0xff; }
     public int payloadLength() { return Bytes.u16(buf, off + 4); }
     public int nextHeader() { return Bytes.u8(buf, off + 6); }
-    public int hopLimit() { return Bytes.u8(buf, off + 7); }
+    public int hopLimit() { return Bytes.u8(buf, off + HOP_LIMIT); }
     public int sourceOffset() { return off + SRC; }
     public int destinationOffset() { return off + DST; }
     public Ipv6Header payloadLength(int v) { Bytes.put16(buf, off + 4, v); return this; }
+    /** Exchanges source and destination; the L4 checksum stays right (its pseudo-header sum is unordered). */
+    public Ipv6Header swapAddresses() { Bytes.swap(buf, off + SRC, off + DST, ADDR_LEN); return this; }
 
     /**
      * Walks hop-by-hop, routing and destination-options headers up to {@code end}. Returns false

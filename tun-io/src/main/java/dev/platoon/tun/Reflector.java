@@ -37,6 +37,8 @@ public final class Reflector implements Runnable {
     private final SegmentSlots[] slots = new SegmentSlots[BATCH];
     private final GroCoalescer gro;
     private final VirtioNetHdr vnet = new VirtioNetHdr();
+    private final Ipv4Header ip4 = new Ipv4Header();
+    private final Ipv6Header ip6 = new Ipv6Header();
     private QueueChooser chooser;
     private SegmentObserver observer;
     private volatile boolean running = true;
@@ -116,11 +118,11 @@ public final class Reflector implements Runnable {
         if (observer != null) {
             observer.segment(b, off, len, fromTrain);
         }
-        int v = (b.get(off) & 0xff) >>> 4;
-        if (v == 4 && len >= Ipv4Header.MIN_LENGTH) {
-            swap(b, off + Ipv4Header.SRC, Ipv4Header.ADDR_LEN);
-        } else if (v == 6 && len >= Ipv6Header.LENGTH) {
-            swap(b, off + Ipv6Header.SRC, Ipv6Header.ADDR_LEN);
+        int v = Ipv4Header.versionAt(b, off);
+        if (v == Ipv4Header.VERSION && len >= Ipv4Header.MIN_LENGTH) {
+            ip4.wrap(b, off).swapAddresses();
+        } else if (v == Ipv6Header.VERSION && len >= Ipv6Header.LENGTH) {
+            ip6.wrap(b, off).swapAddresses();
         } else {
             return;
         }
@@ -129,14 +131,6 @@ public final class Reflector implements Runnable {
         } else {
             vnet.wrap(b, off - VirtioNetHdr.SIZE).clear();
             writeFrame(b, off - VirtioNetHdr.SIZE, len + VirtioNetHdr.SIZE);
-        }
-    }
-
-    private static void swap(ByteBuffer b, int src, int n) {
-        for (int k = 0; k < n; k++) {
-            byte t = b.get(src + k);
-            b.put(src + k, b.get(src + n + k));
-            b.put(src + n + k, t);
         }
     }
 

@@ -27,6 +27,8 @@ public abstract class EchoLoop implements Runnable {
     final long deadlineNanos;
     private final boolean coalesce;
     private final GsoSplitter splitter = new GsoSplitter(false);
+    private final Ipv4Header ip4 = new Ipv4Header();
+    private final Ipv6Header ip6 = new Ipv6Header();
     private final SplitResult result = new SplitResult(128);
     final ByteBuffer[] frames;
     final long[] frameAddr;
@@ -122,11 +124,11 @@ public abstract class EchoLoop implements Runnable {
 
     private void segment(ByteBuffer b, int off, int len) {
         segmentsRead++;
-        int v = (b.get(off) & 0xff) >>> 4;
-        if (v == 4 && len >= Ipv4Header.MIN_LENGTH) {
-            swap(b, off + Ipv4Header.SRC, Ipv4Header.ADDR_LEN);
-        } else if (v == 6 && len >= Ipv6Header.LENGTH) {
-            swap(b, off + Ipv6Header.SRC, Ipv6Header.ADDR_LEN);
+        int v = Ipv4Header.versionAt(b, off);
+        if (v == Ipv4Header.VERSION && len >= Ipv4Header.MIN_LENGTH) {
+            ip4.wrap(b, off).swapAddresses();
+        } else if (v == Ipv6Header.VERSION && len >= Ipv6Header.LENGTH) {
+            ip6.wrap(b, off).swapAddresses();
         } else {
             dropped++;
             return;
@@ -136,14 +138,6 @@ public abstract class EchoLoop implements Runnable {
         } else {
             vnet.wrap(b, off - VirtioNetHdr.SIZE).clear();
             writeFrame(b, off - VirtioNetHdr.SIZE, len + VirtioNetHdr.SIZE);
-        }
-    }
-
-    private static void swap(ByteBuffer b, int src, int n) {
-        for (int k = 0; k < n; k++) {
-            byte t = b.get(src + k);
-            b.put(src + k, b.get(src + n + k));
-            b.put(src + n + k, t);
         }
     }
 }
