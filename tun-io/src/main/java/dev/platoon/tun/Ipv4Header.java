@@ -13,6 +13,8 @@ public final class Ipv4Header {
     /** Flags and fragment offset: one 16-bit word. */
     public static final int FLAGS_FRAGMENT = 6;
     public static final int TTL = 8;
+    /** The protocol field (its value is e.g. {@link TcpHeader#PROTOCOL}). */
+    public static final int PROTOCOL_FIELD = 9;
     public static final int SRC = 12;
     public static final int DST = 16;
     public static final int ADDR_LEN = 4;
@@ -42,7 +44,7 @@ public final class Ipv4Header {
     /** True for any fragment: MF set or a non-zero offset. */
     public boolean isFragment() { return (flagsFragment() & (FLAG_MF | FRAGMENT_OFFSET_MASK)) != 0; }
     public int ttl() { return Bytes.u8(buf, off + TTL); }
-    public int protocol() { return Bytes.u8(buf, off + 9); }
+    public int protocol() { return Bytes.u8(buf, off + PROTOCOL_FIELD); }
     public int headerChecksum() { return Bytes.u16(buf, off + 10); }
     public int sourceOffset() { return off + SRC; }
     public int destinationOffset() { return off + DST; }

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 public final class Ipv6Header {
     public static final int LENGTH = 40;
     public static final int VERSION = 6;
+    public static final int NEXT_HEADER = 6;
     public static final int HOP_LIMIT = 7;
     public static final int SRC = 8;
     public static final int DST = 24;
@@ -35,7 +36,7 @@ public final class Ipv6Header {
     public int version() { return Bytes.u8(buf, off) >>> 4; }
     public int trafficClass() { return (Bytes.u16(buf, off) >>> 4) & 0xff; }
     public int payloadLength() { return Bytes.u16(buf, off + 4); }
-    public int nextHeader() { return Bytes.u8(buf, off + 6); }
+    public int nextHeader() { return Bytes.u8(buf, off + NEXT_HEADER); }
     public int hopLimit() { return Bytes.u8(buf, off + HOP_LIMIT); }
     public int sourceOffset() { return off + SRC; }
     public int destinationOffset() { return off + DST; }

@@ -36,6 +36,8 @@ public enum Steering {
 
     /** The multiplier of Fibonacci hashing (2^64 / golden ratio): spreads the folded bits into the top 16. */
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    /** MF and the fragment offset (not DF): a fragment has no ports to hash. */
+    private static final int FRAGMENT_BITS = Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK;
 
     /** {@code -Dplatoon.tun.steering=kernel|ebpf}; kernel when unset. */
     public static Steering fromProperty() {
@@ -106,23 +108,23 @@ public enum Steering {
         BpfAssembler a = new BpfAssembler();
         a.movReg(R6, R1) // LD_ABS/LD_IND read the skb in r6
                 .ldAbs(B, l3).rshImm(R0, 4)
-                .jeqImm(R0, 4, "v4").jeqImm(R0, 6, "v6")
+                .jeqImm(R0, Ipv4Header.VERSION, "v4").jeqImm(R0, Ipv6Header.VERSION, "v6")
                 .movImm(R0, 0).exit();
         a.label("v4")
-                .ldAbs(W, l3 + 12).movReg(R7, R0)
-                .ldAbs(W, l3 + 16).xorReg(R7, R0)
-                .ldAbs(B, l3 + 9).movReg(R8, R0)
-                .ldAbs(H, l3 + 6).andImm(R0, 0x3fff).jneImm(R0, 0, "mix") // MF or an offset: no ports
+                .ldAbs(W, l3 + Ipv4Header.SRC).movReg(R7, R0)
+                .ldAbs(W, l3 + Ipv4Header.DST).xorReg(R7, R0)
+                .ldAbs(B, l3 + Ipv4Header.PROTOCOL_FIELD).movReg(R8, R0)
+                .ldAbs(H, l3 + Ipv4Header.FLAGS_FRAGMENT).andImm(R0, FRAGMENT_BITS).jneImm(R0, 0, "mix") // no ports
                 .ldAbs(B, l3).andImm(R0, 0x0f).lshImm(R0, 2).movReg(R9, R0)
-                .jeqImm(R8, 6, "ports4").jeqImm(R8, 17, "ports4").ja("mix");
+                .jeqImm(R8, TcpHeader.PROTOCOL, "ports4").jeqImm(R8, UdpHeader.PROTOCOL, "ports4").ja("mix");
         a.label("ports4").ldInd(W, R9, l3).ja("ports");
-        a.label("v6").ldAbs(W, l3 + 8).movReg(R7, R0);
-        for (int off = 12; off < 40; off += 4) {
+        a.label("v6").ldAbs(W, l3 + Ipv6Header.SRC).movReg(R7, R0);
+        for (int off = Ipv6Header.SRC + 4; off < Ipv6Header.LENGTH; off += 4) {
             a.ldAbs(W, l3 + off).xorReg(R7, R0);
         }
-        a.ldAbs(B, l3 + 6).movReg(R8, R0) // next header: extension headers and fragments hash without ports
-                .jeqImm(R8, 6, "ports6").jeqImm(R8, 17, "ports6").ja("mix");
-        a.label("ports6").ldAbs(W, l3 + 40);
+        a.ldAbs(B, l3 + Ipv6Header.NEXT_HEADER).movReg(R8, R0) // extension headers and fragments: no ports
+                .jeqImm(R8, TcpHeader.PROTOCOL, "ports6").jeqImm(R8, UdpHeader.PROTOCOL, "ports6").ja("mix");
+        a.label("ports6").ldAbs(W, l3 + Ipv6Header.LENGTH);
         a.label("ports") // r0 = source port << 16 | destination port
                 .movReg(R1, R0).rshImm(R1, 16).andImm(R0, 0xffff).xorReg(R0, R1).xorReg(R7, R0);
         a.label("mix")
@@ -140,37 +142,37 @@ public enum Steering {
         if (len < 1) {
             return 0;
         }
-        int v = (b.get(ip) & 0xff) >>> 4;
+        int v = Ipv4Header.versionAt(b, ip);
         long h;
         int proto;
         int ports = -1;
-        if (v == 4) {
-            if (len < 20) {
+        if (v == Ipv4Header.VERSION) {
+            if (len < Ipv4Header.MIN_LENGTH) {
                 return 0;
             }
-            h = u32(b, ip + 12) ^ u32(b, ip + 16);
-            proto = b.get(ip + 9) & 0xff;
+            h = u32(b, ip + Ipv4Header.SRC) ^ u32(b, ip + Ipv4Header.DST);
+            proto = Bytes.u8(b, ip + Ipv4Header.PROTOCOL_FIELD);
             int ihl = (b.get(ip) & 0x0f) * 4;
-            if ((u32(b, ip + 4) & 0x3fff) == 0 && (proto == 6 || proto == 17)) {
+            if ((Bytes.u16(b, ip + Ipv4Header.FLAGS_FRAGMENT) & FRAGMENT_BITS) == 0 && hasPorts(proto)) {
                 if (len < ihl + 4) {
                     return 0;
                 }
                 ports = ihl;
             }
-        } else if (v == 6) {
-            if (len < 40) {
+        } else if (v == Ipv6Header.VERSION) {
+            if (len < Ipv6Header.LENGTH) {
                 return 0;
             }
             h = 0;
-            for (int off = 8; off < 40; off += 4) {
+            for (int off = Ipv6Header.SRC; off < Ipv6Header.LENGTH; off += 4) {
                 h ^= u32(b, ip + off);
             }
-            proto = b.get(ip + 6) & 0xff;
-            if (proto == 6 || proto == 17) {
-                if (len < 44) {
+            proto = Bytes.u8(b, ip + Ipv6Header.NEXT_HEADER);
+            if (hasPorts(proto)) {
+                if (len < Ipv6Header.LENGTH + 4) {
                     return 0;
                 }
-                ports = 40;
+                ports = Ipv6Header.LENGTH;
             }
         } else {
             return 0;
@@ -181,6 +183,10 @@ public enum Steering {
         }
         h ^= (long) proto << 32;
         return (int) ((h * GOLDEN) >>> 48);
+    }
+
+    private static boolean hasPorts(int proto) {
+        return proto == TcpHeader.PROTOCOL || proto == UdpHeader.PROTOCOL;
     }
 
     /** The queue the driver picks for a program answer: it keeps the low 16 bits, modulo the count. */
