@@ -3,6 +3,7 @@ package dev.platoon.testkit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,9 +61,22 @@ public final class NetNs implements AutoCloseable {
 
     /** Runs a command inside with a deadline; the result whatever the exit. */
     public Proc.Result run(Duration timeout, String... cmd) {
+        return run(timeout, null, cmd);
+    }
+
+    /** As {@link #run(Duration, String...)} with {@code env} as the command's whole environment (null: ours). */
+    public Proc.Result run(Duration timeout, Map<String, String> env, String... cmd) {
+        return Proc.run(timeout, null, env, builder(cmd).command().toArray(String[]::new));
+    }
+
+    /**
+     * A builder for a long-running command inside (a daemon, a child JVM); the caller starts it, reads
+     * it, and ends it with {@link Proc#kill} in a finally.
+     */
+    public ProcessBuilder builder(String... cmd) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
         full.addAll(List.of(cmd));
-        return Proc.run(timeout, null, null, full);
+        return new ProcessBuilder(full);
     }
 
     /** Joins the calling thread to this namespace (for a thread the caller owns and ends). */

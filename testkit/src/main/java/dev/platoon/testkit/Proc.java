@@ -46,14 +46,14 @@ public final class Proc {
 
     /** {@code command} with this process's environment and empty standard input. */
     public static Result run(Duration timeout, String... command) {
-        return run(timeout, null, null, List.of(command));
+        return run(timeout, null, null, command);
     }
 
     /**
      * {@code command} with {@code stdin} (null: empty) and {@code env} as its whole environment (null:
      * this process's own).
      */
-    public static Result run(Duration timeout, String stdin, Map<String, String> env, List<String> command) {
+    public static Result run(Duration timeout, String stdin, Map<String, String> env, String... command) {
         ProcessBuilder pb = new ProcessBuilder(command);
         if (env != null) {
             pb.environment().clear();
@@ -70,10 +70,10 @@ public final class Proc {
             Process p = pb.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(p);
-                return new Result(command, TIMED_OUT, read(out),
+                return new Result(List.of(command), TIMED_OUT, read(out),
                         "timed out after " + timeout.toSeconds() + " s; " + read(err));
             }
-            return new Result(command, p.exitValue(), read(out), read(err));
+            return new Result(List.of(command), p.exitValue(), read(out), read(err));
         } catch (IOException e) {
             throw new UncheckedIOException(String.join(" ", command), e);
         } catch (InterruptedException e) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +12,7 @@ class ProcTest {
     @Test
     void capturesOutputInputAndExit() {
         Proc.Result r = Proc.run(Duration.ofSeconds(10), "hello\n", Proc.envWith("WHO", "kit"),
-                List.of("sh", "-c", "cat; echo \"$WHO\"; echo oops >&2; exit 3"));
+                "sh", "-c", "cat; echo \"$WHO\"; echo oops >&2; exit 3");
         assertEquals(3, r.exitCode());
         assertEquals("hello\nkit", r.out());
         assertEquals("oops\n", r.stderr());

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.platoon.crypto.Keys;
+import dev.platoon.testkit.Proc;
 
 /**
  * The server image (docker/Dockerfile) end to end with podman and no registry: a local Debian + jlink
@@ -183,7 +184,7 @@ class ContainerIT {
         String seen = podman.podman(SHORT, "exec", name, "sh", "-c", maps).out();
         assertTrue(seen.startsWith("mapped by "), "no JVM of the jlink runtime has /opt/platoon/lib/app/platoon.aot"
                 + " mapped in " + name + ": '" + seen + "'");
-        Podman.Result on = podman.podman(SHORT, "exec", "-e", "PLATOON_JAVA_OPTS=-XX:AOTMode=on -Xlog:class+load=info",
+        Proc.Result on = podman.podman(SHORT, "exec", "-e", "PLATOON_JAVA_OPTS=-XX:AOTMode=on -Xlog:class+load=info",
                 name, "platoon", "--version");
         assertTrue(on.ok() && on.stdout().contains("dev.platoon.core.cli.Main source: shared objects file"),
                 "platoon's classes do not come from the image's start-up cache: " + Podman.tail(on.stdout()
@@ -198,7 +199,7 @@ class ContainerIT {
     private static void assertMetricsServed(Podman podman, String from, String address) {
         String get = "exec 3<>/dev/tcp/" + address + "/" + METRICS_PORT
                 + " && printf 'GET /metrics HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n' >&3 && cat <&3";
-        Podman.Result r = podman.podman(SHORT, "exec", from, "timeout", "20", "bash", "-c", get);
+        Proc.Result r = podman.podman(SHORT, "exec", from, "timeout", "20", "bash", "-c", get);
         String status = r.stdout().lines().findFirst().orElse("");
         assertTrue(r.ok() && status.matches("HTTP/1\\.[01] 200.*"), "GET http://" + address + ":" + METRICS_PORT
                 + "/metrics from " + from + ": exit " + r.exitCode() + ", " + status + " " + r.stderr().strip());
@@ -223,7 +224,7 @@ class ContainerIT {
     private static void assertPings(Podman podman, String from, String to, String peer) {
         poll(FIRST_PING, "a ping answer from " + to + " through the tunnel of " + from, podman, from + "/" + peer,
                 () -> podman.podman(SHORT, "exec", from, "ping", "-c", "1", "-W", "1", to).ok());
-        Podman.Result ping = podman.podman(SHORT, "exec", from, "ping", "-c", "3", "-W", "2", to);
+        Proc.Result ping = podman.podman(SHORT, "exec", from, "ping", "-c", "3", "-W", "2", to);
         assertTrue(ping.ok() && ping.stdout().contains("3 received"), "ping " + from + " -> " + to + ": "
                 + ping.stdout().strip() + " " + ping.stderr().strip());
         System.out.println("[container] " + from + " -> " + to + ": " + ping.stdout().lines()
@@ -235,7 +236,7 @@ class ContainerIT {
         podman.podman(SHORT, "kill", "--signal", "HUP", name).orThrow();
         poll(SHORT, name + " logging 'wg0: reloaded' after SIGHUP", podman, name,
                 () -> logs(podman, name).contains("platoon: wg0: reloaded /etc/platoon/wg0.conf"));
-        Podman.Result ping = podman.podman(SHORT, "exec", name, "ping", "-c", "2", "-W", "2", peerTunnel);
+        Proc.Result ping = podman.podman(SHORT, "exec", name, "ping", "-c", "2", "-W", "2", peerTunnel);
         assertTrue(ping.ok(), "ping after the reload: " + ping.stdout().strip());
     }
 
@@ -290,7 +291,7 @@ class ContainerIT {
     }
 
     private static String logs(Podman podman, String name) {
-        Podman.Result r = podman.podman(SHORT, "logs", name);
+        Proc.Result r = podman.podman(SHORT, "logs", name);
         return r.stdout() + r.stderr();
     }
 
@@ -372,7 +373,7 @@ class ContainerIT {
             // the build's intermediate layers, newest first (children before parents); never the base
             for (int round = 0; round < 3 && !intermediates.isEmpty(); round++) {
                 for (String img : List.copyOf(intermediates)) {
-                    Podman.Result r = podman.podman(SHORT, "rmi", "-f", img);
+                    Proc.Result r = podman.podman(SHORT, "rmi", "-f", img);
                     if (r.ok() || r.stderr().contains("image not known")) {
                         intermediates.remove(img);
                     }

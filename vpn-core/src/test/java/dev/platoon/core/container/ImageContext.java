@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.jar.JarFile;
+import dev.platoon.testkit.Proc;
 
 /**
  * The build context of docker/Dockerfile with {@code JAR_FROM=package}: docker/, .dockerignore and a
@@ -48,7 +49,7 @@ final class ImageContext {
         Path cache = app.resolve("platoon/lib/app/platoon.aot");
         List<String> train = List.of("bash", root.resolve("packaging/aot-train.sh").toString(), cache.toString(),
                 app.resolve("platoon/bin/platoon").toString());
-        Podman.Result trained = podman.run(TRAIN, train);
+        Proc.Result trained = podman.run(TRAIN, train);
         if (!trained.ok()) {
             System.out.println("[container] no start-up cache, training again: " + Podman.tail(trained.stderr(), 3));
             trained = podman.run(TRAIN, train).orThrow();

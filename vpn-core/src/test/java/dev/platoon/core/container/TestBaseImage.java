@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import dev.platoon.testkit.Proc;
 
 /**
  * A runtime base image made without a registry, standing in for {@code debian:trixie-slim}: Debian
@@ -80,7 +81,7 @@ final class TestBaseImage {
 
     /** Older test bases (another recipe or JDK) only take space: remove them, best effort. */
     private static void dropOtherTags(Podman podman, String keep) {
-        Podman.Result list = podman.podman(Duration.ofSeconds(30), "images", "--format",
+        Proc.Result list = podman.podman(Duration.ofSeconds(30), "images", "--format",
                 "{{.Repository}}:{{.Tag}}", REPOSITORY);
         list.stdout().lines().map(String::strip).filter(t -> t.startsWith(REPOSITORY + ":") && !t.equals(keep))
                 .forEach(t -> podman.podman(Duration.ofSeconds(60), "rmi", t));

@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,6 +20,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+
+import dev.platoon.testkit.NetNs;
+import dev.platoon.testkit.Proc;
+import dev.platoon.testkit.Wait;
 
 /**
  * The client packages ({@code packaging/build.sh}, i.e. {@code ./platoon package}) run on a machine
@@ -46,12 +53,12 @@ class PackagingIT {
         Runtime.getRuntime().addShutdownHook(new Thread(this::removeTemp));
         Path jar = stableCopyOfTheJar();
         long start = System.nanoTime();
-        Proc.Result r = Proc.run(BUILD_TIMEOUT, null, Proc.env("JAVA_HOME", System.getProperty("java.home")),
+        Proc.Result r = Proc.run(BUILD_TIMEOUT, null, noJdkEnv("JAVA_HOME", System.getProperty("java.home")),
                 root.resolve("packaging/build.sh").toString(), "--no-build", "--jar", jar.toString(),
                 "--out", temp.resolve("out").toString());
         System.out.printf("PackagingIT: packaging/build.sh took %d s%n%s",
-                Duration.ofNanos(System.nanoTime() - start).toSeconds(), r.err());
-        r.assertOk("packaging/build.sh");
+                Duration.ofNanos(System.nanoTime() - start).toSeconds(), r.stderr());
+        r.orThrow();
         List<String> artifacts = r.out().lines().toList();
         assertEquals(2, artifacts.size(), "two artifacts on stdout:\n" + r.out());
         tarball = Path.of(artifacts.get(0));
@@ -94,10 +101,10 @@ class PackagingIT {
     @AfterAll
     void removeTemp() {
         if (temp != null) {
-            try {
-                Proc.run(Duration.ofSeconds(30), null, Proc.env(), "rm", "-rf", "--one-file-system", temp.toString());
-            } catch (IOException | InterruptedException e) {
-                System.err.println("PackagingIT: could not remove " + temp + ": " + e);
+            Proc.Result rm = Proc.run(Duration.ofSeconds(30), null, noJdkEnv(), "rm", "-rf", "--one-file-system",
+                    temp.toString());
+            if (!rm.ok()) {
+                System.err.println("PackagingIT: could not remove " + temp + ": " + rm.stderr());
             }
         }
     }
@@ -105,7 +112,7 @@ class PackagingIT {
     @Test
     void theTarballRunsWithoutAJdk() throws IOException, InterruptedException {
         Path dir = Files.createDirectories(temp.resolve("tar"));
-        Proc.run(RUN_TIMEOUT, null, Proc.env(), "tar", "-C", dir.toString(), "-xzf", tarball.toString()).assertOk("tar");
+        Proc.run(RUN_TIMEOUT, null, noJdkEnv(), "tar", "-C", dir.toString(), "-xzf", tarball.toString()).orThrow();
         Path home = dir.resolve("platoon");
         assertTrue(Files.isRegularFile(home.resolve("lib/platoon@.service")), "the unit file is in the tarball, too");
         String readme = Files.readString(home.resolve("README.txt"));
@@ -116,11 +123,11 @@ class PackagingIT {
 
     @Test
     void theDebRunsWithoutAJdkAndShipsTheUnit() throws IOException, InterruptedException {
-        String contents = Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg-deb", "-c", deb.toString()).assertOk("dpkg-deb -c").out();
+        String contents = Proc.run(RUN_TIMEOUT, null, noJdkEnv(), "dpkg-deb", "-c", deb.toString()).orThrow().out();
         assertTrue(contents.contains(" ./lib/systemd/system/platoon@.service"), contents);
         assertTrue(contents.contains(" ./opt/platoon/bin/platoon"), contents);
         assertTrue(contents.contains(" ./usr/bin/platoon -> /opt/platoon/bin/platoon"), contents);
-        String info = Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg-deb", "-I", deb.toString()).assertOk("dpkg-deb -I").out();
+        String info = Proc.run(RUN_TIMEOUT, null, noJdkEnv(), "dpkg-deb", "-I", deb.toString()).orThrow().out();
         assertTrue(info.contains("Package: platoon"), info);
         assertTrue(info.lines().anyMatch(l -> l.strip().equals("Version: " + version.replace('-', '~'))), info);
         // ip(8), and the native cipher engine's libcrypto under each name Debian and Ubuntu give its package.
@@ -131,12 +138,12 @@ class PackagingIT {
                 " ./etc/logrotate.d/platoon")) {
             assertTrue(contents.contains(file), file + " missing:\n" + contents);
         }
-        String conffiles = Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg-deb", "-I", deb.toString(), "conffiles")
-                .assertOk("dpkg-deb -I conffiles").out();
+        String conffiles = Proc.run(RUN_TIMEOUT, null, noJdkEnv(), "dpkg-deb", "-I", deb.toString(), "conffiles")
+                .orThrow().out();
         assertTrue(conffiles.lines().anyMatch("/etc/logrotate.d/platoon"::equals), "logrotate's file is a conffile: " + conffiles);
 
         Path scratch = Files.createDirectories(temp.resolve("deb"));
-        Proc.run(RUN_TIMEOUT, null, Proc.env(), "dpkg", "-x", deb.toString(), scratch.toString()).assertOk("dpkg -x");
+        Proc.run(RUN_TIMEOUT, null, noJdkEnv(), "dpkg", "-x", deb.toString(), scratch.toString()).orThrow();
         assertKeyCommandsWork(scratch.resolve("opt/platoon/bin/platoon"));
         // The /usr/bin link is absolute (it points into the real /opt once installed): check its target only.
         assertEquals(Path.of("/opt/platoon/bin/platoon"), Files.readSymbolicLink(scratch.resolve("usr/bin/platoon")));
@@ -152,89 +159,75 @@ class PackagingIT {
     @Test
     void theTarballBringsAnInterfaceUpAndDownInANamespace() throws IOException, InterruptedException {
         Path dir = Files.createDirectories(temp.resolve("up"));
-        Proc.run(RUN_TIMEOUT, null, Proc.env(), "tar", "-C", dir.toString(), "-xzf", tarball.toString()).assertOk("tar");
+        Proc.run(RUN_TIMEOUT, null, noJdkEnv(), "tar", "-C", dir.toString(), "-xzf", tarball.toString()).orThrow();
         Path platoon = dir.resolve("platoon/bin/platoon");
-        String tag = Long.toHexString(System.nanoTime() & 0xffffff);
-        String ns = "pt-" + tag + "-pk";
-        String ifname = "ptpk" + tag;
+        String ifname = "ptpk" + Long.toHexString(System.nanoTime() & 0xffffff);
         Path conf = dir.resolve(ifname + ".conf");
         Files.writeString(conf, "[Interface]\nPrivateKey = " + genkey() + "\nAddress = 100.64.0.1/24\n"
                 + "ListenPort = 51820\n\n[Peer]\nPublicKey = " + pubkey(genkey()) + "\nAllowedIPs = 100.64.0.2/32\n");
         Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
-        var env = Proc.env("PLATOON_RUN_DIR", dir.resolve("run").toString(), "PLATOON_LOG_DIR", dir.resolve("log").toString());
-        Thread cleanup = new Thread(() -> tearDown(platoon, ns, ifname, env));
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        try {
-            Proc.run(RUN_TIMEOUT, null, Proc.env(), "ip", "netns", "add", ns).assertOk("ip netns add");
-            Proc.run(RUN_TIMEOUT, null, Proc.env(), "ip", "-n", ns, "link", "set", "lo", "up").assertOk("lo up");
-            // Detached, as a laptop user runs it: the parent starts the foreground child and waits for it.
-            Proc.run(RUN_TIMEOUT, null, env, "ip", "netns", "exec", ns, platoon.toString(), "up",
-                    "--metrics", "127.0.0.1:9586", conf.toString()).assertOk("platoon up");
-            String link = Proc.run(RUN_TIMEOUT, null, Proc.env(), "ip", "-n", ns, "addr", "show", "dev", ifname).assertOk("ip addr").out();
-            assertTrue(link.contains("inet 100.64.0.1/24") && link.contains(",UP,"), link);
-            String show = Proc.run(RUN_TIMEOUT, null, env, "ip", "netns", "exec", ns, platoon.toString(), "show", ifname)
-                    .assertOk("platoon show").out();
-            assertTrue(show.contains("listening port: 51820"), show);
-            // The packaged runtime finds libcrypto and passes the --add-opens the JDK-stub engine needs: the
-            // engine trial that follows "is up" times the native engine, and no engine is missing for want
-            // of a flag or a library.
-            Path logFile = dir.resolve("log").resolve(ifname + ".log");
-            java.util.regex.Pattern opensslTimed = java.util.regex.Pattern.compile(
-                    "ChaCha20-Poly1305 engine: .*the fastest verified.*openssl [0-9]+\\.[0-9]+ GB/s");
-            String log = Files.readString(logFile);
-            long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-            while (!opensslTimed.matcher(log).find() && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                log = Files.readString(logFile);
+        var env = noJdkEnv("PLATOON_RUN_DIR", dir.resolve("run").toString(), "PLATOON_LOG_DIR", dir.resolve("log").toString());
+        try (NetNs ns = NetNs.create("pk")) {
+            try {
+                // Detached, as a laptop user runs it: the parent starts the foreground child and waits for it.
+                ns.run(RUN_TIMEOUT, env, platoon.toString(), "up", "--metrics", "127.0.0.1:9586", conf.toString())
+                        .orThrow();
+                String link = ns.exec("ip", "addr", "show", "dev", ifname);
+                assertTrue(link.contains("inet 100.64.0.1/24") && link.contains(",UP,"), link);
+                String show = ns.run(RUN_TIMEOUT, env, platoon.toString(), "show", ifname).orThrow().out();
+                assertTrue(show.contains("listening port: 51820"), show);
+                // The packaged runtime finds libcrypto and passes the --add-opens the JDK-stub engine needs: the
+                // engine trial that follows "is up" times the native engine, and no engine is missing for want
+                // of a flag or a library.
+                Path logFile = dir.resolve("log").resolve(ifname + ".log");
+                Pattern opensslTimed = Pattern.compile(
+                        "ChaCha20-Poly1305 engine: .*the fastest verified.*openssl [0-9]+\\.[0-9]+ GB/s");
+                Wait.within(RUN_TIMEOUT, () -> opensslTimed.matcher(Files.readString(logFile)).find());
+                String log = Files.readString(logFile);
+                assertTrue(log.contains("is up") && opensslTimed.matcher(log).find(), log);
+                assertTrue(!log.contains("--add-opens") && !log.contains("no libcrypto"), log);
+                // jdk.httpserver serves it; the JVM and process metrics need java.management and jdk.management
+                // (Micrometer finds com.sun.management.OperatingSystemMXBean by reflection, which jdeps cannot see).
+                String metrics = ns.run(RUN_TIMEOUT, env, "curl", "-sSf", "--max-time", "30", "--retry", "20",
+                        "--retry-connrefused", "--retry-delay", "1", "http://127.0.0.1:9586/metrics").orThrow().out();
+                for (String name : List.of("jvm_memory_used_bytes", "process_cpu_usage", "jvm_gc_")) {
+                    assertTrue(metrics.contains(name), name + " missing from /metrics:\n" + metrics);
+                }
+                ns.run(RUN_TIMEOUT, env, platoon.toString(), "down", ifname).orThrow();
+                String after = ns.exec("ip", "-o", "link");
+                assertFalse(after.contains(ifname), after);
+            } finally {
+                stopLeftRunning(ifname, env);
             }
-            assertTrue(log.contains("is up") && opensslTimed.matcher(log).find(), log);
-            assertTrue(!log.contains("--add-opens") && !log.contains("no libcrypto"), log);
-            // jdk.httpserver serves it; the JVM and process metrics need java.management and jdk.management
-            // (Micrometer finds com.sun.management.OperatingSystemMXBean by reflection, which jdeps cannot see).
-            String metrics = Proc.run(RUN_TIMEOUT, null, env, "ip", "netns", "exec", ns, "curl", "-sSf", "--max-time", "30",
-                    "--retry", "20", "--retry-connrefused", "--retry-delay", "1", "http://127.0.0.1:9586/metrics")
-                    .assertOk("curl /metrics").out();
-            for (String name : List.of("jvm_memory_used_bytes", "process_cpu_usage", "jvm_gc_")) {
-                assertTrue(metrics.contains(name), name + " missing from /metrics:\n" + metrics);
-            }
-            Proc.run(RUN_TIMEOUT, null, env, "ip", "netns", "exec", ns, platoon.toString(), "down", ifname).assertOk("platoon down");
-            String after = Proc.run(RUN_TIMEOUT, null, Proc.env(), "ip", "-n", ns, "-o", "link").assertOk("ip link").out();
-            assertFalse(after.contains(ifname), after);
-        } finally {
-            tearDown(platoon, ns, ifname, env);
-            Runtime.getRuntime().removeShutdownHook(cleanup);
         }
     }
 
-    /** Stops a platoon left running (by its pid file) and deletes the namespace; quiet, idempotent. */
-    private static void tearDown(Path platoon, String ns, String ifname, java.util.Map<String, String> env) {
+    /** Stops a platoon left running (by its pid file), before its namespace goes; quiet, idempotent. */
+    private static void stopLeftRunning(String ifname, Map<String, String> env) {
         try {
             Path pidFile = Path.of(env.get("PLATOON_RUN_DIR"), ifname + ".pid");
             if (Files.isRegularFile(pidFile)) {
                 long pid = Long.parseLong(Files.readString(pidFile).strip());
                 ProcessHandle.of(pid).ifPresent(p -> {
                     p.destroy();
-                    p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                    p.onExit().orTimeout(10, TimeUnit.SECONDS)
                             .exceptionally(t -> { p.destroyForcibly(); return p; }).join();
                 });
             }
-            if (Files.exists(Path.of("/var/run/netns", ns))) {
-                Proc.run(RUN_TIMEOUT, null, Proc.env(), "ip", "netns", "del", ns);
-            }
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            System.err.println("PackagingIT: cleanup of " + ns + ": " + e);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("PackagingIT: stopping platoon " + ifname + ": " + e);
         }
     }
 
     /** --version, genkey and pubkey (against Debian's wg) with no JDK 25 on PATH or in JAVA_HOME. */
     private void assertKeyCommandsWork(Path platoon) throws IOException, InterruptedException {
         assertTrue(Files.isExecutable(platoon), platoon + " is not executable");
-        var env = Proc.env();
-        String v = Proc.run(RUN_TIMEOUT, null, env, platoon.toString(), "--version").assertOk("--version").out();
+        var env = noJdkEnv();
+        String v = Proc.run(RUN_TIMEOUT, null, env, platoon.toString(), "--version").orThrow().out();
         assertEquals("platoon " + version, v.strip(), "--version names the packaged build");
-        String key = Proc.run(RUN_TIMEOUT, null, env, platoon.toString(), "genkey").assertOk("genkey").out().strip();
+        String key = Proc.run(RUN_TIMEOUT, null, env, platoon.toString(), "genkey").orThrow().out();
         assertTrue(KEY.matcher(key).matches(), "genkey printed '" + key + "'");
-        String pub = Proc.run(RUN_TIMEOUT, key + "\n", env, platoon.toString(), "pubkey").assertOk("pubkey").out().strip();
+        String pub = Proc.run(RUN_TIMEOUT, key + "\n", env, platoon.toString(), "pubkey").orThrow().out();
         assertEquals(pubkey(key), pub, "platoon pubkey and wg pubkey disagree on " + platoon);
         assertStartUpCacheIsUsed(platoon);
     }
@@ -247,8 +240,8 @@ class PackagingIT {
      */
     private void assertStartUpCacheIsUsed(Path platoon) throws IOException, InterruptedException {
         Path log = Files.createTempFile(temp, "class-load-", ".txt");
-        var env = Proc.env("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
-        Proc.run(RUN_TIMEOUT, null, env, platoon.toString(), "--version").assertOk("--version with a class-load log");
+        var env = noJdkEnv("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
+        Proc.run(RUN_TIMEOUT, null, env, platoon.toString(), "--version").orThrow();
         String main = Files.readAllLines(log).stream().filter(l -> l.contains(" dev.platoon.core.cli.Main "))
                 .findFirst().orElse("(not loaded)");
         assertTrue(main.endsWith("source: shared objects file"), platoon + ": Main did not come from the start-up cache: " + main);
@@ -256,8 +249,8 @@ class PackagingIT {
 
     /** The runtime is a jlink image with platoon's modules, not a copy of a JDK. */
     private static void assertMinimalRuntime(Path runtime) throws IOException, InterruptedException {
-        List<String> modules = Proc.run(RUN_TIMEOUT, null, Proc.env(), runtime.resolve("bin/java").toString(),
-                "--list-modules").assertOk("java --list-modules").out().lines().map(l -> l.replaceAll("@.*", "")).toList();
+        List<String> modules = Proc.run(RUN_TIMEOUT, null, noJdkEnv(), runtime.resolve("bin/java").toString(),
+                "--list-modules").orThrow().out().lines().map(l -> l.replaceAll("@.*", "")).toList();
         for (String needed : List.of("java.base", "java.logging", "jdk.unsupported", "jdk.httpserver", "jdk.management")) {
             assertTrue(modules.contains(needed), needed + " missing: " + modules);
         }
@@ -269,11 +262,11 @@ class PackagingIT {
     }
 
     private static String genkey() throws IOException, InterruptedException {
-        return Proc.run(RUN_TIMEOUT, null, Proc.env(), "wg", "genkey").assertOk("wg genkey").out().strip();
+        return Proc.run(RUN_TIMEOUT, null, noJdkEnv(), "wg", "genkey").orThrow().out();
     }
 
     private static String pubkey(String key) throws IOException, InterruptedException {
-        return Proc.run(RUN_TIMEOUT, key + "\n", Proc.env(), "wg", "pubkey").assertOk("wg pubkey").out().strip();
+        return Proc.run(RUN_TIMEOUT, key + "\n", noJdkEnv(), "wg", "pubkey").orThrow().out();
     }
 
     private static Path repoRoot() {
@@ -283,5 +276,20 @@ class PackagingIT {
             }
         }
         throw new IllegalStateException("no packaging/build.sh above " + Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * An environment with no JDK 25 anywhere: PATH has only the system folders (where {@code java}, if
+     * any, is an older JDK) and JAVA_HOME points nowhere; plus the given name/value pairs.
+     */
+    private static Map<String, String> noJdkEnv(String... pairs) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
+        env.put("JAVA_HOME", "/nonexistent");
+        env.put("LANG", "C.UTF-8");
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
     }
 }
