@@ -14,6 +14,7 @@ import dev.platoon.core.demo.TunnelBed.Peer;
 import dev.platoon.core.demo.TunnelBed.Side;
 import dev.platoon.core.demo.Waits;
 import dev.platoon.crypto.Keys;
+import dev.platoon.testkit.WireguardGoBinary;
 
 /**
  * One platoon interface (A) with an IPv4 peer and an IPv6 peer at once, on its one UDP socket: B is

@@ -16,6 +16,7 @@ import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
 import dev.platoon.core.demo.Waits;
 import dev.platoon.crypto.Keys;
+import dev.platoon.testkit.WireguardGoBinary;
 
 /**
  * Where implementations have differed, platoon (a, initiator) against each wireguard-go (b):

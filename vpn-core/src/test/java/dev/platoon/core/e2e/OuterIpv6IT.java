@@ -13,6 +13,7 @@ import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
 import dev.platoon.core.demo.Waits;
 import dev.platoon.crypto.Keys;
+import dev.platoon.testkit.WireguardGoBinary;
 
 /**
  * The tunnel over an outer link with IPv6 only (2001:db8::1 ↔ ::2, no IPv4 on the veth): platoon

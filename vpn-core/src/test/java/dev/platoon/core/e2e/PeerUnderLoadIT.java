@@ -23,6 +23,7 @@ import dev.platoon.core.demo.TunnelBed.Side;
 import dev.platoon.core.demo.Waits;
 import dev.platoon.crypto.CookieGenerator;
 import dev.platoon.testkit.NetNs;
+import dev.platoon.testkit.WireguardGoBinary;
 
 /**
  * Cookie replies from a peer under load: bursts of junk handshake initiations from another port of

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
+import dev.platoon.testkit.WireguardGoBinary;
 
 /**
  * A TCP transfer that outlives the session key: the initiator rekeys every 2 s (hidden

@@ -11,6 +11,7 @@ import dev.platoon.core.demo.NamespacePair;
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
 import dev.platoon.core.demo.Waits;
+import dev.platoon.testkit.WireguardGoBinary;
 
 /**
  * Side b moves: first its outer address (192.0.2.2 → .3, or 2001:db8::2 → ::4 over an IPv6-only

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
+import dev.platoon.testkit.WireguardGoBinary;
 
 /**
  * UDP trains (USO) through the tunnel in both directions, platoon (A, initiator) against platoon and

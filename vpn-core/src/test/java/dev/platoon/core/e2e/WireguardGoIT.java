@@ -13,6 +13,7 @@ import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;
 import dev.platoon.core.demo.Waits;
 import dev.platoon.crypto.Keys;
+import dev.platoon.testkit.WireguardGoBinary;
 
 /**
  * platoon (side a) against each wireguard-go (side b), each in turn the initiator (the other has no

@@ -1,4 +1,4 @@
-package dev.platoon.core.e2e;
+package dev.platoon.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,20 +11,20 @@ import org.junit.jupiter.api.Assumptions;
  * modern upstream release (TUN TSO/USO, UDP GSO/GRO), which {@code ./platoon test} passes as the system
  * property {@value #PROPERTY} when the machine has it (CI does, from ../shared/peers/).
  */
-enum WireguardGoBinary {
+public enum WireguardGoBinary {
     DEBIAN("wireguard-go 0.0.20220316 (Debian)"),
     UPSTREAM("wireguard-go 0.0.20250522 (upstream)");
 
-    static final String PROPERTY = "platoon.test.wireguardGo";
+    public static final String PROPERTY = "platoon.test.wireguardGo";
 
-    final String label;
+    public final String label;
 
     WireguardGoBinary(String label) {
         this.label = label;
     }
 
     /** The binary; the upstream one aborts the test (skipped, with the reason) when it was not given. */
-    Path path() {
+    public Path path() {
         if (this == DEBIAN) {
             return Path.of("/usr/bin/wireguard-go");
         }
