@@ -2,14 +2,15 @@ package dev.platoon.bench.tunnel;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
+import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.locks.LockSupport;
+import java.util.List;
 
 import dev.platoon.crypto.CookieGenerator;
 import dev.platoon.crypto.Handshake;
 import dev.platoon.crypto.Protocol;
 import dev.platoon.crypto.StaticIdentity;
+import dev.platoon.testkit.UdpFlood;
 
 /**
  * The attacker of {@link FloodBench}, run as its own process in a namespace: sends datagrams of one kind
@@ -43,44 +44,8 @@ public final class Flooder {
             case "initiation" -> initiations(Base64.getDecoder().decode(args[5]));
             default -> throw new IllegalArgumentException("unknown kind " + args[2]);
         };
-        long sent = 0;
-        String[] sources = args.length > 6 ? args[6].split(",") : new String[] {null};
-        DatagramChannel[] channels = new DatagramChannel[sources.length];
-        try {
-            for (int i = 0; i < sources.length; i++) {
-                channels[i] = DatagramChannel.open();
-                if (sources[i] != null) {
-                    channels[i].bind(new InetSocketAddress(sources[i], 0)); // not the legitimate peer's address
-                }
-                channels[i].connect(target);
-            }
-            long start = System.nanoTime();
-            long end = start + seconds * 1_000_000_000L;
-            long now;
-            while ((now = System.nanoTime()) < end) {
-                long due = (now - start) * rate / 1_000_000_000L;
-                if (sent >= due) {
-                    LockSupport.parkNanos(50_000);
-                    continue;
-                }
-                while (sent < due) {
-                    ByteBuffer m = messages[(int) (sent % messages.length)];
-                    m.clear();
-                    try {
-                        channels[(int) (sent % channels.length)].write(m);
-                    } catch (java.io.IOException refused) {
-                        // ECONNREFUSED from an earlier ICMP: the target is not listening (yet); keep pacing.
-                    }
-                    sent++;
-                }
-            }
-        } finally {
-            for (DatagramChannel ch : channels) {
-                if (ch != null) {
-                    ch.close();
-                }
-            }
-        }
+        List<String> sources = args.length > 6 ? List.of(args[6].split(",")) : List.of();
+        long sent = new UdpFlood(target, messages).rate(rate).bound(Duration.ofSeconds(seconds)).from(sources).run();
         System.out.println("sent " + sent);
     }
 

@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +22,7 @@ import dev.platoon.crypto.Handshake;
 import dev.platoon.crypto.Protocol;
 import dev.platoon.crypto.StaticIdentity;
 import dev.platoon.testkit.NetNs;
+import dev.platoon.testkit.UdpFlood;
 
 /**
  * A flood of handshake initiations with a valid MAC1 (anyone who knows the public key can make them)
@@ -65,11 +63,12 @@ class HandshakeFloodIT {
                         attackers.get(i) + "/24", "dev", "veth0").orThrow();
             }
             PlatoonStatus before = E2e.status(initiator);
-            AtomicBoolean stop = new AtomicBoolean();
             InetSocketAddress target = new InetSocketAddress(responder.outerAddress, TunnelBed.LISTEN_PORT);
+            UdpFlood flooder = new UdpFlood(target, initiations(responder.publicKey)).rate(RATE)
+                    .bound(Duration.ofSeconds(MAX_FLOOD_SECONDS)).from(attackers);
             CompletableFuture<Long> flood = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return NetNs.call(initiator.namespace, () -> flood(attackers, target, responder.publicKey, stop));
+                    return NetNs.call(initiator.namespace, flooder::run);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -84,7 +83,7 @@ class HandshakeFloodIT {
                         "a rekey completed during the flood",
                         s -> s.handshakesCompleted() >= before.handshakesCompleted() + 2);
             } finally {
-                stop.set(true);
+                flooder.stop();
             }
             long sent = flood.get(MAX_FLOOD_SECONDS + 10, TimeUnit.SECONDS);
             // Every datagram of the flood was read by the handshake socket, or dropped by the kernel when that
@@ -113,9 +112,8 @@ class HandshakeFloodIT {
         return t.sent().bytes() * 8 / t.received().seconds() / 1e9;
     }
 
-    /** Paced forged initiations from the addresses in turn until {@code stop} or the time bound; returns how many. */
-    private static long flood(List<String> sources, InetSocketAddress target, byte[] victimKey, AtomicBoolean stop)
-            throws Exception {
+    /** Forged initiations with a valid MAC1 from a key the victim does not know: each costs it a Diffie-Hellman. */
+    private static ByteBuffer[] initiations(byte[] victimKey) throws Exception {
         StaticIdentity stranger = StaticIdentity.generate();
         CookieGenerator macs = new CookieGenerator(victimKey);
         ByteBuffer[] messages = new ByteBuffer[64];
@@ -127,38 +125,6 @@ class HandshakeFloodIT {
             macs.addMacs(msg, msg.length);
             messages[i] = ByteBuffer.wrap(msg);
         }
-        long sent = 0;
-        List<DatagramChannel> channels = new java.util.ArrayList<>();
-        try {
-            for (String source : sources) {
-                DatagramChannel ch = DatagramChannel.open();
-                channels.add(ch);
-                ch.bind(new InetSocketAddress(source, 0));
-                ch.connect(target);
-            }
-            long start = System.nanoTime();
-            long end = start + TimeUnit.SECONDS.toNanos(MAX_FLOOD_SECONDS);
-            long now;
-            while (!stop.get() && (now = System.nanoTime()) < end) {
-                long due = (now - start) * RATE / 1_000_000_000L;
-                if (sent >= due) {
-                    LockSupport.parkNanos(200_000);
-                    continue;
-                }
-                for (; sent < due; sent++) {
-                    ByteBuffer m = messages[(int) (sent % messages.length)].clear();
-                    try {
-                        channels.get((int) (sent % channels.size())).write(m);
-                    } catch (java.io.IOException refused) {
-                        // ECONNREFUSED after an ICMP error: keep pacing, the count says what was tried
-                    }
-                }
-            }
-        } finally {
-            for (DatagramChannel ch : channels) {
-                ch.close();
-            }
-        }
-        return sent;
+        return messages;
     }
 }

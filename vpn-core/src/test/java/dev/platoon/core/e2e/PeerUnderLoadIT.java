@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +19,7 @@ import dev.platoon.core.demo.TunnelBed.Side;
 import dev.platoon.core.demo.Waits;
 import dev.platoon.crypto.CookieGenerator;
 import dev.platoon.testkit.NetNs;
+import dev.platoon.testkit.UdpFlood;
 import dev.platoon.testkit.WireguardGoBinary;
 
 /**
@@ -55,32 +52,29 @@ class PeerUnderLoadIT {
             bed.awaitUp(wgGo, E2e.UP);
             E2e.startPlatoon(bed, platoon, true, List.of("--metrics", "127.0.0.1:" + METRICS_PORT));
 
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong sent = new AtomicLong();
             InetSocketAddress target = new InetSocketAddress(wgGo.outerAddress, TunnelBed.LISTEN_PORT);
-            CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
+            UdpFlood flooder = new UdpFlood(target, junkInitiation(wgGo.publicKey)).burst(BURST)
+                    .rate(BURST * 1000 / BURST_EVERY_MILLIS).maxPackets(MAX_PACKETS).bound(MAX_TIME);
+            CompletableFuture<Long> flood = CompletableFuture.supplyAsync(() -> {
                 try {
-                    NetNs.call(platoon.namespace, () -> {
-                        flood(target, wgGo.publicKey, stop, sent);
-                        return null;
-                    });
+                    return NetNs.call(platoon.namespace, flooder::run);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
             try {
-                Waits.until(Duration.ofSeconds(10), "the junk flood under way", () -> sent.get() >= BURST || flood.isDone());
+                Waits.until(Duration.ofSeconds(10), "the junk flood under way", () -> flooder.sent() >= BURST || flood.isDone());
                 // The ping makes platoon initiate; it answers once the handshake completed under load.
                 assertTrue(bed.ping(platoon, false, Duration.ofSeconds(30)), "no ping answer through the tunnel while "
                         + "wireguard-go was flooded; platoon: " + E2e.logTail(platoon) + "; wireguard-go: "
                         + E2e.logTail(wgGo));
                 long cookies = cookiesReceived(bed, platoon);
                 System.out.printf("[e2e] %s under a flood of %d junk initiations: %d cookie replies to platoon%n",
-                        binary.label, sent.get(), cookies);
+                        binary.label, flooder.sent(), cookies);
                 assertTrue(cookies >= 1, "platoon received no cookie reply from " + binary.label + " under load ("
-                        + sent.get() + " junk initiations sent)");
+                        + flooder.sent() + " junk initiations sent)");
             } finally {
-                stop.set(true);
+                flooder.stop();
                 flood.join();
             }
             E2e.assertPing(bed, wgGo, true, E2e.PING);
@@ -89,29 +83,14 @@ class PeerUnderLoadIT {
         }
     }
 
-    /** Paced bursts of junk initiations (type 1, 148 bytes, random body, valid MAC1) until stopped or bounded. */
-    private static void flood(InetSocketAddress target, byte[] peerPublicKey, AtomicBoolean stop, AtomicLong sent)
-            throws Exception {
-        long deadline = System.nanoTime() + MAX_TIME.toNanos();
+    /** A junk initiation (type 1, 148 bytes, random body) with a valid MAC1: the peer pays for it. */
+    private static ByteBuffer junkInitiation(byte[] peerPublicKey) {
         byte[] msg = new byte[148];
         ThreadLocalRandom.current().nextBytes(msg);
         msg[0] = 1;
         msg[1] = msg[2] = msg[3] = 0;
         new CookieGenerator(peerPublicKey).addMacs(msg, msg.length);
-        ByteBuffer junk = ByteBuffer.wrap(msg);
-        try (DatagramChannel ch = DatagramChannel.open()) {
-            ch.connect(target);
-            long next = System.nanoTime();
-            while (!stop.get() && sent.get() < MAX_PACKETS && System.nanoTime() < deadline) {
-                for (int i = 0; i < BURST; i++) {
-                    junk.clear();
-                    ch.write(junk);
-                }
-                sent.addAndGet(BURST);
-                next += BURST_EVERY_MILLIS * 1_000_000L;
-                LockSupport.parkNanos(next - System.nanoTime()); // pacing, not waiting for anything
-            }
-        }
+        return ByteBuffer.wrap(msg);
     }
 
     private static long cookiesReceived(TunnelBed bed, Side platoon) {
