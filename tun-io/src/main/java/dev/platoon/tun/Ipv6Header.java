@@ -44,6 +44,15 @@ public final class Ipv6Header {
     /** Exchanges source and destination; the L4 checksum stays right (its pseudo-header sum is unordered). */
     public Ipv6Header swapAddresses() { Bytes.swap(buf, off + SRC, off + DST, ADDR_LEN); return this; }
 
+    /** Writes the first 8 bytes: version 6, traffic class and flow label 0, and the three fields given. */
+    public Ipv6Header set(int payloadLength, int nextHeader, int hopLimit) {
+        Bytes.put32(buf, off, (long) VERSION << 28);
+        Bytes.put16(buf, off + 4, payloadLength);
+        Bytes.put8(buf, off + 6, nextHeader);
+        Bytes.put8(buf, off + 7, hopLimit);
+        return this;
+    }
+
     /**
      * Walks hop-by-hop, routing and destination-options headers up to {@code end}. Returns false
      * for a fragment header, ESP/AH or a header running past {@code end}; otherwise
