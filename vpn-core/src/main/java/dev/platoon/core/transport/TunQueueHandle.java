@@ -267,6 +267,21 @@ public final class TunQueueHandle implements EpollIoHandle, TunPort {
         return written(n, length);
     }
 
+    /**
+     * As {@link #writeFrame(ByteBuffer, int, int)}, one frame gathered from {@code count} pieces: a native
+     * array of {@code struct iovec} at {@code iovAddress} whose lengths add up to {@code length} (writev(2)).
+     */
+    public boolean writeFrameGathered(long iovAddress, int count, int length) {
+        long n;
+        try {
+            n = fd.writevAddresses(iovAddress, count);
+        } catch (IOException e) {
+            counters.drop(TransportCounters.Drop.TUN_WRITE_ERROR);
+            return false;
+        }
+        return written((int) n, length);
+    }
+
     private boolean written(int n, int length) {
         if (n == length) {
             counters.tunFramesWritten.increment();
