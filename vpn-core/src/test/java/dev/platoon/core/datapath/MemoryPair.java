@@ -8,15 +8,26 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.platoon.core.device.DeviceParts;
 import dev.platoon.core.memory.MemoryBind;
 import dev.platoon.core.memory.MemoryNet;
+import dev.platoon.core.memory.MemoryEdge;
+import dev.platoon.core.memory.MemoryTap;
 import dev.platoon.core.memory.MemoryTun;
+import dev.platoon.core.routing.AllowedIps;
+import dev.platoon.core.tap.NeighbourTargets;
+import dev.platoon.core.tap.TapSettings;
+import dev.platoon.core.transport.Tun;
 import dev.platoon.crypto.Protocol;
 import io.netty.channel.local.LocalIoHandler;
 
-/** Two nodes on a {@link MemoryNet} with {@link MemoryTun}s: frames in at one tun, out at the other. */
+/**
+ * Two nodes on a {@link MemoryNet} with {@link MemoryTun}s: frames in at one tun, out at the other.
+ * With {@code tapAtA}, node a's device side is a {@link MemoryTap} instead, with the host holding a's
+ * tunnel addresses behind it.
+ */
 final class MemoryPair implements TunnelPair {
     static final int QUEUES = 2;
     private static final int MSS = 1400;
@@ -26,18 +37,32 @@ final class MemoryPair implements TunnelPair {
     private final SuiteNode b;
 
     MemoryPair(Mode mode) throws Exception {
+        this(mode, false);
+    }
+
+    MemoryPair(Mode mode, boolean tapAtA) throws Exception {
         this.mode = mode;
-        a = SuiteNode.open("mema", parts(InetAddress.getByName("192.0.2.1")), QUEUES, "100.64.0.1", "fd00:64::1");
-        b = SuiteNode.open("memb", parts(InetAddress.getByName("192.0.2.2")), QUEUES, "100.64.0.2", "fd00:64::2");
+        AtomicReference<AllowedIps<?>> routesOfA = new AtomicReference<>();
+        Tun.Opener tunOfA = !tapAtA ? MemoryTun.opener(mode.offloads()) : MemoryTap.opener(mode.offloads(),
+                TapSettings.of("mema", NeighbourTargets.routedOrOwn(routesOfA::get, List.of()), System::nanoTime),
+                0x5254_0000_0001L, "100.64.0.1", "fd00:64::1");
+        a = SuiteNode.open("mema", parts(InetAddress.getByName("192.0.2.1"), tunOfA), QUEUES, "100.64.0.1",
+                "fd00:64::1");
+        routesOfA.set(a.plane.routes());
+        b = SuiteNode.open("memb", parts(InetAddress.getByName("192.0.2.2"), MemoryTun.opener(mode.offloads())),
+                QUEUES, "100.64.0.2", "fd00:64::2");
         a.connect(b, outer(b));
         b.connect(a, outer(a));
         a.start();
         b.start();
+        if (tapAtA) {
+            ((MemoryTap) a.plane.tun()).announce();
+        }
     }
 
-    private DeviceParts parts(InetAddress outer) {
-        return new DeviceParts(MemoryTun.opener(mode.offloads()), net.opener(outer), LocalIoHandler.newFactory(),
-                System::nanoTime, InstantSource.system());
+    private DeviceParts parts(InetAddress outer, Tun.Opener tuns) {
+        return new DeviceParts(tuns, net.opener(outer), LocalIoHandler.newFactory(), System::nanoTime,
+                InstantSource.system());
     }
 
     @Override
@@ -50,8 +75,8 @@ final class MemoryPair implements TunnelPair {
         return b;
     }
 
-    private static MemoryTun tun(SuiteNode n) {
-        return (MemoryTun) n.plane.tun();
+    private static MemoryEdge tun(SuiteNode n) {
+        return (MemoryEdge) n.plane.tun();
     }
 
     @Override
@@ -60,7 +85,7 @@ final class MemoryPair implements TunnelPair {
         for (byte[] p : payloads) {
             frames.add(SuiteFrames.udp(ipv6 ? from.tunnel6 : from.tunnel4, ipv6 ? to.tunnel6 : to.tunnel4, 5000, 6000, p));
         }
-        tun(from).queue(0).inject(frames);
+        tun(from).inject(0, frames);
         List<byte[]> got = new ArrayList<>();
         collect(to, payloads.size(), ip -> {
             if (SuiteFrames.protocol(ip) == SuiteFrames.UDP) {
@@ -80,11 +105,11 @@ final class MemoryPair implements TunnelPair {
             byte[] chunk = java.util.Arrays.copyOfRange(data, off, Math.min(data.length, off + perFrame));
             frames.add(SuiteFrames.tcpTrain(from.tunnel4, to.tunnel4, 5001, 6001, 1000 + off, chunk, MSS));
             if (frames.size() == 16) {            // a read batch's worth, as a busy queue hands them over
-                tun(from).queue(0).inject(frames);
+                tun(from).inject(0, frames);
                 frames.clear();
             }
         }
-        tun(from).queue(0).inject(frames);
+        tun(from).inject(0, frames);
         TreeMap<Long, byte[]> bySeq = new TreeMap<>();
         collect(to, data.length, ip -> {
             if (SuiteFrames.protocol(ip) != SuiteFrames.TCP) {
@@ -107,7 +132,7 @@ final class MemoryPair implements TunnelPair {
         while (seen < count && System.nanoTime() < deadline) {
             boolean any = false;
             for (int q = 0; q < QUEUES; q++) {
-                for (byte[] frame = tun(to).queue(q).take(0); frame != null; frame = tun(to).queue(q).take(0)) {
+                for (byte[] frame = tun(to).take(q, 0); frame != null; frame = tun(to).take(q, 0)) {
                     any = true;
                     for (byte[] ip : SuiteFrames.packets(frame)) {
                         seen += take.applyAsInt(ip);
@@ -152,10 +177,16 @@ final class MemoryPair implements TunnelPair {
         if (failure == null) {
             failure = ((MemoryBind) b.plane.bind()).firstFailure();
         }
+        String tapTrouble = a.plane.tun() instanceof MemoryTap tap
+                && (tap.counters().drops() != 0 || !tap.surprises().isEmpty())
+                ? tap.counters() + ", the host saw " + tap.surprises() : null;
         a.close();
         b.close();
         if (failure != null) {
             throw new AssertionError("the data path threw: " + failure, failure);
+        }
+        if (tapTrouble != null) {
+            throw new AssertionError("tap: " + tapTrouble);
         }
     }
 }

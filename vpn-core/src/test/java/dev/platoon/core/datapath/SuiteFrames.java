@@ -17,7 +17,7 @@ import dev.platoon.tun.VirtioNetHdr;
  * tunnel addresses; and the way back, any frame platoon wrote cut into its IP packets by tun-io's own
  * splitter.
  */
-final class SuiteFrames {
+public final class SuiteFrames {
     static final int UDP = 17;
     static final int TCP = 6;
 
@@ -25,7 +25,7 @@ final class SuiteFrames {
     }
 
     /** One UDP packet, not a train. */
-    static byte[] udp(InetAddress src, InetAddress dst, int sport, int dport, byte[] payload) {
+    public static byte[] udp(InetAddress src, InetAddress dst, int sport, int dport, byte[] payload) {
         int ipLen = src.getAddress().length == 4 ? 20 : 40;
         ByteBuffer b = ByteBuffer.allocate(VirtioNetHdr.SIZE + ipLen + 8 + payload.length);
         int l4 = ip(b, src, dst, UDP, 8 + payload.length);
@@ -42,7 +42,7 @@ final class SuiteFrames {
      * A TCP train of {@code payload} in segments of {@code mss}, starting at sequence {@code seq}: one
      * frame, as TSO hands it over (a single packet when it fits one segment).
      */
-    static byte[] tcpTrain(InetAddress src, InetAddress dst, int sport, int dport, long seq, byte[] payload, int mss) {
+    public static byte[] tcpTrain(InetAddress src, InetAddress dst, int sport, int dport, long seq, byte[] payload, int mss) {
         boolean v4 = src.getAddress().length == 4;
         int ipLen = v4 ? 20 : 40;
         ByteBuffer b = ByteBuffer.allocate(VirtioNetHdr.SIZE + ipLen + 20 + payload.length);
@@ -77,7 +77,7 @@ final class SuiteFrames {
     }
 
     /** The IP packets of a frame platoon wrote: a train is cut by tun-io's splitter, as the kernel would. */
-    static List<byte[]> packets(byte[] frame) {
+    public static List<byte[]> packets(byte[] frame) {
         ByteBuffer in = ByteBuffer.allocateDirect(frame.length).put(0, frame);
         int slots = 128;
         int slot = 65_536 + GsoSplitter.HEADROOM + GsoSplitter.TAILROOM;

@@ -22,7 +22,7 @@ import io.netty.util.concurrent.Future;
  * the frames platoon writes from {@link Port#written}. Whether it takes trains back is chosen, as the
  * kernel's offloads would decide.
  */
-public final class MemoryTun implements Tun {
+public final class MemoryTun implements Tun, MemoryEdge {
     private final String name;
     private final boolean tcpTrains;
     private final boolean udpTrains;
@@ -72,7 +72,17 @@ public final class MemoryTun implements Tun {
         return name + ": memory tun, " + ports.size() + " queues, trains " + (tcpTrains ? "on" : "off");
     }
 
-    /** Waits up to {@code millis} for any queue to be written to. */
+    @Override
+    public void inject(int queue, List<byte[]> frames) {
+        ports.get(queue).inject(frames);
+    }
+
+    @Override
+    public byte[] take(int queue, long millis) throws InterruptedException {
+        return ports.get(queue).take(millis);
+    }
+
+    @Override
     public void awaitWritten(long millis) throws InterruptedException {
         synchronized (written) {
             if (written[0] == 0) {
