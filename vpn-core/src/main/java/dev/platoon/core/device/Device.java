@@ -5,8 +5,6 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 import dev.platoon.config.PeerConfig;
@@ -41,18 +39,15 @@ public final class Device implements AutoCloseable {
     private final HandshakeWorker worker;
     private final LoadWatch loadWatch;
     private final AllowedIps<Peer> routes;
-    private final ScheduledExecutorService timer;
     private final DataPathCounters counters;
     private final TransportCounters transportCounters;
     private final int mtu;
-    private final PolicyRouting routing;
-    private final DnsConfig dns;
+    private final HostSetup hostSetup;
     private final DeviceFailure failure;
+    /** What was made, and how to undo it: the builder's list, with the control socket added. */
+    private final Closers closers;
     private volatile boolean closed;
-    private UapiServer uapi;
     private DeviceUapi control;
-    /** The liveness file ({@link Liveness}), or null. */
-    private Path statusFile;
 
     private Device(DeviceBuilder b) {
         this.name = b.name;
@@ -63,13 +58,12 @@ public final class Device implements AutoCloseable {
         this.worker = b.worker;
         this.loadWatch = b.loadWatch;
         this.routes = b.plane.routes();
-        this.timer = b.timer;
         this.counters = b.plane.counters();
         this.transportCounters = b.plane.transportCounters();
         this.mtu = b.mtu;
-        this.routing = b.routing;
-        this.dns = b.dns;
+        this.hostSetup = b.hostSetup;
         this.failure = b.failure;
+        this.closers = b.closers;
     }
 
     /** Creates and configures the interface, then serves it. Throws with one line on any failure. */
@@ -100,7 +94,7 @@ public final class Device implements AutoCloseable {
 
     /**
      * The control socket, for wg and for {@code platoon show} (which asks it to render the status:
-     * nothing walks the peers ahead of a reader), and the liveness file.
+     * nothing walks the peers ahead of a reader).
      */
     private void serve(WgConfig config, DeviceOptions options) throws DeviceException {
         if (options.controlSocket()) {
@@ -110,17 +104,13 @@ public final class Device implements AutoCloseable {
             }
             try {
                 control = new DeviceUapi(this, config.iface().privateKey().map(k -> k.bytes()).orElse(null),
-                        routing.fwmark(), psks); // the mark the sockets really carry (full tunnel may pick one)
-                uapi = UapiServer.start(name, control);
+                        hostSetup.fwmark(), psks); // the mark the sockets really carry (full tunnel may pick one)
+                UapiServer uapi = UapiServer.start(name, control);
+                closers.add("the control socket", uapi::close);
             } catch (IOException e) {
                 close();
                 throw new DeviceException(name + ": control socket: " + oneLine(e), e);
             }
-        }
-        statusFile = options.statusFile();
-        if (statusFile != null) {
-            Liveness.write(statusFile, name);
-            timer.scheduleAtFixedRate(() -> Liveness.beat(statusFile), 1, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -258,6 +248,11 @@ public final class Device implements AutoCloseable {
         return mtu;
     }
 
+    /**
+     * Undoes everything, newest first: the control socket, the timers, the host's setup (liveness file,
+     * DNS, then routes and rules, as wg-quick's del_if), the data plane (its tun device takes the
+     * addresses with it), the static key. Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -265,26 +260,6 @@ public final class Device implements AutoCloseable {
         }
         closed = true;
         failure.close();
-        timer.shutdownNow();
-        if (uapi != null) {
-            uapi.close();
-        }
-        if (statusFile != null) {
-            try {
-                // A heartbeat already running finishes first: the file is deleted after its last touch.
-                timer.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            try {
-                java.nio.file.Files.deleteIfExists(statusFile);
-            } catch (IOException ignored) {
-                // a stale liveness file is ignored when no process is alive for it
-            }
-        }
-        dns.remove(); // wg-quick's del_if order: DNS, then rules, then the link (its routes go with it)
-        routing.remove();
-        plane.close();
-        worker.identity().close();
+        closers.close();
     }
 }

@@ -13,8 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
-import dev.platoon.config.IpPrefix;
-import dev.platoon.config.InterfaceAddress;
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
 import dev.platoon.core.handshake.HandshakeWorker;
@@ -23,12 +21,11 @@ import dev.platoon.core.peer.ProtocolTimings;
 import dev.platoon.config.IpPrefix;
 import dev.platoon.core.transport.UdpOptions;
 import dev.platoon.crypto.StaticIdentity;
-import dev.platoon.tun.LinkConfig;
-import dev.platoon.tun.TunException;
 
 /**
- * What {@link Device#up} has made so far, so a failure can undo exactly that: the tun device, loops,
- * sockets, worker, routes and rules, built in wg-quick's order.
+ * Builds a {@link Device} in order — the static key, the host's plan, the data plane and its peers,
+ * the host's changes, the timers — adding to one {@link Closers} list how to undo each part as it is
+ * made: a failure half-way and the device's own close run that same list.
  */
 final class DeviceBuilder {
     final String name;
@@ -36,17 +33,17 @@ final class DeviceBuilder {
     DataPlane plane;
     HandshakeWorker worker;
     LoadWatch loadWatch;
-    ScheduledExecutorService timer;
     StaticIdentity identity;
     int mtu;
-    PolicyRouting routing;
-    DnsConfig dns;
+    HostSetup hostSetup;
     final DeviceFailure failure;
+    final Closers closers;
 
     DeviceBuilder(String name, Path configFile) {
         this.name = name;
         this.configFile = configFile;
         this.failure = new DeviceFailure(name);
+        this.closers = new Closers(name);
     }
 
     void build(WgConfig config, DeviceOptions options) throws DeviceException {
@@ -57,21 +54,20 @@ final class DeviceBuilder {
         // key pair until one is set, which no peer knows, so no handshake completes with it.
         identity = iface.privateKey().isPresent() ? new StaticIdentity(iface.privateKey().get().bytes())
                 : StaticIdentity.generate();
+        // The key in use at the end: `wg set NAME private-key` replaces it on the worker.
+        closers.add("the static key", () -> (worker != null ? worker.identity() : identity).close());
         List<ResolvedPeer> peers = resolvePeers(config.peers());
         Host host = Host.system();
         mtu = iface.mtu().isPresent() ? iface.mtu().getAsInt() : LinkMtu.choose(host, peers.stream()
                 .filter(p -> p.endpoint != null).map(p -> p.endpoint.getAddress()).toList());
 
         requirePortFree(name, iface.listenPort().orElse(0)); // before anything is made
-        routing = PolicyRouting.plan(name, iface, config.peers(), host); // the mark is needed before binding
-        dns = DnsConfig.of(name, iface, host);
-        UndoJournal journal = UndoJournal.at(options.undoFile());
-        routing.recordIn(journal);
-        dns.recordIn(journal);
+        hostSetup = HostSetup.plan(name, iface, config.peers(), host, options.undoFile()); // the mark comes first
         openDataPath(iface.listenPort().orElse(0), options.queues(), peers, timings, nanoClock);
-        configureLink(iface.addresses(), host);
+        closers.add("the host's setup", hostSetup::close);
+        hostSetup.apply(iface.addresses(), mtu, options.statusFile());
 
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "platoon-timers-" + name);
             t.setDaemon(true);
             return t;
@@ -84,6 +80,7 @@ final class DeviceBuilder {
                 Device.LOG.warning("timer tick failed: " + Device.oneLine(e));
             }
         }, Device.TICK.toMillis(), Device.TICK.toMillis(), TimeUnit.MILLISECONDS);
+        closers.add("the timers", timer::shutdownNow);
     }
 
     /**
@@ -92,8 +89,9 @@ final class DeviceBuilder {
      */
     private void openDataPath(int port, int queues, List<ResolvedPeer> peers, ProtocolTimings timings,
                               LongSupplier nanoClock) throws DeviceException {
-        UdpOptions udp = UdpOptions.defaults().withFwmark(routing.fwmark());
+        UdpOptions udp = UdpOptions.defaults().withFwmark(hostSetup.fwmark());
         plane = DataPlane.open(name, DeviceParts.kernel(), queues, port, udp, identity, timings, mtu);
+        closers.add("the data plane", plane::close);
         worker = plane.worker();
         loadWatch = new LoadWatch(name, worker, LoadWatch.KernelLoss.of(name), InstantSource.system());
         for (ResolvedPeer rp : peers) {
@@ -110,7 +108,6 @@ final class DeviceBuilder {
         plane.start(failure::tunReadFailed);
     }
 
-    /** wg-quick's order: addresses, MTU and up, DNS, then routes and rules (longest prefix first). */
     /**
      * Our sockets bind with SO_REUSEPORT (one per loop), and so would another process's: the kernel
      * would then let two interfaces share a port and split its traffic. A plain bind first (closed
@@ -132,33 +129,6 @@ final class DeviceBuilder {
             throw new DeviceException(name + ": UDP port " + port + " is already in use");
         } catch (IOException e) {
             throw new DeviceException(name + ": cannot check UDP port " + port + ": " + Device.oneLine(e), e);
-        }
-    }
-
-    /** Over netlink, announced as the {@code ip} commands wg-quick runs for the same. */
-    private void configureLink(List<InterfaceAddress> addresses, Host host) throws DeviceException {
-        LinkConfig link = new LinkConfig(name);
-        try {
-            try {
-                link.noLinkLocalAddress();
-            } catch (TunException noIpv6) {
-                Device.LOG.fine(name + ": IPv6 link-local address left to the kernel: " + Device.oneLine(noIpv6));
-            }
-            for (InterfaceAddress a : addresses) {
-                host.log("[#] ip -" + (a.toString().contains(":") ? "6" : "4") + " address add " + a + " dev " + name);
-                link.addAddress(a.toString());
-            }
-            host.log("[#] ip link set mtu " + mtu + " up dev " + name);
-            link.mtu(mtu);
-            link.up();
-        } catch (TunException e) {
-            throw new DeviceException(name + ": " + Device.oneLine(e), e);
-        }
-        try {
-            dns.apply();
-            routing.apply();
-        } catch (DeviceException e) {
-            throw new DeviceException(name + ": " + e.getMessage(), e);
         }
     }
 
@@ -184,24 +154,12 @@ final class DeviceBuilder {
         return out;
     }
 
+    /** Undoes what was made, newest first: the same list {@link Device#close} runs. */
     void undo() {
         failure.close();
-        if (timer != null) {
-            timer.shutdownNow();
-        }
-        if (dns != null) {
-            dns.remove();
-        }
-        if (routing != null) {
-            routing.remove();
-        }
-        if (plane != null) {
-            plane.close();
-        }
-        if (identity != null) {
-            identity.close();
-        }
+        closers.close();
     }
+
     private record ResolvedPeer(PeerConfig config, InetSocketAddress endpoint) {
     }
 }
