@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.platoon.core.demo.JavaCommand;
+import dev.platoon.core.launch.JavaCommand;
 import dev.platoon.core.demo.Shell;
 
 /**

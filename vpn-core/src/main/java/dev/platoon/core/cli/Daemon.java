@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import dev.platoon.core.demo.JavaCommand;
+import dev.platoon.core.launch.JavaCommand;
 
 /**
  * Detaching {@code platoon up}: Java cannot fork, so the parent starts the same program again with

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.platoon.core.demo.JavaCommand;
+import dev.platoon.core.launch.JavaCommand;
 import dev.platoon.core.demo.Shell;
 import dev.platoon.core.demo.TunnelBed;
 /** {@code platoon demo}: two namespaces, two platoons, pings and a transfer, then everything removed. */

@@ -1,5 +1,7 @@
 package dev.platoon.core.demo;
 
+import dev.platoon.core.launch.JavaCommand;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

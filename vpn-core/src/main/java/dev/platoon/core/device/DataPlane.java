@@ -6,6 +6,7 @@ import dev.platoon.core.datapath.DataPath;
 import dev.platoon.core.datapath.DataPathCounters;
 import dev.platoon.core.handshake.HandshakeWorker;
 import dev.platoon.core.peer.Peer;
+import dev.platoon.core.peer.PeerRegistry;
 import dev.platoon.core.peer.ProtocolTimings;
 import dev.platoon.core.routing.AllowedIps;
 import dev.platoon.core.transport.Bind;
@@ -17,8 +18,8 @@ import dev.platoon.crypto.StaticIdentity;
 import io.netty.buffer.PooledByteBufAllocator;
 
 /**
- * The WireGuard engine of a device: tun queues, one loop each, the UDP sockets, the handshake worker
- * with its peers and the routes between them, and the data path that joins them. Each part is made
+ * The WireGuard engine of a device: tun queues, one loop each, the UDP sockets, the peers (a
+ * {@link PeerRegistry}) with the handshake worker that serves them and the routes between them, and the data path that joins them. Each part is made
  * from the ones before it, from {@link DeviceParts}: {@link #open} makes everything up to the worker
  * (bound sockets deliver nothing yet), the caller adds the peers, and {@link #start} starts the data
  * path. {@link #close} undoes whatever was made, in reverse.
@@ -29,6 +30,7 @@ public final class DataPlane implements AutoCloseable {
     private final DataPathCounters counters = new DataPathCounters();
     private final TransportCounters transportCounters = new TransportCounters();
     private final AllowedIps<Peer> routes = new AllowedIps<>();
+    private final PeerRegistry peers = new PeerRegistry();
     private final ProtocolTimings timings;
     private final int mtu;
     private Tun tun;
@@ -76,7 +78,8 @@ public final class DataPlane implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new DeviceException(name + ": interrupted while binding UDP port " + port, e);
         }
-        worker = new HandshakeWorker(identity, bind.controlSender(), timings, parts.nanoClock(), parts.wallClock(), 1);
+        worker = new HandshakeWorker(peers, identity, bind.controlSender(), timings, parts.nanoClock(),
+                parts.wallClock(), 1);
         worker.setMtu(mtu);
     }
 
@@ -96,6 +99,10 @@ public final class DataPlane implements AutoCloseable {
 
     public HandshakeWorker worker() {
         return worker;
+    }
+
+    public PeerRegistry peers() {
+        return peers;
     }
 
     public AllowedIps<Peer> routes() {

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
+
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +19,7 @@ import dev.platoon.core.peer.IndexEntry;
 import dev.platoon.core.peer.IndexTable;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.peer.PeerHost;
+import dev.platoon.core.peer.PeerRegistry;
 import dev.platoon.core.peer.PeerTimers;
 import dev.platoon.core.peer.ProtocolTimings;
 import dev.platoon.core.transport.DatagramSender;
@@ -29,9 +30,9 @@ import dev.platoon.crypto.StaticIdentity;
 
 /**
  * The handshake executor: every piece of X25519 work of the device runs here, never on a queue loop.
- * It also owns the peer registry (by public key) and the index table, and is the {@link PeerHost} of
- * every peer: initiations, keepalives and staged packets the timers or the data path ask for are done
- * on this executor.
+ * It works on a {@link PeerRegistry} (the peers by public key and the index table) and is the
+ * {@link PeerHost} of every peer: initiations, keepalives and staged packets the timers or the data
+ * path ask for are done on this executor.
  *
  * <p>Received messages are first admitted by {@link HandshakeAdmission} on the thread that received
  * them (MAC1; under load MAC2 or a rate-limited cookie reply, and the per-source limit), then wait in a
@@ -55,8 +56,8 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
     private final ProtocolTimings timings;
     private final LongSupplier nanoClock;
     private final InstantSource wallClock;
-    private final IndexTable<IndexEntry> indexTable = new IndexTable<>();
-    private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
+    private final PeerRegistry registry;
+    private final IndexTable<IndexEntry> indexTable;
     private final HandshakeCounters counters = new HandshakeCounters();
     /** What depends on our static key, replaced together when it changes. */
     private record Keyed(HandshakeAdmission admission, HandshakeMessages messages) {
@@ -94,6 +95,14 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
 
     public HandshakeWorker(StaticIdentity identity, DatagramSender sender, ProtocolTimings timings,
                            LongSupplier nanoClock, InstantSource wallClock, int threads) {
+        this(new PeerRegistry(), identity, sender, timings, nanoClock, wallClock, threads);
+    }
+
+    /** A worker for the peers of {@code registry}, running on {@code threads} threads (0: see above). */
+    public HandshakeWorker(PeerRegistry registry, StaticIdentity identity, DatagramSender sender,
+                           ProtocolTimings timings, LongSupplier nanoClock, InstantSource wallClock, int threads) {
+        this.registry = registry;
+        this.indexTable = registry.indexTable();
         this.identity = identity;
         this.sender = sender;
         this.timings = timings;
@@ -118,7 +127,7 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
 
     /** Adds (or returns the existing) peer for a public key. */
     public Peer addPeer(byte[] publicKey, byte[] presharedKeyOrNull) {
-        return peers.computeIfAbsent(key(publicKey), k -> new Peer(publicKey, presharedKeyOrNull, this));
+        return registry.add(publicKey, key -> new Peer(key, presharedKeyOrNull, this));
     }
 
     /**
@@ -140,24 +149,24 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
 
     /** Removes a peer and wipes its keys; the caller also removes its allowed IPs. */
     public Peer removePeer(byte[] publicKey) {
-        Peer p = peers.remove(key(publicKey));
-        if (p != null) {
-            p.close();
-        }
-        return p;
+        return registry.remove(publicKey);
     }
 
     public Peer peer(byte[] publicKey) {
-        return peers.get(key(publicKey));
+        return registry.get(publicKey);
     }
 
     public Collection<Peer> peers() {
-        return peers.values();
+        return registry.all();
+    }
+
+    public PeerRegistry registry() {
+        return registry;
     }
 
     /** The timer driver's job: {@code tick} every peer's timers (call every ~100 ms). */
     public void tickAll(long nowNanos) {
-        for (Peer p : peers.values()) {
+        for (Peer p : registry.all()) {
             p.timers().tick(nowNanos);
         }
     }
@@ -356,7 +365,7 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        peers.values().forEach(Peer::close);
+        registry.closeAll();
     }
 
     // ------------------------------------------------------------------ PeerHost: shared state
@@ -384,9 +393,5 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
     @Override
     public InstantSource wallClock() {
         return wallClock;
-    }
-
-    private static String key(byte[] publicKey) {
-        return Base64.getEncoder().encodeToString(publicKey);
     }
 }

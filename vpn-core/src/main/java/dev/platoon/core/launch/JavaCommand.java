@@ -1,4 +1,4 @@
-package dev.platoon.core.demo;
+package dev.platoon.core.launch;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import dev.platoon.core.demo.JavaCommand;
+import dev.platoon.core.launch.JavaCommand;
 import dev.platoon.core.demo.Shell;
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;

@@ -18,7 +18,7 @@ import dev.platoon.config.ConfigParser;
 import dev.platoon.config.ConfigWriter;
 import dev.platoon.config.InterfaceAddress;
 import dev.platoon.config.WgConfig;
-import dev.platoon.core.demo.JavaCommand;
+import dev.platoon.core.launch.JavaCommand;
 import dev.platoon.core.demo.NamespacePair;
 import dev.platoon.core.demo.Shell;
 import dev.platoon.core.demo.TunnelBed;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.platoon.config.ConfigParser;
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
-import dev.platoon.core.demo.JavaCommand;
+import dev.platoon.core.launch.JavaCommand;
 import dev.platoon.core.demo.Shell;
 import dev.platoon.core.demo.TunnelBed;
 import dev.platoon.core.demo.TunnelBed.Side;

@@ -11,7 +11,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.platoon.core.demo.JavaCommand;
+import dev.platoon.core.launch.JavaCommand;
 import dev.platoon.core.demo.Shell;
 import dev.platoon.core.demo.TunnelBed;
 

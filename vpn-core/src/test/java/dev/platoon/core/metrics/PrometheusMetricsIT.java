@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.platoon.core.demo.JavaCommand;
+import dev.platoon.core.launch.JavaCommand;
 import dev.platoon.core.demo.NamespacePair;
 import dev.platoon.core.demo.Shell;
 import dev.platoon.core.demo.TunnelBed;
