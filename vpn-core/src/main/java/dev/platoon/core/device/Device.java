@@ -69,12 +69,18 @@ public final class Device implements AutoCloseable {
     /** Creates and configures the interface, then serves it. Throws with one line on any failure. */
     public static Device up(String name, Path configFile, WgConfig config, DeviceOptions options)
             throws DeviceException {
+        return up(name, configFile, config, options, DeviceParts.kernel());
+    }
+
+    /** As {@link #up(String, Path, WgConfig, DeviceOptions)}, made of {@code parts}. */
+    public static Device up(String name, Path configFile, WgConfig config, DeviceOptions options, DeviceParts parts)
+            throws DeviceException {
         // Link libcrypto for the native cipher while the interface is set up, then try the other engines
         // on what the data path leaves idle (crypto.AeadEngines).
         dev.platoon.crypto.AeadEngines.startTrial();
         DeviceBuilder b = new DeviceBuilder(name, configFile);
         try {
-            b.build(config, options);
+            b.build(config, options, parts);
             Device device = new Device(b);
             device.serve(config, options);
             return device;

@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -38,6 +37,7 @@ final class DeviceBuilder {
     HostSetup hostSetup;
     final DeviceFailure failure;
     final Closers closers;
+    private DeviceParts parts;
 
     DeviceBuilder(String name, Path configFile) {
         this.name = name;
@@ -46,9 +46,10 @@ final class DeviceBuilder {
         this.closers = new Closers(name);
     }
 
-    void build(WgConfig config, DeviceOptions options) throws DeviceException {
+    void build(WgConfig config, DeviceOptions options, DeviceParts parts) throws DeviceException {
         var iface = config.iface();
-        LongSupplier nanoClock = System::nanoTime;
+        this.parts = parts;
+        LongSupplier nanoClock = parts.nanoClock();
         ProtocolTimings timings = options.timings();
         // No PrivateKey (wg-quick allows it; PostUp may run wg set NAME private-key FILE): a throwaway
         // key pair until one is set, which no peer knows, so no handshake completes with it.
@@ -90,10 +91,10 @@ final class DeviceBuilder {
     private void openDataPath(int port, int queues, List<ResolvedPeer> peers, ProtocolTimings timings,
                               LongSupplier nanoClock) throws DeviceException {
         UdpOptions udp = UdpOptions.defaults().withFwmark(hostSetup.fwmark());
-        plane = DataPlane.open(name, DeviceParts.kernel(), queues, port, udp, identity, timings, mtu);
+        plane = DataPlane.open(name, parts, queues, port, udp, identity, timings, mtu);
         closers.add("the data plane", plane::close);
         worker = plane.worker();
-        loadWatch = new LoadWatch(name, worker, LoadWatch.KernelLoss.of(name), InstantSource.system());
+        loadWatch = new LoadWatch(name, worker, LoadWatch.KernelLoss.of(name), parts.wallClock());
         for (ResolvedPeer rp : peers) {
             Peer peer = worker.addPeer(rp.config.publicKey().bytes(),
                     rp.config.presharedKey().map(k -> k.bytes()).orElse(null));
