@@ -62,7 +62,7 @@ public final class CookieChecker implements AutoCloseable {
         if (!validLength(msg, off, len)) {
             return false;
         }
-        int mac1 = off + len - 2 * Protocol.MAC_LENGTH;
+        int mac1 = Protocol.mac1Offset(off, len);
         Mac1 m = mac1State.get();
         m.digest.update(msg, off, mac1 - off);
         m.digest.doFinal(m.expected, 0); // and back to the keyed initial state for the next message
@@ -78,7 +78,7 @@ public final class CookieChecker implements AutoCloseable {
         if (!validLength(msg, off, len)) {
             return false;
         }
-        int mac2 = off + len - Protocol.MAC_LENGTH;
+        int mac2 = Protocol.mac2Offset(off, len);
         if (isZero(msg, mac2, Protocol.MAC_LENGTH)) {
             // A sender with no cookie leaves mac2 zero; a real one is zero with probability 2^-128.
             // Under a flood this skips the two MACs of the check, the bulk of its cost.
@@ -122,7 +122,7 @@ public final class CookieChecker implements AutoCloseable {
         }
         byte[] nonce = new byte[Protocol.COOKIE_NONCE_LENGTH];
         random.nextBytes(nonce);
-        byte[] mac1 = Arrays.copyOfRange(msg, off + len - 2 * Protocol.MAC_LENGTH, off + len - Protocol.MAC_LENGTH);
+        byte[] mac1 = Arrays.copyOfRange(msg, Protocol.mac1Offset(off, len), Protocol.mac2Offset(off, len));
         CookieReplyMessage reply = new CookieReplyMessage().wrap(out, outOff).writeHeader().receiver(receiverIndex);
         System.arraycopy(nonce, 0, out, reply.nonceOffset(), Protocol.COOKIE_NONCE_LENGTH);
         XChaCha20Poly1305.seal(cookieKey, nonce, cookie, 0, Protocol.COOKIE_LENGTH, mac1, out, reply.cookieOffset());

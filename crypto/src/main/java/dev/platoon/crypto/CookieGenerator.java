@@ -43,8 +43,8 @@ public final class CookieGenerator {
     public synchronized void addMacs(byte[] msg, int off, int len) {
         requireHandshakeLength(len);
         Objects.checkFromIndexSize(off, len, msg.length);
-        int mac1 = off + len - 2 * Protocol.MAC_LENGTH;
-        int mac2 = off + len - Protocol.MAC_LENGTH;
+        int mac1 = Protocol.mac1Offset(off, len);
+        int mac2 = Protocol.mac2Offset(off, len);
         Blake2s.mac(mac1Key, msg, off, mac1 - off, msg, mac1);
         System.arraycopy(msg, mac1, lastMac1, 0, Protocol.MAC_LENGTH);
         hasLastMac1 = true;

@@ -143,6 +143,19 @@ public final class Protocol {
         return readIntLE(b, off + OFFSET_TYPE);
     }
 
+    /**
+     * Where mac1 starts in the initiation or response of {@code length} bytes at {@code off}: both end
+     * with mac1 then mac2, which is how the cookie code treats them alike.
+     */
+    public static int mac1Offset(int off, int length) {
+        return off + length - 2 * MAC_LENGTH;
+    }
+
+    /** Where mac2 starts in the initiation or response of {@code length} bytes at {@code off}. */
+    public static int mac2Offset(int off, int length) {
+        return off + length - MAC_LENGTH;
+    }
+
     /** Writes type and three zero reserved bytes. */
     static void writeHeader(byte[] b, int off, int type) {
         b[off] = (byte) type;

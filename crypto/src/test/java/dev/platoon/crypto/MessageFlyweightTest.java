@@ -16,9 +16,12 @@ class MessageFlyweightTest {
         assertEquals(7 + Protocol.MESSAGE_INITIATION_SIZE, init.end());
         assertEquals(init.end() - 2 * Protocol.MAC_LENGTH, init.mac1Offset());
         assertEquals(init.end() - Protocol.MAC_LENGTH, init.mac2Offset());
+        assertEquals(init.mac1Offset(), Protocol.mac1Offset(7, Protocol.MESSAGE_INITIATION_SIZE));
+        assertEquals(init.mac2Offset(), Protocol.mac2Offset(7, Protocol.MESSAGE_INITIATION_SIZE));
         ResponseMessage resp = new ResponseMessage().wrap(b, 3);
         assertEquals(resp.end() - 2 * Protocol.MAC_LENGTH, resp.mac1Offset());
         assertEquals(resp.emptyOffset() + Protocol.TAG_LENGTH, resp.mac1Offset());
+        assertEquals(resp.mac1Offset(), Protocol.mac1Offset(3, Protocol.MESSAGE_RESPONSE_SIZE));
         CookieReplyMessage reply = new CookieReplyMessage().wrap(b, 0);
         assertEquals(Protocol.MESSAGE_COOKIE_REPLY_SIZE,
                 reply.cookieOffset() + Protocol.COOKIE_LENGTH + Protocol.TAG_LENGTH);
