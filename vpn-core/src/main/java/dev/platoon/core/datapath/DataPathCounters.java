@@ -1,8 +1,9 @@
 package dev.platoon.core.datapath;
 
-import java.util.concurrent.atomic.LongAdder;
+import dev.platoon.core.drop.Drop;
+import dev.platoon.core.drop.DropCounts;
 
-import dev.platoon.core.transport.DropCounts;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of the per-packet paths, shared by the queue loops of one device (LongAdder: loops do not
@@ -11,39 +12,8 @@ import dev.platoon.core.transport.DropCounts;
  * drop.
  */
 public final class DataPathCounters {
-
-    /** Every place the data path itself loses a packet. Metric label = {@link #label()}. */
-    public enum Drop {
-        NO_ROUTE("no_route"),                      // destination in no peer's AllowedIPs
-        NO_ENDPOINT("no_endpoint"),                // the peer has no known endpoint yet
-        MALFORMED_FRAME("malformed_frame"),        // the splitter refused the frame (see split reasons)
-        STAGED_QUEUE_FULL("staged_queue_full"),    // no session and the staging queue is full
-        COUNTER_EXHAUSTED("counter_exhausted"),    // the keypair's nonces are spent mid-train
-        SEAL_FAILED("seal_failed"),                // keypair closed under the seal, or the cipher engine faulted
-        TRAIN_TOO_LARGE("train_too_large"),        // more segments than the train buffer holds
-        SHORT_DATAGRAM("short_datagram"),          // shorter than a transport header + tag, or empty
-        BAD_MESSAGE_TYPE("bad_message_type"),      // first 4 bytes are not a known message type
-        UNKNOWN_RECEIVER("unknown_receiver"),      // receiver index names no live keypair
-        DECRYPT_FAILED("decrypt_failed"),          // tag did not verify
-        REPLAYED("replayed"),                      // counter already seen or left of the window
-        COUNTER_LIMIT("counter_limit"),            // authentic, but its counter is at or past REJECT_AFTER_MESSAGES
-        MALFORMED_INNER("malformed_inner"),        // decrypted bytes are not an IPv4/IPv6 packet
-        SOURCE_NOT_ALLOWED("source_not_allowed"),  // inner source outside the sender's AllowedIPs
-        HANDSHAKE_QUEUE_FULL("handshake_queue_full"), // the handshake worker's queue is full
-        MISROUTED_TRANSPORT("misrouted_transport"); // data on the handshake socket (while a port changes)
-
-        private final String label;
-
-        Drop(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-    }
-
-    private final DropCounts<Drop> drops = new DropCounts<>(Drop.class);
+    /** The data path's drops, by the registry's names ({@link Drop}). */
+    private final DropCounts drops = new DropCounts();
 
     /** Frames read from the tun device and the IP packets they split into. */
     public final LongAdder framesRead = new LongAdder();

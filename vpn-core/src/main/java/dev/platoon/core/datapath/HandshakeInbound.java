@@ -1,5 +1,7 @@
 package dev.platoon.core.datapath;
 
+import dev.platoon.core.drop.Drop;
+
 import java.net.InetSocketAddress;
 
 import dev.platoon.core.handshake.HandshakeWorker;
@@ -25,20 +27,18 @@ public final class HandshakeInbound implements InboundSink {
         int ri = content.readerIndex();
         int len = content.readableBytes();
         if (len < 4) {
-            counters.drop(DataPathCounters.Drop.SHORT_DATAGRAM);
+            counters.drop(Drop.SHORT_DATAGRAM);
             return;
         }
         int type = content.getIntLE(ri);
         if (type == Protocol.MESSAGE_INITIATION || type == Protocol.MESSAGE_RESPONSE
                 || type == Protocol.MESSAGE_COOKIE_REPLY) {
-            if (!handshakes.submit(content.nioBuffer(ri, len), sender)) {
-                counters.drop(DataPathCounters.Drop.HANDSHAKE_QUEUE_FULL);
-            }
+            handshakes.submit(content.nioBuffer(ri, len), sender); // a full queue is counted by the worker
         } else if (type == Protocol.MESSAGE_TRANSPORT) {
             // Only while the steering program of a new port is being attached: the data has no loop here.
-            counters.drop(DataPathCounters.Drop.MISROUTED_TRANSPORT);
+            counters.drop(Drop.MISROUTED_TRANSPORT);
         } else {
-            counters.drop(DataPathCounters.Drop.BAD_MESSAGE_TYPE);
+            counters.drop(Drop.BAD_MESSAGE_TYPE);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.platoon.core.datapath;
 
+import dev.platoon.core.drop.Drop;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -81,7 +83,7 @@ public final class InboundPath implements InboundSink {
         int ri = content.readerIndex();
         int len = content.readableBytes();
         if (len < 4) {
-            counters.drop(DataPathCounters.Drop.SHORT_DATAGRAM);
+            counters.drop(Drop.SHORT_DATAGRAM);
             return;
         }
         int type = content.getIntLE(ri);
@@ -94,14 +96,14 @@ public final class InboundPath implements InboundSink {
 
     private void transport(ByteBuf content, int ri, int len, InetSocketAddress sender) {
         if (len < Protocol.MESSAGE_TRANSPORT_MIN_SIZE) {
-            counters.drop(DataPathCounters.Drop.SHORT_DATAGRAM);
+            counters.drop(Drop.SHORT_DATAGRAM);
             return;
         }
         IndexEntry entry = indices.lookup(content.getIntLE(ri + Protocol.TRANSPORT_RECEIVER));
         TransportKeypair kp = entry == null ? null : entry.keypair();
         long now = clock.now();
         if (kp == null || entry.expired(now, timings)) {
-            counters.drop(DataPathCounters.Drop.UNKNOWN_RECEIVER);
+            counters.drop(Drop.UNKNOWN_RECEIVER);
             return;
         }
         long counter = content.getLongLE(ri + Protocol.TRANSPORT_COUNTER);
@@ -110,16 +112,16 @@ public final class InboundPath implements InboundSink {
         int plain = base + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE;
         int n = cipher.open(kp, counter, nio, plain, len - Protocol.MESSAGE_TRANSPORT_HEADER_SIZE);
         if (n < 0) {
-            counters.drop(DataPathCounters.Drop.DECRYPT_FAILED);
+            counters.drop(Drop.DECRYPT_FAILED);
             return;
         }
         if (Long.compareUnsigned(counter, Protocol.REJECT_AFTER_MESSAGES) >= 0) {
             // A sender past the limit must have rekeyed; this is not a replay, and not ours to accept.
-            counters.drop(DataPathCounters.Drop.COUNTER_LIMIT);
+            counters.drop(Drop.COUNTER_LIMIT);
             return;
         }
         if (!kp.acceptCounter(counter)) {
-            counters.drop(DataPathCounters.Drop.REPLAYED);
+            counters.drop(Drop.REPLAYED);
             return;
         }
         Peer peer = entry.peer();
@@ -133,11 +135,11 @@ public final class InboundPath implements InboundSink {
         }
         int ipLength = innerLength(nio, plain, n);
         if (ipLength < 0) {
-            counters.drop(DataPathCounters.Drop.MALFORMED_INNER);
+            counters.drop(Drop.MALFORMED_INNER);
             return;
         }
         if (routes.lookupSource(nio, plain) != peer) {
-            counters.drop(DataPathCounters.Drop.SOURCE_NOT_ALLOWED);
+            counters.drop(Drop.SOURCE_NOT_ALLOWED);
             return;
         }
         received.add(peer, now, 1, len, true);

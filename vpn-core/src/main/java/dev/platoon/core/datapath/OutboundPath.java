@@ -1,5 +1,7 @@
 package dev.platoon.core.datapath;
 
+import dev.platoon.core.drop.Drop;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.LongSupplier;
@@ -65,12 +67,12 @@ public final class OutboundPath implements TunFrameSink {
     public void frame(ByteBuffer buf, int offset, int length) {
         int ip = offset + VirtioNetHdr.SIZE;
         if (length < VirtioNetHdr.SIZE + 20) {
-            counters.drop(DataPathCounters.Drop.MALFORMED_FRAME);
+            counters.drop(Drop.MALFORMED_FRAME);
             return;
         }
         Peer peer = routes.lookup(buf, ip);
         if (peer == null) {
-            counters.drop(DataPathCounters.Drop.NO_ROUTE);
+            counters.drop(Drop.NO_ROUTE);
             return;
         }
         int maxSegment = TrainLayout.maxSegmentLength(splitter, buf, offset, length);
@@ -78,7 +80,7 @@ public final class OutboundPath implements TunFrameSink {
                 + Protocol.TAG_LENGTH;
         int segments = TrainLayout.segmentCount(splitter);
         if (segments > MAX_SEGMENTS) {
-            counters.drop(DataPathCounters.Drop.TRAIN_TOO_LARGE);
+            counters.drop(Drop.TRAIN_TOO_LARGE);
             return;
         }
         long now = clock.now();
@@ -96,7 +98,7 @@ public final class OutboundPath implements TunFrameSink {
             ByteBuffer nio = train.internalNioBuffer(0, train.capacity());
             layout.reset(nio, nio.position(), stride, segments + 1);
             if (!splitter.split(buf, offset, length, layout, split)) {
-                counters.drop(DataPathCounters.Drop.MALFORMED_FRAME);
+                counters.drop(Drop.MALFORMED_FRAME);
                 return;
             }
             int count = split.count();
@@ -112,7 +114,7 @@ public final class OutboundPath implements TunFrameSink {
             }
             InetSocketAddress to = peer.endpoint();
             if (to == null) {
-                counters.drop(DataPathCounters.Drop.NO_ENDPOINT, count);
+                counters.drop(Drop.NO_ENDPOINT, count);
                 return;
             }
             sealAndSend(peer, kp, train, nio, count, stride, to, now);
@@ -143,7 +145,7 @@ public final class OutboundPath implements TunFrameSink {
         int o = pendingNio.position() + pendingCount * stride;
         layout.reset(pendingNio, o, stride, 1);
         if (!splitter.split(buf, offset, length, layout, split)) {
-            counters.drop(DataPathCounters.Drop.MALFORMED_FRAME);
+            counters.drop(Drop.MALFORMED_FRAME);
             return;
         }
         if (split.inPlace()) {
@@ -188,9 +190,9 @@ public final class OutboundPath implements TunFrameSink {
         return message;
     }
 
-    private static DataPathCounters.Drop sealDrop(int message) {
-        return message == TransportSealer.FAILED ? DataPathCounters.Drop.SEAL_FAILED
-                : DataPathCounters.Drop.COUNTER_EXHAUSTED;
+    private static Drop sealDrop(int message) {
+        return message == TransportSealer.FAILED ? Drop.SEAL_FAILED
+                : Drop.COUNTER_EXHAUSTED;
     }
 
     private void sealAndSend(Peer peer, TransportKeypair kp, ByteBuf train, ByteBuffer nio, int count, int stride,
@@ -241,7 +243,7 @@ public final class OutboundPath implements TunFrameSink {
             ByteBuffer packet = nio.duplicate();
             packet.limit(o + split.length(i)).position(o);
             if (!peer.stage(packet)) {
-                counters.drop(DataPathCounters.Drop.STAGED_QUEUE_FULL);
+                counters.drop(Drop.STAGED_QUEUE_FULL);
             }
         }
         peer.requestHandshake(now);

@@ -1,5 +1,8 @@
 package dev.platoon.core.device;
 
+import dev.platoon.core.metrics.DropTotals;
+import dev.platoon.tun.GsoSplitter;
+
 import dev.platoon.config.IpPrefix;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +16,6 @@ import dev.platoon.core.datapath.InboundPath;
 import dev.platoon.core.datapath.OutboundPath;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.transport.TransportCounters;
-import dev.platoon.tun.DropReason;
 
 /**
  * What {@code platoon show} prints for one interface: wg show's view (keys, endpoints, handshakes,
@@ -92,23 +94,9 @@ public final class DeviceStatus {
         out.add("");
         out.addAll(d.loadWatch().lines(now));
         Map<String, Long> drops = new TreeMap<>();
-        for (DataPathCounters.Drop r : DataPathCounters.Drop.values()) {
-            if (r != DataPathCounters.Drop.HANDSHAKE_QUEUE_FULL) { // the worker counts the same event
-                drops.merge(r.label(), c.drops(r), Long::sum);
-            }
-        }
-        for (TransportCounters.Drop r : TransportCounters.Drop.values()) {
-            drops.merge(r.label(), t.drops(r), Long::sum);
-        }
-        for (OutboundPath o : d.outboundPaths()) {
-            for (DropReason r : DropReason.values()) {
-                drops.merge("split_" + r.name().toLowerCase(java.util.Locale.ROOT), o.splitter().drops(r), Long::sum);
-            }
-        }
-        d.worker().counters().dropsSnapshot().forEach((k, v) -> drops.merge(k, v, Long::sum));
-        for (Peer p : d.worker().peers()) {
-            p.counters().dropsSnapshot().forEach((k, v) -> drops.merge("peer_" + k, v, Long::sum));
-        }
+        List<GsoSplitter> splitters = d.outboundPaths().stream().map(OutboundPath::splitter).toList();
+        DropTotals.read(c, t, splitters, d.worker().counters(), d.worker().peers())
+                .forEach((reason, n) -> drops.put(reason.label(), n));
         List<String> nonZero = new ArrayList<>();
         drops.forEach((k, v) -> {
             if (v != 0) {

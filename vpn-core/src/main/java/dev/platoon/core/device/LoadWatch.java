@@ -1,5 +1,7 @@
 package dev.platoon.core.device;
 
+import dev.platoon.core.drop.Drop;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,7 +75,7 @@ public final class LoadWatch {
         if (load && since == null) {
             since = wall.instant();
             cookiesAtStart = worker.counters().cookieRepliesSent.sum();
-            queueFullAtStart = worker.counters().drops(HandshakeCounters.QUEUE_FULL);
+            queueFullAtStart = worker.counters().drops(Drop.HANDSHAKE_QUEUE_FULL);
             kernelAtStart = kernel.udpReceiveBufferDrops().getAsLong();
             LOG.warning(name + ": under handshake load since " + CLOCK.format(since) + " (queue "
                     + worker.pendingMessages() + " of " + HandshakeWorker.QUEUE_CAPACITY
@@ -83,7 +85,7 @@ public final class LoadWatch {
             long kernelNow = kernel.udpReceiveBufferDrops().getAsLong();
             Episode e = new Episode(start, Duration.between(start, wall.instant()),
                     worker.counters().cookieRepliesSent.sum() - cookiesAtStart,
-                    worker.counters().drops(HandshakeCounters.QUEUE_FULL) - queueFullAtStart,
+                    worker.counters().drops(Drop.HANDSHAKE_QUEUE_FULL) - queueFullAtStart,
                     kernelNow < 0 || kernelAtStart < 0 ? -1 : kernelNow - kernelAtStart);
             last = e;
             since = null;
@@ -110,9 +112,9 @@ public final class LoadWatch {
                 "load:",
                 "  under handshake load: " + state,
                 "  handshake queue: " + worker.pendingMessages() + " of " + HandshakeWorker.QUEUE_CAPACITY
-                        + ", dropped when full: " + hc.drops(HandshakeCounters.QUEUE_FULL),
+                        + ", dropped when full: " + hc.drops(Drop.HANDSHAKE_QUEUE_FULL),
                 "  cookie replies: " + hc.cookieRepliesSent.sum() + " sent, " + hc.cookiesReceived.sum() + " received, "
-                        + hc.drops(HandshakeCounters.COOKIE_REPLY_LIMITED) + " held back by their limits",
+                        + hc.drops(Drop.COOKIE_REPLY_LIMITED) + " held back by their limits",
                 "  kernel drops: UDP receive buffer " + known(rcvbuf) + ", tun queue (tx_dropped) " + known(tun));
     }
 

@@ -1,5 +1,7 @@
 package dev.platoon.core.handshake;
 
+import dev.platoon.core.drop.Drop;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.LongSupplier;
@@ -72,13 +74,13 @@ final class HandshakeAdmission {
         int type = msg[Protocol.OFFSET_TYPE]; // the type byte alone: the reserved bytes are checked later
         if (type == Protocol.MESSAGE_COOKIE_REPLY) {
             if (indexTable.lookup(new CookieReplyMessage().wrap(msg, 0).receiver()) == null) {
-                counters.drop(HandshakeCounters.UNKNOWN_INDEX);
+                counters.drop(Drop.UNKNOWN_INDEX);
                 return Verdict.DONE;
             }
             return Verdict.QUEUE;
         }
         if (!cookieChecker.checkMac1(msg, 0, len)) {
-            counters.drop(HandshakeCounters.INVALID_MAC1);
+            counters.drop(Drop.INVALID_MAC1);
             return Verdict.DONE;
         }
         if (!load.underLoad()) {
@@ -88,14 +90,14 @@ final class HandshakeAdmission {
         if (!cookieChecker.checkMac2(msg, 0, len, source)) {
             load.cookielessArrival();
             if (!cookieReplyLimiter.allow(from.getAddress()) || !cookieReplyBudget.allow()) {
-                counters.drop(HandshakeCounters.COOKIE_REPLY_LIMITED);
+                counters.drop(Drop.COOKIE_REPLY_LIMITED);
                 return Verdict.DONE;
             }
             sendCookieReply(msg, len, from, source);
             return Verdict.DONE;
         }
         if (!handshakeLimiter.allow(from.getAddress())) {
-            counters.drop(HandshakeCounters.RATE_LIMITED);
+            counters.drop(Drop.HANDSHAKE_RATE_LIMITED);
             return Verdict.DONE;
         }
         return Verdict.QUEUE;

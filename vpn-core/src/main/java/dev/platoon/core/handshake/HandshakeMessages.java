@@ -1,5 +1,7 @@
 package dev.platoon.core.handshake;
 
+import dev.platoon.core.drop.Drop;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.Function;
@@ -63,7 +65,7 @@ final class HandshakeMessages {
                 return response(msg, from);
             }
             default -> {
-                counters.drop(HandshakeCounters.BAD_TYPE);
+                counters.drop(Drop.HANDSHAKE_BAD_TYPE);
                 return null;
             }
         }
@@ -72,13 +74,13 @@ final class HandshakeMessages {
     private void cookieReply(byte[] msg) {
         IndexEntry entry = indexTable.lookup(new CookieReplyMessage().wrap(msg, 0).receiver());
         if (entry == null) {
-            counters.drop(HandshakeCounters.UNKNOWN_INDEX);
+            counters.drop(Drop.UNKNOWN_INDEX);
             return;
         }
         if (entry.peer().cookieGenerator().consumeReply(msg, 0)) {
             counters.cookiesReceived.increment();
         } else {
-            counters.drop(HandshakeCounters.INVALID_COOKIE_REPLY);
+            counters.drop(Drop.INVALID_COOKIE_REPLY);
         }
     }
 
@@ -94,14 +96,14 @@ final class HandshakeMessages {
         Peer peer = peerByKey.apply(result.remoteStaticPublic());
         if (peer == null) {
             result.destroy();
-            counters.drop(HandshakeCounters.UNKNOWN_PEER);
+            counters.drop(Drop.UNKNOWN_PEER);
             return;
         }
         byte[] out = new byte[Protocol.MESSAGE_RESPONSE_SIZE];
         synchronized (peer.handshakeLock()) {
             if (!peer.admitInitiation(now, INITIATION_FLOOD_NANOS)) {
                 result.destroy();
-                counters.drop(HandshakeCounters.INITIATION_FLOOD);
+                counters.drop(Drop.INITIATION_FLOOD);
                 return;
             }
             Handshake hs = peer.handshake();
@@ -137,7 +139,7 @@ final class HandshakeMessages {
         long now = nanoClock.getAsLong();
         IndexEntry entry = indexTable.lookup(new ResponseMessage().wrap(msg, 0).receiver());
         if (entry == null || !entry.isHandshake()) {
-            counters.drop(HandshakeCounters.UNKNOWN_INDEX);
+            counters.drop(Drop.UNKNOWN_INDEX);
             return null;
         }
         Peer peer = entry.peer();

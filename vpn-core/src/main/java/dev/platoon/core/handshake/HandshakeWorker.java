@@ -1,5 +1,7 @@
 package dev.platoon.core.handshake;
 
+import dev.platoon.core.drop.Drop;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.InstantSource;
@@ -189,7 +191,7 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
             default -> -1;
         };
         if (n != expected) {
-            counters.drop(expected < 0 ? HandshakeCounters.BAD_TYPE : HandshakeCounters.BAD_SIZE);
+            counters.drop(expected < 0 ? Drop.HANDSHAKE_BAD_TYPE : Drop.HANDSHAKE_BAD_SIZE);
             return true;
         }
         byte[] scratch = ADMISSION_SCRATCH.get();
@@ -200,7 +202,7 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
         }
         if (closed || pendingMessages.incrementAndGet() > QUEUE_CAPACITY) {
             pendingMessages.decrementAndGet();
-            counters.drop(HandshakeCounters.QUEUE_FULL);
+            counters.drop(Drop.HANDSHAKE_QUEUE_FULL);
             return false;
         }
         byte[] copy = Arrays.copyOf(scratch, n);
@@ -288,7 +290,7 @@ public final class HandshakeWorker implements PeerHost, AutoCloseable {
         long now = nanoClock.getAsLong();
         InetSocketAddress to = peer.endpoint();
         if (to == null) {
-            counters.drop(HandshakeCounters.NO_ENDPOINT);
+            counters.drop(Drop.HANDSHAKE_NO_ENDPOINT);
             return;
         }
         byte[] out = new byte[Protocol.MESSAGE_INITIATION_SIZE];

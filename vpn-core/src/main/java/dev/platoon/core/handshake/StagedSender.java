@@ -1,5 +1,7 @@
 package dev.platoon.core.handshake;
 
+import dev.platoon.core.drop.Drop;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,7 +22,6 @@ import dev.platoon.crypto.TransportSealer;
  * (it owns a {@link TransportSealer} and a scratch buffer).
  */
 final class StagedSender {
-    static final String DROP_KEYPAIR_CLOSED = "keypair_closed";
 
     private final DatagramSender sender;
     private final LongSupplier nanoClock;
@@ -60,7 +61,7 @@ final class StagedSender {
         for (int i = 0; i < packets.size(); i++) {
             byte[] p = packets.get(i);
             if (p.length > 65_535) {
-                peer.counters().drop(PeerCounters.DROP_STAGED_TOO_LARGE);
+                peer.counters().drop(Drop.PEER_STAGED_TOO_LARGE);
                 continue;
             }
             scratch.put(header.wrap(scratch, 0).packetOffset(), p);
@@ -71,7 +72,7 @@ final class StagedSender {
                 return;
             }
             if (length < 0) {
-                peer.counters().drop(DROP_KEYPAIR_CLOSED);
+                peer.counters().drop(Drop.PEER_KEYPAIR_CLOSED);
                 continue;
             }
             sender.send(scratch.duplicate().position(0).limit(length), to);

@@ -1,5 +1,7 @@
 package dev.platoon.core.peer;
 
+import dev.platoon.core.drop.Drop;
+
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -294,7 +296,7 @@ public final class Peer implements PeerTimers.Actions {
             }
             handshake.clear();
         }
-        staged.flush(PeerCounters.DROP_KEYS_ZEROED);
+        staged.flush(Drop.PEER_KEYS_ZEROED);
     }
 
     /** Peer removed: stop the timers and wipe every secret. */
@@ -331,7 +333,7 @@ public final class Peer implements PeerTimers.Actions {
     @Override
     public void flushStagedPackets() {
         counters.handshakesFailed.increment();
-        staged.flush(PeerCounters.DROP_HANDSHAKE_GAVE_UP);
+        staged.flush(Drop.PEER_HANDSHAKE_GAVE_UP);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.platoon.core.peer;
 
+import dev.platoon.core.drop.Drop;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,7 +38,7 @@ public final class StagedPackets {
     public boolean add(ByteBuffer packet) {
         int n = packet.remaining();
         if (n > maxBytes) {
-            counters.drop(PeerCounters.DROP_STAGED_TOO_LARGE);
+            counters.drop(Drop.PEER_STAGED_TOO_LARGE);
             return false;
         }
         byte[] copy = new byte[n];
@@ -45,7 +47,7 @@ public final class StagedPackets {
         synchronized (this) {
             while (!queue.isEmpty() && (queue.size() >= maxPackets || bytes + n > maxBytes)) {
                 bytes -= queue.pollFirst().length;
-                counters.drop(PeerCounters.DROP_STAGED_QUEUE_FULL);
+                counters.drop(Drop.PEER_STAGED_QUEUE_FULL);
                 dropped = true;
             }
             queue.addLast(copy);
@@ -79,12 +81,12 @@ public final class StagedPackets {
         }
         while (queue.size() > maxPackets || bytes > maxBytes) {
             bytes -= queue.pollFirst().length;
-            counters.drop(PeerCounters.DROP_STAGED_QUEUE_FULL);
+            counters.drop(Drop.PEER_STAGED_QUEUE_FULL);
         }
     }
 
     /** Discards everything, counting each packet under {@code reason}. Returns how many. */
-    public synchronized int flush(String reason) {
+    public synchronized int flush(Drop reason) {
         int n = queue.size();
         queue.clear();
         bytes = 0;

@@ -1,5 +1,7 @@
 package dev.platoon.core.tap;
 
+import dev.platoon.core.drop.Drop;
+
 import java.nio.ByteBuffer;
 
 import dev.platoon.tun.ArpPacket;
@@ -45,12 +47,12 @@ final class NeighbourResponder {
     /** The ARP packet at {@code [l3, end)} of a frame addressed to us or to everyone. */
     void arp(ByteBuffer b, int l3, int end, long now) {
         if (end - l3 < ArpPacket.LENGTH || !arp.wrap(b, l3).isEthernetIpv4() || EthernetHeader.isGroup(arp.senderMac())) {
-            counters.drop(TapCounters.Drop.BAD_ARP);
+            counters.drop(Drop.TAP_BAD_ARP);
             return;
         }
         int op = arp.operation();
         if (op != ArpPacket.OP_REQUEST && op != ArpPacket.OP_REPLY) {
-            counters.drop(TapCounters.Drop.BAD_ARP);
+            counters.drop(Drop.TAP_BAD_ARP);
             return;
         }
         int sender = arp.senderIp();
@@ -62,7 +64,7 @@ final class NeighbourResponder {
             return;
         }
         if (sender == 0 || !answers(v4, b, arp.targetIpOffset(), false, now)) {
-            counters.drop(TapCounters.Drop.NEIGHBOUR_NOT_OURS);
+            counters.drop(Drop.TAP_NEIGHBOUR_NOT_OURS);
             return;
         }
         int n = frames.arp(arp.senderMac(), ArpPacket.OP_REPLY, arp.targetIp(), arp.senderMac(), sender);
@@ -97,7 +99,7 @@ final class NeighbourResponder {
         if (ip6.hopLimit() != NeighbourMessage.HOP_LIMIT || nd.code() != 0 || length < NeighbourMessage.LENGTH
                 || option == -2 || (unspecifiedSource && option != NeighbourMessage.NO_MAC)
                 || (!checksumPending && !nd.checksumValid(ip6, length))) {
-            counters.drop(TapCounters.Drop.BAD_ND);
+            counters.drop(Drop.TAP_BAD_ND);
             return true;
         }
         if (type == NeighbourMessage.TYPE_ADVERTISEMENT) {
@@ -110,7 +112,7 @@ final class NeighbourResponder {
             v6.learn(b, ip6.sourceOffset(), true, option, now);
         }
         if (unspecifiedSource || !answers(v6, b, nd.targetOffset(), true, now)) {
-            counters.drop(TapCounters.Drop.NEIGHBOUR_NOT_OURS);
+            counters.drop(Drop.TAP_NEIGHBOUR_NOT_OURS);
             return true;
         }
         long to = option == NeighbourMessage.NO_MAC ? ethSource : option;

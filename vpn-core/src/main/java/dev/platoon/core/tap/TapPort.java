@@ -1,5 +1,7 @@
 package dev.platoon.core.tap;
 
+import dev.platoon.core.drop.Drop;
+
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
@@ -20,7 +22,7 @@ import io.netty.util.concurrent.Future;
  * moving the 12-byte virtio header 14 bytes forward over the Ethernet header and taking 14 from
  * {@code hdr_len} and {@code csum_start} (trains keep gso_type and gso_size); the sink then has 14
  * more bytes of headroom than a tun gives. ARP and neighbour discovery go to the {@link
- * NeighbourResponder}; everything else is dropped with a {@link TapCounters.Drop reason}. The sender's
+ * NeighbourResponder}; everything else is dropped with a {@link Drop reason}. The sender's
  * MAC is learned for its source address.
  *
  * <p>Write: the Ethernet header (the destination's learned MAC, ours, the EtherType of the IP version)
@@ -70,7 +72,7 @@ public final class TapPort implements TunPort, TunFrameSink {
     @Override
     public void frame(ByteBuffer b, int off, int len) {
         if (len < HEAD) {
-            counters.drop(TapCounters.Drop.SHORT_FRAME);
+            counters.drop(Drop.TAP_SHORT_FRAME);
             return;
         }
         eth.wrap(b, off + VirtioNetHdr.SIZE);
@@ -78,12 +80,12 @@ public final class TapPort implements TunPort, TunFrameSink {
         long source = eth.source();
         int type = eth.etherType();
         if (EthernetHeader.isGroup(source)) {
-            counters.drop(TapCounters.Drop.BAD_ETHERNET);
+            counters.drop(Drop.TAP_BAD_ETHERNET);
             return;
         }
         boolean group = EthernetHeader.isGroup(destination);
         if (destination != mac && !group) {
-            counters.drop(TapCounters.Drop.OTHER_HOST);
+            counters.drop(Drop.TAP_OTHER_HOST);
             return;
         }
         int l3 = off + HEAD;
@@ -97,18 +99,18 @@ public final class TapPort implements TunPort, TunFrameSink {
                     return;
                 }
                 if (group) {
-                    counters.drop(TapCounters.Drop.GROUP_NOT_ANSWERED);
+                    counters.drop(Drop.TAP_GROUP_NOT_ANSWERED);
                     return;
                 }
                 ip(b, off, l3, end, ipv6, source, now);
             }
-            default -> counters.drop(TapCounters.Drop.NOT_IP);
+            default -> counters.drop(Drop.TAP_NOT_IP);
         }
     }
 
     private void ip(ByteBuffer b, int off, int l3, int end, boolean ipv6, long source, long now) {
         if (end > l3 && ((b.get(l3) >> 4) & 0xf) != (ipv6 ? Ipv6Header.VERSION : Ipv4Header.VERSION)) {
-            counters.drop(TapCounters.Drop.BAD_ETHERNET);
+            counters.drop(Drop.TAP_BAD_ETHERNET);
             return;
         }
         VirtioNetHdr in = vnetIn.wrap(b, off);
@@ -116,7 +118,7 @@ public final class TapPort implements TunPort, TunFrameSink {
         int csumStart = in.csumStart(), csumOffset = in.csumOffset(), numBuffers = in.numBuffers();
         boolean needsCsum = (flags & VirtioNetHdr.F_NEEDS_CSUM) != 0;
         if ((needsCsum && csumStart < EthernetHeader.LENGTH) || (hdrLen != 0 && hdrLen < EthernetHeader.LENGTH)) {
-            counters.drop(TapCounters.Drop.BAD_VNET_OFFSETS);
+            counters.drop(Drop.TAP_BAD_VNET_OFFSETS);
             return;
         }
         learnSource(b, l3, end, ipv6, source, now);
@@ -156,7 +158,7 @@ public final class TapPort implements TunPort, TunFrameSink {
         boolean ipv6 = version == Ipv6Header.VERSION;
         if (!(version == Ipv4Header.VERSION && end - l3 >= Ipv4Header.MIN_LENGTH)
                 && !(ipv6 && end - l3 >= Ipv6Header.LENGTH)) {
-            counters.drop(TapCounters.Drop.NOT_IP_FROM_TUNNEL);
+            counters.drop(Drop.TAP_NOT_IP_FROM_TUNNEL);
             return false;
         }
         int source = ipv6 ? ip6.wrap(direct, l3).sourceOffset() : ip4.wrap(direct, l3).sourceOffset();
@@ -165,7 +167,7 @@ public final class TapPort implements TunPort, TunFrameSink {
         NeighbourTable.Entry e = table.find(direct, destination, ipv6);
         long now = clock.getAsLong();
         if (!table.usable(e, now)) {
-            counters.drop(TapCounters.Drop.NO_NEIGHBOUR);
+            counters.drop(Drop.TAP_NO_NEIGHBOUR);
             if (table.probeDue(direct, destination, ipv6, now)) {
                 responder.probe(direct, ipv6, source, destination, NeighbourTable.NO_MAC);
             }

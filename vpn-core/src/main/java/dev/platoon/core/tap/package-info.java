@@ -20,7 +20,9 @@
  *       replaces the old one), and the source MAC of every IP frame for its source address — so hosts
  *       routed through a router behind the tap are reached through that router's MAC.</li>
  *   <li><b>Never silent</b>: every frame is handed on, answered, learned from, or counted under a
- *       {@link dev.platoon.core.tap.TapCounters.Drop} reason.</li>
+ *       {@link dev.platoon.core.tap.Drop} reason.</li>
  * </ul>
  */
 package dev.platoon.core.tap;
+
+import dev.platoon.core.drop.Drop;

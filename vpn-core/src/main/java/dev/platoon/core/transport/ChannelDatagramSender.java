@@ -1,5 +1,7 @@
 package dev.platoon.core.transport;
 
+import dev.platoon.core.drop.Drop;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -44,7 +46,7 @@ public final class ChannelDatagramSender implements DatagramSender {
 
     private void sendOnLoop(EpollDatagramChannel ch, ByteBuffer message, InetSocketAddress to) {
         if (!ch.isActive()) {
-            counters.drop(TransportCounters.Drop.CONTROL_SEND_NO_CHANNEL);
+            counters.drop(Drop.CONTROL_SEND_NO_CHANNEL);
             return;
         }
         int len = message.remaining();
@@ -57,7 +59,7 @@ public final class ChannelDatagramSender implements DatagramSender {
 
     private void sendDirect(EpollDatagramChannel ch, ByteBuffer message, InetSocketAddress to) {
         if (!ch.isActive() || !(ch.fd() instanceof Socket socket)) {
-            counters.drop(TransportCounters.Drop.CONTROL_SEND_NO_CHANNEL);
+            counters.drop(Drop.CONTROL_SEND_NO_CHANNEL);
             return;
         }
         int len = message.remaining();
@@ -74,11 +76,11 @@ public final class ChannelDatagramSender implements DatagramSender {
                 counters.singleDatagramsSent.increment();
             } else {
                 // 0: EAGAIN, the socket's send buffer is full (the data path is sending at full rate).
-                counters.drop(TransportCounters.Drop.CONTROL_SEND_BUFFER_FULL);
+                counters.drop(Drop.CONTROL_SEND_BUFFER_FULL);
             }
         } catch (IOException e) {
-            counters.drop(ch.isActive() ? TransportCounters.Drop.UDP_SEND_ERROR
-                    : TransportCounters.Drop.CONTROL_SEND_NO_CHANNEL);
+            counters.drop(ch.isActive() ? Drop.UDP_SEND_ERROR
+                    : Drop.CONTROL_SEND_NO_CHANNEL);
         }
     }
 

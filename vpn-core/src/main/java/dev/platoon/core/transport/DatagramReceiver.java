@@ -1,5 +1,7 @@
 package dev.platoon.core.transport;
 
+import dev.platoon.core.drop.Drop;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
@@ -39,7 +41,7 @@ final class DatagramReceiver extends ChannelInboundHandlerAdapter {
             inBatch++;
             sink.datagram(packet.content(), packet.sender());
         } catch (RuntimeException e) {
-            counters.drop(TransportCounters.Drop.SINK_ERROR);
+            counters.drop(Drop.SINK_ERROR);
         } finally {
             packet.release();
         }
@@ -61,7 +63,7 @@ final class DatagramReceiver extends ChannelInboundHandlerAdapter {
         try {
             sink.batchEnd();
         } catch (RuntimeException e) {
-            counters.drop(TransportCounters.Drop.SINK_ERROR);
+            counters.drop(Drop.SINK_ERROR);
         }
         ctx.fireChannelReadComplete();
     }
@@ -69,6 +71,6 @@ final class DatagramReceiver extends ChannelInboundHandlerAdapter {
     /** Errors from void-promise sends and from recvmsg end here: count them, never close the socket. */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        counters.drop(TransportCounters.Drop.UDP_IO_ERROR);
+        counters.drop(Drop.UDP_IO_ERROR);
     }
 }

@@ -1,5 +1,7 @@
 package dev.platoon.core.transport;
 
+import dev.platoon.core.drop.Drop;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -173,7 +175,7 @@ public final class TrainSender implements TrainOut {
                     writeSingles(bytes, segmentSize(), recipient());
                     channel.flush();   // the batch's flush has already happened
                 } else {
-                    counters.drop(TransportCounters.Drop.UDP_SEND_ERROR, segments);
+                    counters.drop(Drop.UDP_SEND_ERROR, segments);
                 }
             } finally {
                 bytes.release();

@@ -1,5 +1,8 @@
 package dev.platoon.core.transport;
 
+import dev.platoon.core.drop.Drop;
+import dev.platoon.core.drop.DropCounts;
+
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -10,38 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class TransportCounters {
 
     /** Every place where the transport itself loses a packet. Metric label = {@link #label()}. */
-    public enum Drop {
-        /** sendmsg/sendmmsg failed for a reason other than "GSO unsupported" (no route, EPERM, EMSGSIZE…). */
-        UDP_SEND_ERROR("udp_send_error"),
-        /** Netty reported an I/O error on a UDP channel through the pipeline (void-promise sends, receive). */
-        UDP_IO_ERROR("udp_io_error"),
-        /** The tun queue refused a write with EAGAIN (its socket send buffer is full). */
-        TUN_WRITE_EAGAIN("tun_write_eagain"),
-        /** The tun queue took fewer bytes than the frame: the kernel saw a truncated packet. */
-        TUN_SHORT_WRITE("tun_short_write"),
-        /** The tun write failed (EINVAL for a bad virtio header, EIO, EBADFD after the device vanished…). */
-        TUN_WRITE_ERROR("tun_write_error"),
-        /** A read on the tun queue failed (not EAGAIN); reading is stopped to avoid a busy loop. */
-        TUN_READ_ERROR("tun_read_error"),
-        /** A sink callback threw: the datagram/frame it was handling is lost, the loop carries on. */
-        SINK_ERROR("sink_error"),
-        /** A control-plane datagram could not be sent: no channel open, or the channel was closed. */
-        CONTROL_SEND_NO_CHANNEL("control_send_no_channel"),
-        /** A control-plane datagram sent off the loops found the socket's send buffer full (EAGAIN). */
-        CONTROL_SEND_BUFFER_FULL("control_send_buffer_full");
-
-        private final String label;
-
-        Drop(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-    }
-
-    private final DropCounts<Drop> drops = new DropCounts<>(Drop.class);
+    private final DropCounts drops = new DropCounts();
 
     /** Trains whose GSO send failed as "unsupported" and were re-sent as single datagrams. */
     public final LongAdder gsoFallbackTrains = new LongAdder();
@@ -116,7 +88,7 @@ public final class TransportCounters {
                 .append(", tunFramesWritten=").append(tunFramesWritten.sum())
                 .append(", tunReadPauses=").append(tunReadPauses.sum());
         for (Drop d : Drop.values()) {
-            long n = drops(d);
+            long n = d.where() == Drop.Where.TRANSPORT ? drops(d) : 0;
             if (n != 0) {
                 sb.append(", drop.").append(d.label()).append('=').append(n);
             }

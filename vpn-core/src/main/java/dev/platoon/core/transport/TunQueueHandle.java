@@ -1,5 +1,7 @@
 package dev.platoon.core.transport;
 
+import dev.platoon.core.drop.Drop;
+
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -150,7 +152,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunPort {
                 try {
                     sink.frame(buffer, HEADROOM, n);
                 } catch (RuntimeException e) {
-                    counters.drop(TransportCounters.Drop.SINK_ERROR);
+                    counters.drop(Drop.SINK_ERROR);
                 }
             }
         } catch (IOException e) {
@@ -162,7 +164,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunPort {
             try {
                 sink.batchEnd();
             } catch (RuntimeException e) {
-                counters.drop(TransportCounters.Drop.SINK_ERROR);
+                counters.drop(Drop.SINK_ERROR);
             }
         }
     }
@@ -177,7 +179,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunPort {
     }
 
     private void fail(String why) {
-        counters.drop(TransportCounters.Drop.TUN_READ_ERROR);
+        counters.drop(Drop.TUN_READ_ERROR);
         failed = true;
         if (registration != null) {
             registration.cancel();   // also silences EPOLLERR, which epoll reports whatever the mask
@@ -249,7 +251,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunPort {
         try {
             n = fd.write(direct, offset, offset + length);
         } catch (IOException e) {
-            counters.drop(TransportCounters.Drop.TUN_WRITE_ERROR);
+            counters.drop(Drop.TUN_WRITE_ERROR);
             return false;
         }
         return written(n, length);
@@ -261,7 +263,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunPort {
         try {
             n = fd.writeAddress(memoryAddress, offset, offset + length);
         } catch (IOException e) {
-            counters.drop(TransportCounters.Drop.TUN_WRITE_ERROR);
+            counters.drop(Drop.TUN_WRITE_ERROR);
             return false;
         }
         return written(n, length);
@@ -276,7 +278,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunPort {
         try {
             n = fd.writevAddresses(iovAddress, count);
         } catch (IOException e) {
-            counters.drop(TransportCounters.Drop.TUN_WRITE_ERROR);
+            counters.drop(Drop.TUN_WRITE_ERROR);
             return false;
         }
         return written((int) n, length);
@@ -287,7 +289,7 @@ public final class TunQueueHandle implements EpollIoHandle, TunPort {
             counters.tunFramesWritten.increment();
             return true;
         }
-        counters.drop(n == 0 ? TransportCounters.Drop.TUN_WRITE_EAGAIN : TransportCounters.Drop.TUN_SHORT_WRITE);
+        counters.drop(n == 0 ? Drop.TUN_WRITE_EAGAIN : Drop.TUN_SHORT_WRITE);
         return false;
     }
 

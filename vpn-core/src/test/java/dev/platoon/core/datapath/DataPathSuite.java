@@ -1,5 +1,7 @@
 package dev.platoon.core.datapath;
 
+import dev.platoon.core.drop.Drop;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,9 +137,9 @@ abstract class DataPathSuite {
     @Test
     void dataForNoSessionIsCountedNotDelivered() throws Exception {
         DataPathCounters c = b.plane.counters();
-        long before = c.drops(DataPathCounters.Drop.UNKNOWN_RECEIVER);
+        long before = c.drops(Drop.UNKNOWN_RECEIVER);
         pair.junk(b, 50);
-        await("50 unknown-receiver drops", () -> c.drops(DataPathCounters.Drop.UNKNOWN_RECEIVER) == before + 50);
+        await("50 unknown-receiver drops", () -> c.drops(Drop.UNKNOWN_RECEIVER) == before + 50);
         List<byte[]> still = payloads(2, 100, 7);
         assertPayloads(still, pair.udp(a, b, still, false));
     }

@@ -1,5 +1,7 @@
 package dev.platoon.core.datapath;
 
+import dev.platoon.core.drop.Drop;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.buffer.ByteBuf;
@@ -73,8 +75,8 @@ class InboundPathTest {
     void aCounterAtTheLimitIsNamedForWhatItIs() {
         receive(sealed(Protocol.REJECT_AFTER_MESSAGES, "100.64.0.2"));
         receive(sealed(-1L, "100.64.0.2"));
-        assertEquals(2, counters.drops(DataPathCounters.Drop.COUNTER_LIMIT));
-        assertEquals(0, counters.drops(DataPathCounters.Drop.REPLAYED));
+        assertEquals(2, counters.drops(Drop.COUNTER_LIMIT));
+        assertEquals(0, counters.drops(Drop.REPLAYED));
         receive(sealed(Protocol.REJECT_AFTER_MESSAGES - 1, "100.64.0.2"));
         assertEquals(1, written.size(), "the last counter below the limit is still accepted");
     }
@@ -83,8 +85,8 @@ class InboundPathTest {
     void aRepeatedCounterIsAReplay() {
         receive(sealed(9, "100.64.0.2"));
         receive(sealed(9, "100.64.0.2"));
-        assertEquals(1, counters.drops(DataPathCounters.Drop.REPLAYED));
-        assertEquals(0, counters.drops(DataPathCounters.Drop.COUNTER_LIMIT));
+        assertEquals(1, counters.drops(Drop.REPLAYED));
+        assertEquals(0, counters.drops(Drop.COUNTER_LIMIT));
     }
 
     @Test
@@ -96,9 +98,9 @@ class InboundPathTest {
         unknown.setIntLE(4, ourIndex + 1);
         receive(unknown);
         receive(sealed(6, "100.64.0.9"));
-        assertEquals(1, counters.drops(DataPathCounters.Drop.DECRYPT_FAILED));
-        assertEquals(1, counters.drops(DataPathCounters.Drop.UNKNOWN_RECEIVER));
-        assertEquals(1, counters.drops(DataPathCounters.Drop.SOURCE_NOT_ALLOWED));
+        assertEquals(1, counters.drops(Drop.DECRYPT_FAILED));
+        assertEquals(1, counters.drops(Drop.UNKNOWN_RECEIVER));
+        assertEquals(1, counters.drops(Drop.SOURCE_NOT_ALLOWED));
         assertEquals(List.of(), written);
     }
 
@@ -113,7 +115,7 @@ class InboundPathTest {
 
     private long totalDrops() {
         long n = 0;
-        for (DataPathCounters.Drop d : DataPathCounters.Drop.values()) {
+        for (Drop d : Drop.values()) {
             n += counters.drops(d);
         }
         return n;

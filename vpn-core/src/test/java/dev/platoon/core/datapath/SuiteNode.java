@@ -1,5 +1,7 @@
 package dev.platoon.core.datapath;
 
+import dev.platoon.core.drop.Drop;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -92,10 +94,10 @@ final class SuiteNode implements AutoCloseable {
      */
     long drops() {
         long n = 0;
-        for (DataPathCounters.Drop d : DataPathCounters.Drop.values()) {
-            n += d == DataPathCounters.Drop.NO_ROUTE ? 0 : plane.counters().drops(d);
+        for (Drop d : Drop.values()) {
+            n += d == Drop.NO_ROUTE ? 0 : plane.counters().drops(d);
         }
-        for (TransportCounters.Drop d : TransportCounters.Drop.values()) {
+        for (Drop d : Drop.values()) {
             n += plane.transportCounters().drops(d);
         }
         return n;
@@ -104,11 +106,11 @@ final class SuiteNode implements AutoCloseable {
     /** The drops by name, for a failure's message. */
     String dropReport() {
         StringBuilder s = new StringBuilder(name).append(':');
-        for (DataPathCounters.Drop d : DataPathCounters.Drop.values()) {
+        for (Drop d : Drop.values()) {
             long n = plane.counters().drops(d);
             s.append(n > 0 ? " " + d.label() + "=" + n : "");
         }
-        for (TransportCounters.Drop d : TransportCounters.Drop.values()) {
+        for (Drop d : Drop.values()) {
             long n = plane.transportCounters().drops(d);
             s.append(n > 0 ? " " + d.label() + "=" + n : "");
         }

@@ -1,5 +1,7 @@
 package dev.platoon.core.handshake;
 
+import dev.platoon.core.drop.Drop;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -111,7 +113,7 @@ class ControlPlaneTest {
         };
         a.peerFor(b).requestHandshake(net.clock.get());
         net.deliverAll();
-        assertEquals(1, b.worker.counters().drops(HandshakeCounters.INVALID_MAC1));
+        assertEquals(1, b.worker.counters().drops(Drop.INVALID_MAC1));
         assertEquals(0, net.count(b.address, Protocol.MESSAGE_RESPONSE));
     }
 
@@ -134,7 +136,7 @@ class ControlPlaneTest {
         net.run(80 * S);
         assertEquals(20, net.count(a.address, Protocol.MESSAGE_INITIATION), "1 + 19 retries, then give up");
         assertEquals(0, aToB.staged().size());
-        assertEquals(2, aToB.counters().drops(PeerCounters.DROP_HANDSHAKE_GAVE_UP));
+        assertEquals(2, aToB.counters().drops(Drop.PEER_HANDSHAKE_GAVE_UP));
         assertEquals(1, aToB.counters().handshakesFailed.sum());
         net.run(20 * S);
         assertEquals(20, net.count(a.address, Protocol.MESSAGE_INITIATION), "no more after giving up");
@@ -196,10 +198,10 @@ class ControlPlaneTest {
         }
         assertTrue(a.worker.isUnderLoad());
         assertFalse(a.worker.submit(ByteBuffer.wrap(reply), b.address));
-        assertEquals(1, a.worker.counters().drops(HandshakeCounters.QUEUE_FULL));
+        assertEquals(1, a.worker.counters().drops(Drop.HANDSHAKE_QUEUE_FULL));
         a.worker.runPending();
         assertEquals(0, a.worker.pendingMessages());
-        assertEquals(HandshakeWorker.QUEUE_CAPACITY, a.worker.counters().drops(HandshakeCounters.INVALID_COOKIE_REPLY));
+        assertEquals(HandshakeWorker.QUEUE_CAPACITY, a.worker.counters().drops(Drop.INVALID_COOKIE_REPLY));
         assertTrue(a.worker.isUnderLoad(), "stays under load for a second after");
         net.clock.addAndGet(2 * S);
         assertFalse(a.worker.isUnderLoad());
@@ -214,7 +216,7 @@ class ControlPlaneTest {
             assertTrue(a.worker.submit(ByteBuffer.wrap(junk), a.address));
         }
         assertEquals(0, a.worker.pendingMessages());
-        assertEquals(2 * HandshakeWorker.QUEUE_CAPACITY, a.worker.counters().drops(HandshakeCounters.UNKNOWN_INDEX));
+        assertEquals(2 * HandshakeWorker.QUEUE_CAPACITY, a.worker.counters().drops(Drop.UNKNOWN_INDEX));
         assertFalse(a.worker.isUnderLoad());
     }
 }

@@ -1,5 +1,7 @@
 package dev.platoon.core.handshake;
 
+import dev.platoon.core.drop.Drop;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,10 +52,10 @@ class HandshakeFloodTest {
         }
         HandshakeCounters c = b.worker.counters();
         assertEquals(HandshakeWorker.QUEUE_CAPACITY / 8, b.worker.pendingMessages(), "queued until under load");
-        assertEquals(0, c.drops(HandshakeCounters.QUEUE_FULL));
+        assertEquals(0, c.drops(Drop.HANDSHAKE_QUEUE_FULL));
         assertEquals(RateLimiter.PACKETS_BURSTABLE, c.cookieRepliesSent.sum(), "one source's burst (frozen clock)");
         assertEquals(flood - HandshakeWorker.QUEUE_CAPACITY / 8 - RateLimiter.PACKETS_BURSTABLE,
-                c.drops(HandshakeCounters.COOKIE_REPLY_LIMITED));
+                c.drops(Drop.COOKIE_REPLY_LIMITED));
         assertTrue(b.worker.isUnderLoad());
     }
 
@@ -95,7 +97,7 @@ class HandshakeFloodTest {
         assertEquals(1, a.worker.counters().cookiesReceived.sum(), "a was asked for a cookie");
         net.run(7 * S); // a's retry, now with MAC2, is admitted past the flood
         assertEquals(1, b.received.size(), "the staged packet arrived after the handshake");
-        assertEquals(0, b.worker.counters().drops(HandshakeCounters.QUEUE_FULL));
-        assertTrue(b.worker.counters().drops(HandshakeCounters.COOKIE_REPLY_LIMITED) > 0);
+        assertEquals(0, b.worker.counters().drops(Drop.HANDSHAKE_QUEUE_FULL));
+        assertTrue(b.worker.counters().drops(Drop.COOKIE_REPLY_LIMITED) > 0);
     }
 }

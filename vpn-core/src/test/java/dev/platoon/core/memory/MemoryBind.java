@@ -1,5 +1,7 @@
 package dev.platoon.core.memory;
 
+import dev.platoon.core.drop.Drop;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -158,7 +160,7 @@ public final class MemoryBind implements Bind {
 
     /** As the kernel's receiver does: a sink that throws loses the datagram, and it is counted. */
     private void failure(RuntimeException e) {
-        counters.drop(TransportCounters.Drop.SINK_ERROR);
+        counters.drop(Drop.SINK_ERROR);
         if (firstFailure == null) {
             firstFailure = e;
         }

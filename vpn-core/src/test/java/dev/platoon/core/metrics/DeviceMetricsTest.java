@@ -1,5 +1,7 @@
 package dev.platoon.core.metrics;
 
+import dev.platoon.core.drop.Drop;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -123,22 +125,22 @@ class DeviceMetricsTest {
                 "split_too_short", "invalid_mac1", "handshake_queue_full", "peer_staged_queue_full")) {
             assertEquals(0, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"" + reason + "\"}"), reason);
         }
-        counters.drop(DataPathCounters.Drop.NO_ROUTE, 3);
-        transport.drop(TransportCounters.Drop.TUN_WRITE_EAGAIN);
-        // one full-queue event is counted by the worker and the inbound path: exported once
-        worker.counters().drop("handshake_queue_full");
-        counters.drop(DataPathCounters.Drop.HANDSHAKE_QUEUE_FULL);
-        worker.counters().drop("no_endpoint");
-        worker.counters().drop("some_new_reason");
+        counters.drop(Drop.NO_ROUTE, 3);
+        transport.drop(Drop.TUN_WRITE_EAGAIN);
+        // one full-queue event, counted where it happens (the worker): exported once
+        worker.counters().drop(Drop.HANDSHAKE_QUEUE_FULL);
+        worker.counters().drop(Drop.HANDSHAKE_NO_ENDPOINT);
         Peer peer = worker.addPeer(Keys.publicKey(Keys.generatePrivateKey()), null);
-        peer.counters().drop(PeerCounters.DROP_HANDSHAKE_GAVE_UP, 2);
+        peer.counters().drop(Drop.PEER_HANDSHAKE_GAVE_UP, 2);
         text = metrics.scrape();
         assertEquals(3, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"no_route\"}"));
         assertEquals(1, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"tun_write_eagain\"}"));
         assertEquals(1, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"handshake_queue_full\"}"));
         assertEquals(1, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"handshake_no_endpoint\"}"));
         assertEquals(0, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"no_endpoint\"}"));
-        assertEquals(1, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"some_new_reason\"}"));
+        for (Drop d : Drop.values()) { // every reason of the registry is a series
+            assertTrue(text.contains("platoon_drops_total{interface=\"wgm0\",reason=\"" + d.label() + "\"}"), d.label());
+        }
         assertEquals(2, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"peer_handshake_gave_up\"}"));
     }
 

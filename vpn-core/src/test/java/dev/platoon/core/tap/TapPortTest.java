@@ -1,5 +1,7 @@
 package dev.platoon.core.tap;
 
+import dev.platoon.core.drop.Drop;
+
 import static dev.platoon.core.tap.TapFrames.L3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,7 +118,7 @@ class TapPortTest {
         read(TapFrames.neighbour(0x3333_ff00_0002L, HOST, NeighbourMessage.TYPE_SOLICITATION, 0, "::",
                 "ff02::1:ff00:2", "fd00:64::2", NeighbourMessage.NO_MAC, 255));
         assertEquals(List.of(), tap.written);
-        assertEquals(3, counters.drops(TapCounters.Drop.NEIGHBOUR_NOT_OURS));
+        assertEquals(3, counters.drops(Drop.TAP_NEIGHBOUR_NOT_OURS));
     }
 
     @Test
@@ -142,9 +144,9 @@ class TapPortTest {
         read(TapFrames.wrap(0x3333_0000_0002L, HOST, udp("fe80::1", "ff02::2")));
         assertEquals(List.of(), handedOn);
         assertEquals(List.of(), tap.written);
-        assertEquals(1, counters.drops(TapCounters.Drop.NOT_IP));
-        assertEquals(1, counters.drops(TapCounters.Drop.OTHER_HOST));
-        assertEquals(2, counters.drops(TapCounters.Drop.GROUP_NOT_ANSWERED));
+        assertEquals(1, counters.drops(Drop.TAP_NOT_IP));
+        assertEquals(1, counters.drops(Drop.TAP_OTHER_HOST));
+        assertEquals(2, counters.drops(Drop.TAP_GROUP_NOT_ANSWERED));
     }
 
     @Test
@@ -157,7 +159,7 @@ class TapPortTest {
         assertEquals(ArpPacket.OP_REQUEST, arp.operation());
         assertEquals(TapFrames.ip4("100.64.0.2"), arp.senderIp());
         assertEquals(TapFrames.ip4("100.64.0.9"), arp.targetIp());
-        assertEquals(2, counters.drops(TapCounters.Drop.NO_NEIGHBOUR));
+        assertEquals(2, counters.drops(Drop.TAP_NO_NEIGHBOUR));
         now.addAndGet(NeighbourTable.PROBE_INTERVAL_NANOS);
         assertFalse(write(udp("100.64.0.2", "100.64.0.9")));
         tap.only();
@@ -194,7 +196,7 @@ class TapPortTest {
         tap.written.clear();
         now.addAndGet(settings.ageingNanos());
         assertFalse(write(udp("100.64.0.2", "100.64.0.1")));
-        assertEquals(1, counters.drops(TapCounters.Drop.NO_NEIGHBOUR));
+        assertEquals(1, counters.drops(Drop.TAP_NO_NEIGHBOUR));
     }
 
     @Test
@@ -217,11 +219,11 @@ class TapPortTest {
         read(csumInEthernet);
         assertEquals(List.of(), handedOn);
         assertEquals(List.of(), tap.written);
-        assertEquals(1, counters.drops(TapCounters.Drop.SHORT_FRAME));
-        assertEquals(1, counters.drops(TapCounters.Drop.BAD_ARP));
-        assertEquals(2, counters.drops(TapCounters.Drop.BAD_ND));
-        assertEquals(2, counters.drops(TapCounters.Drop.BAD_ETHERNET));
-        assertEquals(1, counters.drops(TapCounters.Drop.BAD_VNET_OFFSETS));
+        assertEquals(1, counters.drops(Drop.TAP_SHORT_FRAME));
+        assertEquals(1, counters.drops(Drop.TAP_BAD_ARP));
+        assertEquals(2, counters.drops(Drop.TAP_BAD_ND));
+        assertEquals(2, counters.drops(Drop.TAP_BAD_ETHERNET));
+        assertEquals(1, counters.drops(Drop.TAP_BAD_VNET_OFFSETS));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.platoon.core.transport;
 
+import dev.platoon.core.drop.Drop;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -157,7 +159,7 @@ class TunQueueHandleTest {
             assertTrue(System.nanoTime() < deadline, "queue never filled");
         }
         assertTrue(ok > 0);
-        assertEquals(1, counters.drops(TransportCounters.Drop.TUN_WRITE_EAGAIN));
+        assertEquals(1, counters.drops(Drop.TUN_WRITE_EAGAIN));
         assertEquals(ok, counters.tunFramesWritten.sum());
         Libc.close(pair[0]);
     }
@@ -167,7 +169,7 @@ class TunQueueHandleTest {
         writer = new TunQueueHandle(pair[1], true, new FrameLog(), counters);
         writer.close();
         assertFalse(writer.writeFrame(frame(10, 1), 4, 10));
-        assertEquals(1, counters.drops(TransportCounters.Drop.TUN_WRITE_ERROR));
+        assertEquals(1, counters.drops(Drop.TUN_WRITE_ERROR));
         Libc.close(pair[0]);
     }
 
@@ -176,12 +178,12 @@ class TunQueueHandleTest {
         reader = new TunQueueHandle(pair[0], true, log, counters);
         reader.register(loops.loop(0)).sync();
         Libc.close(pair[1]);
-        CollectingSink.await("read error", WAIT, () -> counters.drops(TransportCounters.Drop.TUN_READ_ERROR) == 1);
+        CollectingSink.await("read error", WAIT, () -> counters.drops(Drop.TUN_READ_ERROR) == 1);
         // The loop still runs tasks, and the error is not reported again and again.
         for (int i = 0; i < 20; i++) {
             loops.loop(0).submit(() -> { }).sync();
         }
-        assertEquals(1, counters.drops(TransportCounters.Drop.TUN_READ_ERROR));
+        assertEquals(1, counters.drops(Drop.TUN_READ_ERROR));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.platoon.core.transport;
 
+import dev.platoon.core.drop.Drop;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -168,7 +170,7 @@ class UdpBindTest {
         assertFalse(s.isGsoEnabled(), "GSO turned off for the channel");
         assertEquals(1, counters.gsoFallbackTrains.sum());
         assertEquals(1, counters.gsoDisabledChannels.sum());
-        assertEquals(0, counters.drops(TransportCounters.Drop.UDP_SEND_ERROR));
+        assertEquals(0, counters.drops(Drop.UDP_SEND_ERROR));
 
         // The next train goes straight out as singles.
         sendOnLoop(s, train(5, 3, SEG), to);
@@ -181,7 +183,7 @@ class UdpBindTest {
         TrainSender s = tx.sender(0);
         s.channel().pipeline().addLast(new FailGso(101)); // ENETUNREACH
         sendOnLoop(s, train(6, 4, SEG), new InetSocketAddress(InetAddress.getLoopbackAddress(), rx.localPort()));
-        CollectingSink.await("a counted drop", WAIT, () -> counters.drops(TransportCounters.Drop.UDP_SEND_ERROR) == 4);
+        CollectingSink.await("a counted drop", WAIT, () -> counters.drops(Drop.UDP_SEND_ERROR) == 4);
         assertTrue(s.isGsoEnabled());
         assertEquals(0, counters.gsoFallbackTrains.sum());
     }
@@ -287,7 +289,7 @@ class UdpBindTest {
             // Nothing can be delivered yet: there is no sink. The datagrams are read once there is one.
             silent.receive(i -> late, null);
             CollectingSink.await("the 5 datagrams sent before receive()", WAIT, () -> late.count() == 5);
-            assertEquals(0, counters.drops(TransportCounters.Drop.SINK_ERROR));
+            assertEquals(0, counters.drops(Drop.SINK_ERROR));
             assertThrows(IllegalStateException.class, () -> silent.receive(i -> late, null));
         } finally {
             silent.close();
