@@ -16,6 +16,7 @@ import dev.platoon.core.routing.AllowedIps;
 import dev.platoon.core.transport.InboundSink;
 import dev.platoon.crypto.Protocol;
 import dev.platoon.crypto.TransportCipher;
+import dev.platoon.crypto.TransportHeader;
 import dev.platoon.crypto.TransportKeypair;
 import dev.platoon.tun.FrameWriter;
 import dev.platoon.tun.GroCoalescer;
@@ -48,6 +49,7 @@ public final class InboundPath implements InboundSink {
     private final List<ByteBuf> held = new ArrayList<>(128);
     private final GroCoalescer coalescer; // null: packets are written one by one
     private final VirtioNetHdr vnet = new VirtioNetHdr();
+    private final TransportHeader header = new TransportHeader();
     private final Ipv4Header ip4 = new Ipv4Header();
     private final Ipv6Header ip6 = new Ipv6Header();
     // The receive buffer the last datagram came in, and one ByteBuffer over all of it (see view()).
@@ -99,17 +101,17 @@ public final class InboundPath implements InboundSink {
             counters.drop(Drop.SHORT_DATAGRAM);
             return;
         }
-        IndexEntry entry = indices.lookup(content.getIntLE(ri + Protocol.TRANSPORT_RECEIVER));
+        ByteBuffer nio = view(content, ri, len);
+        header.wrap(nio, viewOffset);
+        IndexEntry entry = indices.lookup(header.receiver());
         TransportKeypair kp = entry == null ? null : entry.keypair();
         long now = clock.now();
         if (kp == null || entry.expired(now, timings)) {
             counters.drop(Drop.UNKNOWN_RECEIVER);
             return;
         }
-        long counter = content.getLongLE(ri + Protocol.TRANSPORT_COUNTER);
-        ByteBuffer nio = view(content, ri, len);
-        int base = viewOffset;
-        int plain = base + Protocol.MESSAGE_TRANSPORT_HEADER_SIZE;
+        long counter = header.counter();
+        int plain = header.packetOffset();
         int n = cipher.open(kp, counter, nio, plain, len - Protocol.MESSAGE_TRANSPORT_HEADER_SIZE);
         if (n < 0) {
             counters.drop(Drop.DECRYPT_FAILED);
