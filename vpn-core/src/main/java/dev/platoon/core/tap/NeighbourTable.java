@@ -47,6 +47,7 @@ public final class NeighbourTable {
     private final TapCounters counters;
     private final AtomicReference<Entry[]> slots;
     private volatile long fullUntil = Long.MIN_VALUE;
+    private volatile Runnable onAnswer = () -> { };
 
     /** @param ageingNanos how long a MAC stays usable after the host was last heard from */
     public NeighbourTable(int capacity, long ageingNanos, TapCounters counters) {
@@ -54,6 +55,11 @@ public final class NeighbourTable {
         this.ageingNanos = ageingNanos;
         this.counters = counters;
         this.slots = new AtomicReference<>(new Entry[Integer.highestOneBit(capacity) * 4]);
+    }
+
+    /** Who hears, on the learning thread, that an address got a MAC (frames held for it can go). */
+    void onAnswer(Runnable listener) {
+        this.onAnswer = listener;
     }
 
     /** The key of the 4- or 16-byte address at {@code offset}, high half (IPv4 in the top 32 bits). */
@@ -107,6 +113,7 @@ public final class NeighbourTable {
         if (e == null) {
             if (insert(hi, lo, mac, now) != null) {
                 counters.neighboursLearned.increment();
+                onAnswer.run();
             }
             return;
         }
@@ -119,6 +126,7 @@ public final class NeighbourTable {
             } else {
                 counters.neighboursLearned.increment();
             }
+            onAnswer.run();
         } else if (now - e.confirmedAt >= REFRESH_NANOS) {
             e.confirmedAt = now;
         }

@@ -39,6 +39,14 @@ public final class Tap implements Tun {
         for (TapQueue q : queues) {
             ports.add(new TapPort(q, settings, v4, v6, counters));
         }
+        TapPort[] all = ports.toArray(TapPort[]::new);
+        Runnable answered = () -> {
+            for (TapPort p : all) {
+                p.answerArrived();
+            }
+        };
+        v4.onAnswer(answered);
+        v6.onAnswer(answered);
     }
 
     @Override

@@ -18,6 +18,8 @@ public final class TapCounters {
     public final LongAdder ndAnswered = new LongAdder();
     /** ARP requests and neighbour solicitations sent for a destination without a known MAC, or to refresh one. */
     public final LongAdder probesSent = new LongAdder();
+    /** Packets from the tunnel held while their destination's MAC was asked for. */
+    public final LongAdder held = new LongAdder();
     /** ARP replies, gratuitous ARP and neighbour advertisements taken in (they only teach a MAC). */
     public final LongAdder neighbourUpdates = new LongAdder();
     /** Neighbours entered in the table, and entries whose MAC changed. */
@@ -48,6 +50,7 @@ public final class TapCounters {
         StringBuilder s = new StringBuilder("TapCounters{arpAnswered=").append(arpAnswered.sum())
                 .append(", ndAnswered=").append(ndAnswered.sum())
                 .append(", probesSent=").append(probesSent.sum())
+                .append(", held=").append(held.sum())
                 .append(", neighbourUpdates=").append(neighbourUpdates.sum())
                 .append(", learned=").append(neighboursLearned.sum())
                 .append(", macChanges=").append(macChanges.sum());

@@ -1,10 +1,9 @@
 package dev.platoon.core.tap;
 
-import dev.platoon.core.drop.Drop;
-
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
+import dev.platoon.core.drop.Drop;
 import dev.platoon.core.transport.TunFrameSink;
 import dev.platoon.core.transport.TunPort;
 import dev.platoon.tun.EthernetHeader;
@@ -22,15 +21,14 @@ import io.netty.util.concurrent.Future;
  * moving the 12-byte virtio header 14 bytes forward over the Ethernet header and taking 14 from
  * {@code hdr_len} and {@code csum_start} (trains keep gso_type and gso_size); the sink then has 14
  * more bytes of headroom than a tun gives. ARP and neighbour discovery go to the {@link
- * NeighbourResponder}; everything else is dropped with a {@link Drop reason}. The sender's
+ * NeighbourResponder}; everything else is dropped with a {@link TapCounters.Drop reason}. The sender's
  * MAC is learned for its source address.
  *
  * <p>Write: the Ethernet header (the destination's learned MAC, ours, the EtherType of the IP version)
  * goes between the virtio header and the packet — written as a gathered pair, the packet itself not
- * moved — with 14 added to {@code csum_start} and a non-zero {@code hdr_len}. A destination without a
- * known MAC costs that packet (counted) and one ARP/NS: holding packets would mean copying them out of
- * the receive buffer and a timer per queue, for a case that ARP from the host itself nearly always
- * avoids (a host asks for us before it sends, and we learn it then), and the sender retransmits.
+ * moved — with 14 added to {@code csum_start} and a non-zero {@code hdr_len}. For a destination without
+ * a known MAC one ARP/NS goes out and the packet waits in {@link HeldFrames} (up to 64 per queue and a
+ * second) until some queue learns the answer; past that, or with no slot free, it is dropped and counted.
  *
  * <p>Everything runs on the queue's loop thread and allocates nothing per packet.
  */
@@ -50,7 +48,15 @@ public final class TapPort implements TunPort, TunFrameSink {
     private final EthernetHeader eth = new EthernetHeader();
     private final Ipv4Header ip4 = new Ipv4Header();
     private final Ipv6Header ip6 = new Ipv6Header();
+    private final HeldFrames held = new HeldFrames();
+    private final Runnable releaseTask = this::releaseHeld;
+    private final HeldFrames.Release release = this::releaseOne;
+    private volatile IoEventLoop loop;
     private TunFrameSink sink;
+    // Set by send() when the destination has no MAC: what the miss path needs (loop thread).
+    private boolean missIpv6;
+    private int missSource;
+    private int missDestination;
 
     public TapPort(TapQueue lower, TapSettings settings, NeighbourTable v4, NeighbourTable v6, TapCounters counters) {
         this.lower = lower;
@@ -65,6 +71,7 @@ public final class TapPort implements TunPort, TunFrameSink {
     @Override
     public Future<Void> start(IoEventLoop loop, TunFrameSink sink) {
         this.sink = java.util.Objects.requireNonNull(sink, "sink");
+        this.loop = loop;
         return lower.start(loop, this);
     }
 
@@ -152,6 +159,33 @@ public final class TapPort implements TunPort, TunFrameSink {
     /** A frame from the data path: virtio_net_hdr at {@code offset}, then the IP packet or train. */
     @Override
     public boolean writeFrame(ByteBuffer direct, int offset, int length) {
+        long now = clock.getAsLong();
+        if (held.count() != 0) {
+            releaseHeld(); // what may go now goes first: frames keep their order
+        }
+        int r = send(direct, offset, length, now);
+        if (r != MISSING) {
+            return r == SENT;
+        }
+        NeighbourTable table = missIpv6 ? v6 : v4;
+        if (table.probeDue(direct, missDestination, missIpv6, now)) {
+            responder.probe(direct, missIpv6, missSource, missDestination, NeighbourTable.NO_MAC);
+        }
+        if (!held.hold(direct, offset, length, now)) {
+            counters.drop(Drop.TAP_NO_NEIGHBOUR);
+            return false;
+        }
+        counters.held.increment();
+        if (table.usable(table.find(direct, missDestination, missIpv6), now)) {
+            releaseHeld(); // the answer came in on another queue between our miss and the hold
+        }
+        return true;
+    }
+
+    private static final int SENT = 0, REFUSED = 1, MISSING = 2;
+
+    /** Writes the frame with its Ethernet header when the destination's MAC is known; else MISSING. */
+    private int send(ByteBuffer direct, int offset, int length, long now) {
         int l3 = offset + VirtioNetHdr.SIZE;
         int end = offset + length;
         int version = end > l3 ? (direct.get(l3) >> 4) & 0xf : 0;
@@ -159,19 +193,17 @@ public final class TapPort implements TunPort, TunFrameSink {
         if (!(version == Ipv4Header.VERSION && end - l3 >= Ipv4Header.MIN_LENGTH)
                 && !(ipv6 && end - l3 >= Ipv6Header.LENGTH)) {
             counters.drop(Drop.TAP_NOT_IP_FROM_TUNNEL);
-            return false;
+            return REFUSED;
         }
         int source = ipv6 ? ip6.wrap(direct, l3).sourceOffset() : ip4.wrap(direct, l3).sourceOffset();
         int destination = ipv6 ? ip6.destinationOffset() : ip4.destinationOffset();
         NeighbourTable table = ipv6 ? v6 : v4;
         NeighbourTable.Entry e = table.find(direct, destination, ipv6);
-        long now = clock.getAsLong();
         if (!table.usable(e, now)) {
-            counters.drop(Drop.TAP_NO_NEIGHBOUR);
-            if (table.probeDue(direct, destination, ipv6, now)) {
-                responder.probe(direct, ipv6, source, destination, NeighbourTable.NO_MAC);
-            }
-            return false;
+            missIpv6 = ipv6;
+            missSource = source;
+            missDestination = destination;
+            return MISSING;
         }
         long to = e.mac();
         if (table.wantsRefresh(e, now)) {
@@ -188,7 +220,38 @@ public final class TapPort implements TunPort, TunFrameSink {
                         ? in.csumStart() + EthernetHeader.LENGTH : in.csumStart());
         eth.wrap(head, VirtioNetHdr.SIZE).destination(to).source(mac)
                 .etherType(ipv6 ? EthernetHeader.ETHERTYPE_IPV6 : EthernetHeader.ETHERTYPE_IPV4);
-        return lower.writeFrame(head, 0, HEAD, direct, l3, length - VirtioNetHdr.SIZE);
+        return lower.writeFrame(head, 0, HEAD, direct, l3, length - VirtioNetHdr.SIZE) ? SENT : REFUSED;
+    }
+
+    /**
+     * Some queue learned a MAC (any thread): frames held here may go now, on this queue's loop. Costs
+     * nothing when none are held.
+     */
+    void answerArrived() {
+        if (held.count() == 0) {
+            return;
+        }
+        IoEventLoop l = loop;
+        if (l == null || l.inEventLoop()) {
+            releaseHeld();
+        } else {
+            l.execute(releaseTask);
+        }
+    }
+
+    private void releaseHeld() {
+        held.release(clock.getAsLong(), release);
+    }
+
+    private boolean releaseOne(ByteBuffer frame, int offset, int length, boolean expired) {
+        if (send(frame, offset, length, clock.getAsLong()) != MISSING) {
+            return true;
+        }
+        if (expired) {
+            counters.drop(Drop.TAP_NO_NEIGHBOUR);
+            return true;
+        }
+        return false;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.platoon.core.tap;
 
-import dev.platoon.core.drop.Drop;
-
 import static dev.platoon.core.tap.TapFrames.L3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import dev.platoon.core.datapath.SuiteFrames;
+import dev.platoon.core.drop.Drop;
 import dev.platoon.core.transport.TunFrameSink;
 import dev.platoon.tun.ArpPacket;
 import dev.platoon.tun.EthernetHeader;
@@ -46,6 +45,8 @@ class TapPortTest {
     private final TapPort port = new TapPort(tap, settings, v4, v6, counters);
 
     TapPortTest() {
+        v4.onAnswer(port::answerArrived); // as Tap wires its ports
+        v6.onAnswer(port::answerArrived);
         port.start(null, new TunFrameSink() {
             @Override
             public void frame(java.nio.ByteBuffer buf, int offset, int length) {
@@ -150,27 +151,41 @@ class TapPortTest {
     }
 
     @Test
-    void anUnknownDestinationCostsThePacketAndOneArpPerSecond() throws Exception {
-        assertFalse(write(udp("100.64.0.2", "100.64.0.9")));
-        assertFalse(write(udp("100.64.0.2", "100.64.0.9")));
+    void anUnknownDestinationIsAskedForOnceAndItsPacketsWaitForTheAnswer() throws Exception {
+        assertTrue(write(udp("100.64.0.2", "100.64.0.9")));
+        assertTrue(write(udp("100.64.0.2", "100.64.0.9")));
         byte[] ask = tap.only();
         assertEquals(EthernetHeader.BROADCAST, TapFrames.ethernet(ask).destination());
         ArpPacket arp = TapFrames.arp(ask);
         assertEquals(ArpPacket.OP_REQUEST, arp.operation());
         assertEquals(TapFrames.ip4("100.64.0.2"), arp.senderIp());
         assertEquals(TapFrames.ip4("100.64.0.9"), arp.targetIp());
-        assertEquals(2, counters.drops(Drop.TAP_NO_NEIGHBOUR));
-        now.addAndGet(NeighbourTable.PROBE_INTERVAL_NANOS);
-        assertFalse(write(udp("100.64.0.2", "100.64.0.9")));
-        tap.only();
+        assertEquals(2, counters.held.sum());
         read(TapFrames.arp(TAP, HOST, ArpPacket.OP_REPLY, HOST, "100.64.0.9", TAP, "100.64.0.2"));
-        assertTrue(write(udp("100.64.0.2", "100.64.0.9")));
-        assertEquals(HOST, TapFrames.ethernet(tap.only()).destination());
+        assertEquals(2, tap.written.size(), "both held packets go once the answer is in");
+        for (byte[] f : tap.written) {
+            assertEquals(HOST, TapFrames.ethernet(f).destination());
+            assertArrayEquals(udp("100.64.0.2", "100.64.0.9"), TapFrames.unwrap(f));
+        }
+        assertEquals(0, counters.drops(Drop.TAP_NO_NEIGHBOUR));
+    }
+
+    @Test
+    void heldPacketsExpireAfterASecondAndOverflowIsCounted() throws Exception {
+        for (int i = 0; i < HeldFrames.MAX; i++) {
+            assertTrue(write(udp("100.64.0.2", "100.64.0.9")));
+        }
+        assertFalse(write(udp("100.64.0.2", "100.64.0.9")), "no slot free");
+        assertEquals(1, counters.drops(Drop.TAP_NO_NEIGHBOUR));
+        now.addAndGet(NeighbourTable.PROBE_INTERVAL_NANOS);
+        assertTrue(write(udp("100.64.0.2", "100.64.0.9")), "the expired ones make room");
+        assertEquals(1 + HeldFrames.MAX, counters.drops(Drop.TAP_NO_NEIGHBOUR));
+        assertEquals(2, tap.written.size(), "one ARP per second");
     }
 
     @Test
     void anUnknownIpv6DestinationIsSolicitedAtItsSolicitedNodeAddress() throws Exception {
-        assertFalse(write(udp("fd00:64::2", "fd00:64::1:abcd")));
+        assertTrue(write(udp("fd00:64::2", "fd00:64::1:abcd")));
         ByteBuffer ns = ByteBuffer.wrap(tap.only());
         assertEquals(0x3333_ff01_abcdL, new EthernetHeader().wrap(ns, TapFrames.ETH).destination());
         Ipv6Header ip = new Ipv6Header().wrap(ns, L3);
@@ -181,8 +196,7 @@ class TapPortTest {
         assertTrue(nd.checksumValid(ip, ip.payloadLength()));
         read(TapFrames.neighbour(TAP, HOST, NeighbourMessage.TYPE_ADVERTISEMENT, NeighbourMessage.FLAG_SOLICITED,
                 "fd00:64::1:abcd", "fd00:64::2", "fd00:64::1:abcd", HOST, 255));
-        assertTrue(write(udp("fd00:64::2", "fd00:64::1:abcd")));
-        assertEquals(HOST, TapFrames.ethernet(tap.only()).destination());
+        assertEquals(HOST, TapFrames.ethernet(tap.only()).destination(), "the held packet");
     }
 
     @Test
@@ -195,8 +209,9 @@ class TapPortTest {
         assertEquals(EthernetHeader.ETHERTYPE_ARP, TapFrames.ethernet(tap.written.getFirst()).etherType());
         tap.written.clear();
         now.addAndGet(settings.ageingNanos());
-        assertFalse(write(udp("100.64.0.2", "100.64.0.1")));
-        assertEquals(1, counters.drops(Drop.TAP_NO_NEIGHBOUR));
+        assertTrue(write(udp("100.64.0.2", "100.64.0.1")));
+        assertEquals(EthernetHeader.BROADCAST, TapFrames.ethernet(tap.only()).destination(), "aged out: asked anew");
+        assertEquals(1, counters.held.sum());
     }
 
     @Test
