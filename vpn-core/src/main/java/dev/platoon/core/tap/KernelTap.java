@@ -31,7 +31,8 @@ public final class KernelTap {
                 settings);
     }
 
-    static Tap open(TunDevice device, TransportCounters counters, TapSettings settings) throws IOException {
+    /** The data path's view of an opened tap {@code device}; closing it closes the device. */
+    public static Tap open(TunDevice device, TransportCounters counters, TapSettings settings) throws IOException {
         List<Queue> queues = new ArrayList<>();
         try {
             for (int i = 0; i < device.queueCount(); i++) {

@@ -16,8 +16,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.platoon.core.device.DeviceParts;
+import dev.platoon.core.routing.AllowedIps;
+import dev.platoon.core.tap.KernelTap;
+import dev.platoon.core.tap.NeighbourTargets;
+import dev.platoon.core.tap.Tap;
+import dev.platoon.core.tap.TapSettings;
 import dev.platoon.core.transport.KernelTun;
 import dev.platoon.core.transport.Tun;
 import dev.platoon.core.transport.UdpBind;
@@ -32,34 +38,71 @@ import io.netty.channel.epoll.EpollIoHandler;
  * Two nodes with real tun devices and UDP sockets in two network namespaces joined by a veth
  * (192.0.2.1 and .2), tunnel addresses 100.64.0.1/.2 and fd00:64::1/::2; the traffic comes from real
  * sockets in the namespaces, so the kernel makes the trains and takes them back.
+ *
+ * <p>With {@code tapAtA}, node a opens a tap instead, joined by a bridge to a veth whose other end is
+ * in a third namespace, the "VM": the VM holds a's tunnel addresses and a's traffic starts and ends
+ * there, with the VM's own ARP, neighbour discovery and TSO.
  */
 final class KernelPair implements TunnelPair {
     private static final int QUEUES = 2;
     private final VethPair net;
+    private final NetNs vm; // null without a tap
     private final SuiteNode a;
     private final SuiteNode b;
 
     KernelPair(Mode mode) throws Exception {
+        this(mode, false);
+    }
+
+    KernelPair(Mode mode, boolean tapAtA) throws Exception {
         VethPair pair = null;
+        NetNs host = null;
         SuiteNode na = null;
         SuiteNode nb = null;
         try {
             pair = VethPair.create("dp");
             DeviceParts parts = new DeviceParts(tuns(mode.offloads()), UdpBind.KERNEL, EpollIoHandler.newFactory(),
                     System::nanoTime, InstantSource.system());
-            na = node(pair.a(), parts, "ptdpa", "100.64.0.1", "fd00:64::1");
+            if (tapAtA) {
+                host = NetNs.create("dpvm");
+                AtomicReference<AllowedIps<?>> routes = new AtomicReference<>();
+                TapSettings settings = TapSettings.of("ptdpa", NeighbourTargets.routedOrOwn(routes::get, List.of()),
+                        System::nanoTime);
+                DeviceParts tapParts = new DeviceParts((name, queues, counters) -> KernelTap.open(TunDevice.open(
+                        TunConfig.tap(name).withQueues(queues).withOffloads(mode.offloads())), counters, settings),
+                        parts.binds(), parts.loops(), parts.nanoClock(), parts.wallClock());
+                na = pair.a().call(() -> SuiteNode.open("ptdpa", tapParts, QUEUES, "100.64.0.1", "fd00:64::1"));
+                routes.set(na.plane.routes());
+                bridge(pair.a(), "ptdpa", host, "100.64.0.1", "fd00:64::1");
+            } else {
+                na = node(pair.a(), parts, "ptdpa", "100.64.0.1", "fd00:64::1");
+            }
             nb = node(pair.b(), parts, "ptdpb", "100.64.0.2", "fd00:64::2");
             na.connect(nb, new InetSocketAddress(VethPair.B_ADDRESS, nb.plane.bind().localPort()));
             nb.connect(na, new InetSocketAddress(VethPair.A_ADDRESS, na.plane.bind().localPort()));
             na.start();
             nb.start();
         } catch (Exception | Error e) {
-            closeAll(na, nb, pair);
+            closeAll(na, nb, pair, host);
             throw e;
         }
         net = pair;
+        vm = host;
         a = na;
         b = nb;
+    }
+
+    /** A bridge in {@code ns} joining tap {@code tap} and a veth to {@code vm}, which holds the addresses. */
+    private static void bridge(NetNs ns, String tap, NetNs vm, String tunnel4, String tunnel6) {
+        ns.exec("ip", "link", "add", "br0", "type", "bridge");
+        NetNs.veth(ns, "vmport", vm, "eth0");
+        for (String port : new String[] {tap, "vmport"}) {
+            ns.exec("ip", "link", "set", port, "mtu", "1420", "master", "br0", "up");
+        }
+        ns.exec("ip", "link", "set", "br0", "up");
+        vm.exec("ip", "addr", "add", tunnel4 + "/24", "dev", "eth0");
+        vm.exec("ip", "-6", "addr", "add", tunnel6 + "/64", "dev", "eth0", "nodad");
+        vm.exec("ip", "link", "set", "eth0", "mtu", "1420", "up");
     }
 
     private static Tun.Opener tuns(boolean offloads) {
@@ -77,7 +120,13 @@ final class KernelPair implements TunnelPair {
         return n;
     }
 
+    /** Where {@code n}'s tunnel addresses are: its own namespace, or the VM behind its tap. */
     private NetNs ns(SuiteNode n) {
+        return n == a ? (vm != null ? vm : net.a()) : net.b();
+    }
+
+    /** Where {@code n}'s UDP sockets are. */
+    private NetNs outerNs(SuiteNode n) {
         return n == a ? net.a() : net.b();
     }
 
@@ -151,7 +200,7 @@ final class KernelPair implements TunnelPair {
         ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN).putInt(0, Protocol.MESSAGE_TRANSPORT)
                 .putInt(Protocol.TRANSPORT_RECEIVER, 0x7eadbeef);
         SuiteNode other = to == a ? b : a;
-        try (DatagramSocket s = ns(other).call(DatagramSocket::new)) {
+        try (DatagramSocket s = outerNs(other).call(DatagramSocket::new)) {
             for (int i = 0; i < count; i++) {
                 s.send(new DatagramPacket(message, message.length, outer(to)));
             }
@@ -160,7 +209,7 @@ final class KernelPair implements TunnelPair {
 
     @Override
     public void roam(SuiteNode node) throws Exception {
-        ns(node).call(() -> {                     // new sockets are made in the caller's namespace
+        outerNs(node).call(() -> {                // new sockets are made in the caller's namespace
             node.plane.bind().rebind(0);
             return null;
         });
@@ -184,11 +233,14 @@ final class KernelPair implements TunnelPair {
 
     @Override
     public void close() {
-        closeAll(a, b, net);
+        if (a != null && a.plane.tun() instanceof Tap tap) {
+            System.out.println("tap: " + tap.counters()); // what the VM's side sent besides IP, for the log
+        }
+        closeAll(a, b, net, vm);
     }
 
-    private static void closeAll(SuiteNode a, SuiteNode b, VethPair net) {
-        for (AutoCloseable c : new AutoCloseable[] {a, b, net}) {
+    private static void closeAll(SuiteNode a, SuiteNode b, VethPair net, NetNs vm) {
+        for (AutoCloseable c : new AutoCloseable[] {a, b, net, vm}) {
             if (c != null) {
                 try {
                     c.close();
