@@ -2,6 +2,7 @@ package dev.platoon.core.transport;
 
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.nio.ByteBuffer;
 
 /**
@@ -32,18 +33,35 @@ public final class QueueLoop implements AutoCloseable {
         this.sink = sink;
     }
 
-    /** Starts reading the tun queue with the writability wiring; the future ends when reading is armed. */
+    /**
+     * Starts reading the tun queue with the writability wiring; the future ends when both are in place
+     * (a send right after it already pauses reading when the socket is full).
+     */
     public Future<Void> start() {
-        Future<Void> registered = tun.start(loop, new FlushingSink(sink, sender));
-        // Told the current state at once: a socket that is already full pauses the queue from the start.
-        registered.addListener(f -> loop.execute(() -> sender.onWritability(writable -> {
-            if (writable) {
-                tun.resumeReading();
-            } else {
-                tun.pauseReading();
+        Promise<Void> done = loop.newPromise();
+        tun.start(loop, new FlushingSink(sink, sender)).addListener(f -> {
+            if (!f.isSuccess()) {
+                done.setFailure(f.cause());
+                return;
             }
-        })));
-        return registered;
+            Runnable wire = () -> {
+                // Told the current state at once: a socket that is already full pauses the queue from the start.
+                sender.onWritability(writable -> {
+                    if (writable) {
+                        tun.resumeReading();
+                    } else {
+                        tun.pauseReading();
+                    }
+                });
+                done.setSuccess(null);
+            };
+            if (loop.inEventLoop()) {
+                wire.run();
+            } else {
+                loop.execute(wire);
+            }
+        });
+        return done;
     }
 
     public IoEventLoop loop() {
