@@ -88,7 +88,7 @@ public enum Drop {
     TAP_BAD_VNET_OFFSETS(Where.TAP, "tap_bad_vnet_offsets", "csum_start or hdr_len inside the Ethernet header"),
     TAP_BAD_ARP(Where.TAP, "tap_bad_arp", "not Ethernet/IPv4 ARP, too short, or an unknown operation"),
     TAP_BAD_ND(Where.TAP, "tap_bad_nd", "neighbour discovery that RFC 4861 7.1 says to drop"),
-    TAP_NO_NEIGHBOUR(Where.TAP, "tap_no_neighbour", "from the tunnel for a host whose MAC is not known yet"),
+    TAP_NO_NEIGHBOUR(Where.TAP, "tap_no_neighbour", "from the tunnel for a host whose MAC was not learned within a second, or no room to hold it"),
     TAP_NOT_IP_FROM_TUNNEL(Where.TAP, "tap_not_ip_from_tunnel", "from the tunnel and not IPv4 or IPv6");
 
     /** Where a drop is counted. */
