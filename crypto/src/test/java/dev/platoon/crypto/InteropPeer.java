@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
+import dev.platoon.testkit.Checksum;
+
 /**
  * The platoon side of {@link WireGuardGoInteropIT}, run as a child JVM inside the test's network
  * namespace (so its UDP stays on that namespace's loopback). Talks to a real wireguard-go:
@@ -167,27 +169,13 @@ public final class InteropPeer {
         int ihl = (ip[0] & 0x0f) * 4;
         ip[10] = 0;
         ip[11] = 0;
-        int c = checksum(ip, 0, ihl);
+        int c = Checksum.checksum(ip, 0, ihl);
         ip[10] = (byte) (c >> 8);
         ip[11] = (byte) c;
         ip[ihl + 2] = 0;
         ip[ihl + 3] = 0;
-        c = checksum(ip, ihl, ip.length - ihl);
+        c = Checksum.checksum(ip, ihl, ip.length - ihl);
         ip[ihl + 2] = (byte) (c >> 8);
         ip[ihl + 3] = (byte) c;
-    }
-
-    static int checksum(byte[] b, int off, int len) {
-        long sum = 0;
-        for (int i = 0; i + 1 < len; i += 2) {
-            sum += ((b[off + i] & 0xff) << 8) | (b[off + i + 1] & 0xff);
-        }
-        if ((len & 1) != 0) {
-            sum += (b[off + len - 1] & 0xff) << 8;
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        return (int) (~sum & 0xffff);
     }
 }

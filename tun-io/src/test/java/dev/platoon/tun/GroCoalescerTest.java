@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.platoon.testkit.Checksum;
+import dev.platoon.testkit.Packets;
 
 /** What must not merge is written as it came, in order; in both modes but where they differ. */
 @ParameterizedClass
@@ -186,7 +188,7 @@ class GroCoalescerTest {
     private static void fixTcpChecksum(byte[] p) {
         p[36] = 0;
         p[37] = 0;
-        int c = ~RefChecksum.sum16(p, 20, p.length - 20, RefChecksum.pseudo(p, 0, 6, p.length - 20)) & 0xffff;
+        int c = ~Checksum.sum16(p, 20, p.length - 20, Checksum.pseudo(p, 0, 6, p.length - 20)) & 0xffff;
         Packets.put16(p, 36, c);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
+import dev.platoon.testkit.Packets;
 
 /** {@link GsoSplitter#measure} sizes a frame exactly as {@link GsoSplitter#split} then cuts it. */
 class GsoSplitterMeasureTest {

@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
+import dev.platoon.testkit.Checksum;
+import dev.platoon.testkit.Packets;
 
 class GsoSplitterTest {
     private final GsoSplitter splitter = new GsoSplitter(false);
@@ -167,7 +169,7 @@ class GsoSplitterTest {
         for (int i = 0; i < 3; i++) {
             byte[] seg = Packets.bytes(slots.buffer(i), slots.offset(i), result.length(i));
             assertEquals(0, seg[6], "hop-by-hop kept");
-            assertTrue(RefChecksum.packetValid(seg, 0, 56, seg.length, Packets.TCP));
+            assertTrue(Checksum.packetValid(seg, 0, 56, seg.length, Packets.TCP));
         }
     }
 
@@ -181,7 +183,7 @@ class GsoSplitterTest {
         assertTrue(result.inPlace());
         assertEquals(len - 12, result.length(0));
         byte[] pkt = Packets.bytes(in, 12, len - 12);
-        assertTrue(RefChecksum.packetValid(pkt, 0, 20, pkt.length, Packets.UDP));
+        assertTrue(Checksum.packetValid(pkt, 0, 20, pkt.length, Packets.UDP));
     }
 
     @Test
@@ -199,7 +201,7 @@ class GsoSplitterTest {
         for (int i = 0; i < 3; i++) {
             byte[] seg = Packets.bytes(slots.buffer(i), slots.offset(i), result.length(i));
             assertEquals(0x0800, Packets.u16(seg, 12));
-            assertTrue(RefChecksum.packetValid(seg, 14, 34, seg.length, Packets.TCP));
+            assertTrue(Checksum.packetValid(seg, 14, 34, seg.length, Packets.TCP));
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.Random;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
+import dev.platoon.testkit.Checksum;
+import dev.platoon.testkit.Packets;
 
 class InetChecksumTest {
     @RepeatedTest(100)
@@ -27,7 +29,7 @@ class InetChecksumTest {
         int incremental = InetChecksum.update16(before, old, neu);
         // 0x0000 and 0xffff are the same ones'-complement number.
         assertEquals(recomputed % 0xffff, incremental % 0xffff);
-        assertEquals(RefChecksum.checksum(d, 0, d.length), recomputed);
+        assertEquals(Checksum.checksum(d, 0, d.length), recomputed);
     }
 
     @RepeatedTest(50)
@@ -36,7 +38,7 @@ class InetChecksumTest {
         byte[] pkt = new byte[80];
         int hl = Packets.ipHeader(pkt, 0, r.nextBoolean(), 6, 40, r, 0);
         long ours = InetChecksum.pseudoHeader(ByteBuffer.wrap(pkt), hl == 20 ? 12 : 8, hl == 20 ? 4 : 16, 6, 40);
-        assertEquals(RefChecksum.sum16(new byte[0], 0, 0, RefChecksum.pseudo(pkt, 0, 6, 40)), InetChecksum.fold(ours));
+        assertEquals(Checksum.sum16(new byte[0], 0, 0, Checksum.pseudo(pkt, 0, 6, 40)), InetChecksum.fold(ours));
     }
 
     /** The buffer kinds sum() must treat alike: heap (also sliced and read-only) and direct, both orders. */
@@ -69,11 +71,11 @@ class InetChecksumTest {
             int off = r.nextInt(d.length);
             int len = t == 0 ? d.length - off : r.nextInt(Math.min(d.length - off, 300) + 1);
             long initial = r.nextInt(4) == 0 ? 0 : r.nextLong() >>> 20;
-            int expected = RefChecksum.sum16(d, off, len, 0);
+            int expected = Checksum.sum16(d, off, len, 0);
             for (ByteBuffer b : views(d)) {
                 String what = b + " off " + off + " len " + len;
                 assertEquals(initial + expected, InetChecksum.sum(b, off, len, initial), what);
-                assertEquals(RefChecksum.sum16(d, off, len, initial), InetChecksum.fold(InetChecksum.sum(b, off, len, initial)), what);
+                assertEquals(Checksum.sum16(d, off, len, initial), InetChecksum.fold(InetChecksum.sum(b, off, len, initial)), what);
             }
         }
     }
@@ -86,7 +88,7 @@ class InetChecksumTest {
         for (int off = 0; off < 16; off++) {
             for (int len = 0; off + len <= d.length; len++) {
                 for (ByteBuffer b : views(d)) {
-                    assertEquals(RefChecksum.sum16(d, off, len, 0), InetChecksum.sum(b, off, len, 0), b + " " + off + "+" + len);
+                    assertEquals(Checksum.sum16(d, off, len, 0), InetChecksum.sum(b, off, len, 0), b + " " + off + "+" + len);
                 }
             }
         }
@@ -111,7 +113,7 @@ class InetChecksumTest {
         new Random(3).nextBytes(d);
         for (ByteBuffer b : views(d)) {
             b.position(40);
-            assertEquals(RefChecksum.sum16(d, 3, 50, 0), InetChecksum.sum(b, 3, 50, 0), b.toString());
+            assertEquals(Checksum.sum16(d, 3, 50, 0), InetChecksum.sum(b, 3, 50, 0), b.toString());
             b.limit(52);
             assertThrows(IndexOutOfBoundsException.class, () -> InetChecksum.sum(b, 3, 50, 0), b.toString());
             assertThrows(IndexOutOfBoundsException.class, () -> InetChecksum.sum(b, -1, 4, 0), b.toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import dev.platoon.testkit.Checksum;
 
 /** The real kernel's TCP through our device, split and coalesced by us. */
 class ReflectorIT {
@@ -25,7 +26,7 @@ class ReflectorIT {
             boolean v4 = (seg[0] & 0xf0) == 0x40;
             int ipHl = v4 ? (seg[0] & 0x0f) * 4 : 40;
             int proto = v4 ? seg[9] : seg[6];
-            if (!RefChecksum.packetValid(seg, 0, ipHl, len, proto) || len > 1500) {
+            if (!Checksum.packetValid(seg, 0, ipHl, len, proto) || len > 1500) {
                 invalid.incrementAndGet();
             }
         };

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
+import dev.platoon.testkit.Checksum;
+import dev.platoon.testkit.Packets;
 
 /** Split a random train, check every segment independently, coalesce, and get the train back. */
 @ParameterizedClass
@@ -55,7 +57,7 @@ class SplitCoalesceRoundTripTest {
             byte[] seg = Packets.bytes(slots.buffer(i), slots.offset(i), result.length(i));
             int expectPayload = i < segments - 1 ? gso : payload - gso * (segments - 1);
             assertEquals(hdrLen + expectPayload, seg.length);
-            assertTrue(RefChecksum.packetValid(seg, 0, ipHl, seg.length, proto), "checksum of segment " + i);
+            assertTrue(Checksum.packetValid(seg, 0, ipHl, seg.length, proto), "checksum of segment " + i);
             if (v4) {
                 assertEquals(seg.length, Packets.u16(seg, 2));
                 assertEquals((Packets.u16(original, 16) + i) & 0xffff, Packets.u16(seg, 4), "IPv4 id");
@@ -88,7 +90,7 @@ class SplitCoalesceRoundTripTest {
         be.put(off, data);
         ByteBuffer le = be.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
         ByteBuffer heap = ByteBuffer.wrap(new byte[data.length + 8]).put(off, data);
-        int expected = RefChecksum.checksum(data, 0, data.length);
+        int expected = Checksum.checksum(data, 0, data.length);
         assertEquals(expected, InetChecksum.checksum(be, off, data.length));
         assertEquals(expected, InetChecksum.checksum(le, off, data.length));
         assertEquals(expected, InetChecksum.checksum(heap, off, data.length));

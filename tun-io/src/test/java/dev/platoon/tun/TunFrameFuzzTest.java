@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import dev.platoon.testkit.Checksum;
+import dev.platoon.testkit.Packets;
 
 /**
  * Coverage-guided fuzz target for the tun frame path: virtio_net_hdr parsing and
@@ -182,7 +184,7 @@ class TunFrameFuzzTest {
         if (proto == Packets.UDP) {
             assertEquals(seg.length - l4, Packets.u16(seg, l4 + 4), "UDP length");
         }
-        assertTrue(RefChecksum.packetValid(seg, ip, l4, seg.length, proto), "segment checksums");
+        assertTrue(Checksum.packetValid(seg, ip, l4, seg.length, proto), "segment checksums");
     }
 
     private static long[] drops(GsoSplitter s) {

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.platoon.testkit.Checksum;
 import dev.platoon.testkit.NetNs;
+import dev.platoon.testkit.Packets;
 import dev.platoon.tun.TunConfig;
 import dev.platoon.tun.TunDevice;
 import io.netty.buffer.ByteBuf;
@@ -156,7 +158,7 @@ class TunAndUdpInNamespaceIT {
         frame.put(ip + 9, (byte) 17);
         frame.put(ip + 12, InetAddress.getByName("100.64.0.2").getAddress());
         frame.put(ip + 16, InetAddress.getByName("100.64.0.1").getAddress());
-        frame.putShort(ip + 10, ipv4Checksum(frame, ip));
+        frame.putShort(ip + 10, (short) Checksum.checksum(Packets.bytes(frame, ip, 20), 0, 20));
         frame.putShort(ip + 20, (short) 5555);
         frame.putShort(ip + 22, (short) bind.localPort());
         frame.putShort(ip + 24, (short) (8 + payload.length));   // UDP checksum 0: none, allowed on IPv4
@@ -167,16 +169,5 @@ class TunAndUdpInNamespaceIT {
         assertArrayEquals(payload, udpSink.datagrams().get(0));
         assertEquals(new InetSocketAddress(InetAddress.getByName("100.64.0.2"), 5555), udpSink.senders.get(0));
         assertEquals(1, counters.tunFramesWritten.sum());
-    }
-
-    private static short ipv4Checksum(ByteBuffer b, int off) {
-        int sum = 0;
-        for (int i = 0; i < 20; i += 2) {
-            sum += b.getShort(off + i) & 0xffff;
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        return (short) ~sum;
     }
 }

@@ -1,10 +1,15 @@
-package dev.platoon.tun;
+package dev.platoon.testkit;
 
-/** An independent, deliberately naive RFC 1071 implementation over byte arrays, for tests. */
-final class RefChecksum {
-    private RefChecksum() {}
+/**
+ * An independent, deliberately naive RFC 1071 Internet checksum over byte arrays: the reference the
+ * tests hold production checksum code and packet builders to.
+ */
+public final class Checksum {
+    private Checksum() {
+    }
 
-    static int sum16(byte[] b, int off, int len, long initial) {
+    /** The ones'-complement sum of {@code len} bytes at {@code off} (odd length padded with zero), folded. */
+    public static int sum16(byte[] b, int off, int len, long initial) {
         long s = initial;
         for (int i = 0; i < len; i += 2) {
             int hi = b[off + i] & 0xff;
@@ -17,12 +22,13 @@ final class RefChecksum {
         return (int) s;
     }
 
-    static int checksum(byte[] b, int off, int len) {
+    /** The checksum to store: the complement of the sum. */
+    public static int checksum(byte[] b, int off, int len) {
         return ~sum16(b, off, len, 0) & 0xffff;
     }
 
     /** Pseudo-header sum of an IP packet at {@code ip} (v4 or v6 chosen by its version nibble). */
-    static long pseudo(byte[] b, int ip, int proto, int l4Len) {
+    public static long pseudo(byte[] b, int ip, int proto, int l4Len) {
         boolean v4 = (b[ip] & 0xf0) == 0x40;
         int src = ip + (v4 ? 12 : 8);
         int n = v4 ? 8 : 32;
@@ -30,7 +36,7 @@ final class RefChecksum {
     }
 
     /** True when the IPv4 header checksum (if v4) and the L4 checksum at {@code l4} are valid. */
-    static boolean packetValid(byte[] b, int ip, int l4, int end, int proto) {
+    public static boolean packetValid(byte[] b, int ip, int l4, int end, int proto) {
         boolean v4 = (b[ip] & 0xf0) == 0x40;
         if (v4 && sum16(b, ip, l4 - ip, 0) != 0xffff) {
             return false;
