@@ -64,23 +64,6 @@ public final class QueueLoop implements AutoCloseable {
         return done;
     }
 
-    public IoEventLoop loop() {
-        return loop;
-    }
-
-    public TrainOut sender() {
-        return sender;
-    }
-
-    public TunPort tun() {
-        return tun;
-    }
-
-    /** Writes one frame to this loop's tun queue (loop thread); see {@link TunPort#writeFrame}. */
-    public boolean writeFrame(ByteBuffer direct, int offset, int length) {
-        return tun.writeFrame(direct, offset, length);
-    }
-
     /** Stops serving the tun queue (the UDP socket belongs to its {@link Bind}). */
     @Override
     public void close() {
