@@ -1,6 +1,10 @@
 package dev.platoon.core.drop;
 
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.platoon.crypto.HandshakeException;
 import dev.platoon.tun.DropReason;
@@ -95,10 +99,14 @@ public enum Drop {
     public enum Where { TUN, DATA_PATH, TRANSPORT, HANDSHAKE, PEER, TAP }
 
     private static final Drop[] SPLIT = new Drop[DropReason.values().length];
+    private static final Map<Where, List<Drop>> BY_WHERE = new EnumMap<>(Where.class);
 
     static {
         for (DropReason r : DropReason.values()) {
             SPLIT[r.ordinal()] = valueOf("SPLIT_" + r.name());
+        }
+        for (Where w : Where.values()) {
+            BY_WHERE.put(w, Arrays.stream(values()).filter(d -> d.where == w).toList());
         }
     }
 
@@ -124,6 +132,11 @@ public enum Drop {
     /** One line: what happened. */
     public String meaning() {
         return meaning;
+    }
+
+    /** The reasons counted in {@code where}, in the registry's order. */
+    public static List<Drop> countedIn(Where where) {
+        return BY_WHERE.get(where);
     }
 
     /** The registry's name for a reason the splitter gives. */

@@ -46,10 +46,8 @@ public final class DropTotals {
             }
         }
         for (Peer p : peers) {
-            for (Drop d : Drop.values()) {
-                if (d.where() == Drop.Where.PEER) {
-                    out.merge(d, p.counters().drops(d), Long::sum);
-                }
+            for (Drop d : Drop.countedIn(Drop.Where.PEER)) {
+                out.merge(d, p.counters().drops(d), Long::sum);
             }
         }
         return out;

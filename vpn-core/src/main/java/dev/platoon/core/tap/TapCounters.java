@@ -39,8 +39,8 @@ public final class TapCounters {
     /** Every drop, all reasons. */
     public long drops() {
         long n = 0;
-        for (Drop d : Drop.values()) {
-            n += d.where() == Drop.Where.TAP ? drops(d) : 0;
+        for (Drop d : Drop.countedIn(Drop.Where.TAP)) {
+            n += drops(d);
         }
         return n;
     }
@@ -54,7 +54,7 @@ public final class TapCounters {
                 .append(", neighbourUpdates=").append(neighbourUpdates.sum())
                 .append(", learned=").append(neighboursLearned.sum())
                 .append(", macChanges=").append(macChanges.sum());
-        for (Drop d : Drop.values()) {
+        for (Drop d : Drop.countedIn(Drop.Where.TAP)) {
             long n = drops(d);
             if (n != 0) {
                 s.append(", drop.").append(d.label()).append('=').append(n);

@@ -87,8 +87,8 @@ public final class TransportCounters {
                 .append(", tunFramesRead=").append(tunFramesRead.sum())
                 .append(", tunFramesWritten=").append(tunFramesWritten.sum())
                 .append(", tunReadPauses=").append(tunReadPauses.sum());
-        for (Drop d : Drop.values()) {
-            long n = d.where() == Drop.Where.TRANSPORT ? drops(d) : 0;
+        for (Drop d : Drop.countedIn(Drop.Where.TRANSPORT)) {
+            long n = drops(d);
             if (n != 0) {
                 sb.append(", drop.").append(d.label()).append('=').append(n);
             }

@@ -107,8 +107,8 @@ class WireMessageFuzzTest {
                 n += counters.drops(d);
             }
             HandshakeCounters h = us.counters();
-            for (Drop d : Drop.values()) {
-                n += d.where() == Drop.Where.HANDSHAKE ? h.drops(d) : 0;
+            for (Drop d : Drop.countedIn(Drop.Where.HANDSHAKE)) {
+                n += h.drops(d);
             }
             n += h.responsesSent.sum() + h.cookieRepliesSent.sum() + h.cookiesReceived.sum();
             // A completed handshake as initiator is answered with a keepalive (type 4).
@@ -226,8 +226,8 @@ class WireMessageFuzzTest {
         for (Drop d : Drop.values()) {
             drops += bed.counters.drops(d);
         }
-        for (Drop d : Drop.values()) {
-            drops += d.where() == Drop.Where.HANDSHAKE ? bed.us.counters().drops(d) : 0;
+        for (Drop d : Drop.countedIn(Drop.Where.HANDSHAKE)) {
+            drops += bed.us.counters().drops(d);
         }
         // A genuine transport packet whose plaintext is not IP from alice, or whose counter is past
         // the limit, is dropped by design.
