@@ -20,6 +20,8 @@ final class UpCommand implements CliCommand {
             .param("CONFIG", true, "A path to NAME.conf, or a NAME looked up in /etc/platoon then /etc/wireguard.")
             .option(OptionSpec.flag("--foreground", "Stay attached, log to stderr, tear down on SIGTERM/SIGINT."))
             .option(OptionSpec.number("--queues", "N", 1, 64, "Tun queues and loops, 1-64 (default: number of CPUs)."))
+            .option(OptionSpec.flag("--tap", "Tap (L2) mode: an Ethernet device that bridges and VMs plug into;"
+                    + " platoon answers ARP and neighbour solicitations for the tunnel's addresses."))
             .option(OptionSpec.text("--metrics", "[HOST:]PORT",
                     "Serve Prometheus metrics at http://HOST:PORT/metrics (HOST defaults to 127.0.0.1)."
                             + " Also from the environment variable " + MetricsAddress.ENV + ". Off unless asked."))
@@ -72,7 +74,8 @@ final class UpCommand implements CliCommand {
                 .withQueues(queues == null ? Runtime.getRuntime().availableProcessors() : queues)
                 .withTimings(timings(args))
                 .withStatusFile(files.statusFile(name))
-                .withUndoFile(files.undoFile(name));
+                .withUndoFile(files.undoFile(name))
+                .withTap(args.flag("--tap"));
         var other = PidFile.lockName(files, name); // NAME is this process's from here until it exits
         if (other.isPresent()) {
             err.println("platoon: " + name + " is already up or coming up (pid " + other.get() + ")");
@@ -190,6 +193,8 @@ final class UpCommand implements CliCommand {
             String value = args.text(o.name);
             if (o.takesValue() && value != null) {
                 pass.add(o.name + "=" + value);
+            } else if (!o.takesValue() && !o.name.equals("--foreground") && args.flag(o.name)) {
+                pass.add(o.name); // the detached child runs in the foreground by itself
             }
         }
         return pass;

@@ -12,13 +12,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
+import dev.platoon.config.InterfaceAddress;
 import dev.platoon.config.PeerConfig;
 import dev.platoon.config.WgConfig;
 import dev.platoon.core.handshake.HandshakeWorker;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.peer.ProtocolTimings;
 import dev.platoon.config.IpPrefix;
+import dev.platoon.core.tap.NeighbourTargets;
+import dev.platoon.core.tap.TapSettings;
+import dev.platoon.core.transport.Tun;
 import dev.platoon.core.transport.UdpOptions;
+import dev.platoon.crypto.Keys;
 import dev.platoon.crypto.StaticIdentity;
 
 /**
@@ -64,6 +69,9 @@ final class DeviceBuilder {
 
         requirePortFree(name, iface.listenPort().orElse(0)); // before anything is made
         hostSetup = HostSetup.plan(name, iface, config.peers(), host, options.undoFile()); // the mark comes first
+        if (options.tap()) {
+            this.parts = parts.withTuns(tapOpener(iface.addresses()));
+        }
         openDataPath(iface.listenPort().orElse(0), options.queues(), peers, timings, nanoClock);
         closers.add("the host's setup", hostSetup::close);
         hostSetup.apply(iface.addresses(), mtu, options.statusFile());
@@ -107,6 +115,19 @@ final class DeviceBuilder {
             peer.setPersistentKeepalive(rp.config.persistentKeepalive());
         }
         plane.start(failure::tunReadFailed);
+    }
+
+    /**
+     * Tap mode: the tun side is a tap with a MAC of its own, the same on every start of this interface
+     * with this key (hosts behind it keep their ARP entries), answering ARP and neighbour solicitations
+     * for the addresses the peers' AllowedIPs route (the data plane's table, read when a question comes,
+     * so peers added later count) and for the interface's own addresses.
+     */
+    private Tun.Opener tapOpener(List<InterfaceAddress> addresses) {
+        List<InetAddress> own = addresses.stream().map(InterfaceAddress::address).toList();
+        NeighbourTargets targets = NeighbourTargets.routedOrOwn(() -> plane == null ? null : plane.routes(), own);
+        String seed = name + " " + Keys.toBase64(identity.publicKey());
+        return parts.taps().apply(TapSettings.of(seed, targets, parts.nanoClock()));
     }
 
     /**

@@ -13,9 +13,10 @@ import dev.platoon.core.peer.ProtocolTimings;
  * @param controlSocket      whether to serve the UAPI control socket for {@code wg}
  * @param undoFile           where the commands that undo the host changes are written down (or null;
  *                           {@link UndoJournal})
+ * @param tap                an L2 tap device instead of a tun ({@code platoon up --tap}; docs/operations.md)
  */
 public record DeviceOptions(int queues, ProtocolTimings timings, Path statusFile, boolean controlSocket,
-                            Path undoFile) {
+                            Path undoFile, boolean tap) {
     public DeviceOptions {
         if (queues < 1 || queues > 64) {
             throw new IllegalArgumentException("--queues must be 1..64, not " + queues);
@@ -23,26 +24,30 @@ public record DeviceOptions(int queues, ProtocolTimings timings, Path statusFile
     }
 
     public static DeviceOptions defaults() {
-        return new DeviceOptions(Runtime.getRuntime().availableProcessors(), ProtocolTimings.DEFAULT, null, true, null);
+        return new DeviceOptions(Runtime.getRuntime().availableProcessors(), ProtocolTimings.DEFAULT, null, true, null, false);
     }
 
     public DeviceOptions withQueues(int n) {
-        return new DeviceOptions(n, timings, statusFile, controlSocket, undoFile);
+        return new DeviceOptions(n, timings, statusFile, controlSocket, undoFile, tap);
     }
 
     public DeviceOptions withTimings(ProtocolTimings t) {
-        return new DeviceOptions(queues, t, statusFile, controlSocket, undoFile);
+        return new DeviceOptions(queues, t, statusFile, controlSocket, undoFile, tap);
     }
 
     public DeviceOptions withStatusFile(Path file) {
-        return new DeviceOptions(queues, timings, file, controlSocket, undoFile);
+        return new DeviceOptions(queues, timings, file, controlSocket, undoFile, tap);
     }
 
     public DeviceOptions withUndoFile(Path file) {
-        return new DeviceOptions(queues, timings, statusFile, controlSocket, file);
+        return new DeviceOptions(queues, timings, statusFile, controlSocket, file, tap);
     }
 
     public DeviceOptions withControlSocket(boolean on) {
-        return new DeviceOptions(queues, timings, statusFile, on, undoFile);
+        return new DeviceOptions(queues, timings, statusFile, on, undoFile, tap);
+    }
+
+    public DeviceOptions withTap(boolean on) {
+        return new DeviceOptions(queues, timings, statusFile, controlSocket, undoFile, on);
     }
 }

@@ -15,7 +15,10 @@ import dev.platoon.core.datapath.DataPathCounters;
 import dev.platoon.core.datapath.InboundPath;
 import dev.platoon.core.datapath.OutboundPath;
 import dev.platoon.core.peer.Peer;
+import dev.platoon.core.tap.Tap;
+import dev.platoon.core.tap.TapCounters;
 import dev.platoon.core.transport.TransportCounters;
+import dev.platoon.tun.EthernetHeader;
 
 /**
  * What {@code platoon show} prints for one interface: wg show's view (keys, endpoints, handshakes,
@@ -91,6 +94,16 @@ public final class DeviceStatus {
                 framesOut, coalescedTrains, ratio(segmentsInTrains, coalescedTrains)));
         out.add("  tun read pauses (backpressure): " + t.tunReadPauses.sum()
                 + ", GSO fallbacks: " + t.gsoFallbackTrains.sum());
+        if (d.tun() instanceof Tap tap) {
+            TapCounters tc = tap.counters();
+            out.add("");
+            out.add("tap: mac " + EthernetHeader.format(tap.mac()) + ", neighbours " + tap.neighbours(false).size()
+                    + " IPv4, " + tap.neighbours(true).size() + " IPv6");
+            out.add("  answered: " + tc.arpAnswered.sum() + " ARP, " + tc.ndAnswered.sum() + " ND; probes sent: "
+                    + tc.probesSent.sum() + "; packets held for a neighbour: " + tc.held.sum());
+            out.add("  learned: " + tc.neighboursLearned.sum() + " neighbours, " + tc.macChanges.sum()
+                    + " MAC changes, " + tc.neighbourUpdates.sum() + " updates");
+        }
         out.add("");
         out.addAll(d.loadWatch().lines(now));
         Map<String, Long> drops = new TreeMap<>();

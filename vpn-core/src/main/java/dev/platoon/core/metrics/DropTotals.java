@@ -27,7 +27,7 @@ public final class DropTotals {
         this.sources = sources;
     }
 
-    /** Every reason's count now. Tap reasons stay 0 until a device runs in tap mode. */
+    /** Every reason's count now. A tap counts its drops in the transport counters; a tun has no tap drops. */
     public static EnumMap<Drop, Long> read(DataPathCounters dataPath, TransportCounters transport,
                                            Iterable<GsoSplitter> splitters, HandshakeCounters handshakes,
                                            Iterable<Peer> peers) {
@@ -35,9 +35,9 @@ public final class DropTotals {
         for (Drop d : Drop.values()) {
             out.put(d, switch (d.where()) {
                 case DATA_PATH -> dataPath.drops(d);
-                case TRANSPORT -> transport.drops(d);
+                case TRANSPORT, TAP -> transport.drops(d);
                 case HANDSHAKE -> handshakes.drops(d);
-                case TUN, PEER, TAP -> 0L;
+                case TUN, PEER -> 0L;
             });
         }
         for (GsoSplitter s : splitters) {

@@ -44,7 +44,7 @@ public final class KernelTap {
             throw new IOException(device.name() + ": " + e.getMessage(), e);
         }
         return new Tap(device.name(), queues, device.offloads().tso4() && device.offloads().tso6(),
-                device.offloads().uso(), device.describe(), device::close, settings);
+                device.offloads().uso(), device.describe(), device::close, settings, new TapCounters(counters));
     }
 
     /** One tap queue: a {@link TunQueueHandle}; a gathered write is one writev(2) of two pieces. */

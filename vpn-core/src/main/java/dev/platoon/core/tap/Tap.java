@@ -19,16 +19,24 @@ public final class Tap implements Tun {
     private final String description;
     private final Runnable closeDevice;
     private final TapSettings settings;
-    private final TapCounters counters = new TapCounters();
+    private final TapCounters counters;
     private final NeighbourTable v4;
     private final NeighbourTable v6;
 
-    /**
-     * @param closeDevice closes what owns the queues' fds, after the ports are closed
-     */
+    /** A tap whose counters are its own. */
     public Tap(String name, List<? extends TapQueue> queues, boolean tcpTrains, boolean udpTrains, String description,
                Runnable closeDevice, TapSettings settings) {
+        this(name, queues, tcpTrains, udpTrains, description, closeDevice, settings, new TapCounters());
+    }
+
+    /**
+     * @param closeDevice closes what owns the queues' fds, after the ports are closed
+     * @param counters    what the tap answers, learns and drops (its drops in the device's transport counters)
+     */
+    public Tap(String name, List<? extends TapQueue> queues, boolean tcpTrains, boolean udpTrains, String description,
+               Runnable closeDevice, TapSettings settings, TapCounters counters) {
         this.name = name;
+        this.counters = counters;
         this.tcpTrains = tcpTrains;
         this.udpTrains = udpTrains;
         this.description = description;

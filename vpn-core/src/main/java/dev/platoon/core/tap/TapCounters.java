@@ -3,15 +3,27 @@ package dev.platoon.core.tap;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.platoon.core.drop.Drop;
-import dev.platoon.core.drop.DropCounts;
+import dev.platoon.core.transport.TransportCounters;
 
 /**
  * What the tap side of a device did with frames that are not plain IP for the tunnel: answered,
  * learned from, or dropped with a reason. Shared by all queues (LongAdder: no contention between loops).
+ * Its drops are counted with the device's other tun-side and UDP-side drops, in its
+ * {@link TransportCounters}, where {@code show} and the metrics read every drop of the edges.
  */
 public final class TapCounters {
 
-    private final DropCounts drops = new DropCounts();
+    private final TransportCounters drops;
+
+    /** Counters whose drops go to {@code transport}. */
+    public TapCounters(TransportCounters transport) {
+        this.drops = transport;
+    }
+
+    /** Counters of their own (a tap in a test). */
+    public TapCounters() {
+        this(new TransportCounters());
+    }
 
     /** ARP replies and neighbour advertisements sent for addresses in the tunnel or our own. */
     public final LongAdder arpAnswered = new LongAdder();
@@ -29,11 +41,11 @@ public final class TapCounters {
     public final LongAdder tableFull = new LongAdder();
 
     public void drop(Drop reason) {
-        drops.add(reason, 1);
+        drops.drop(reason);
     }
 
     public long drops(Drop reason) {
-        return drops.sum(reason);
+        return drops.drops(reason);
     }
 
     /** Every drop, all reasons. */

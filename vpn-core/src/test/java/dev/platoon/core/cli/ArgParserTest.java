@@ -166,4 +166,10 @@ class ArgParserTest {
         assertEquals(List.of("--queues=2", "--metrics=9586", "--rekey-timeout-ms=100"), UpCommand.passThroughArgs(a));
         assertEquals(List.of(), UpCommand.passThroughArgs(parse(UpCommand.SPEC, "wg0")));
     }
+
+    @Test
+    void upPassesItsFlagsButForegroundToTheChild() throws UsageException {
+        ParsedArgs a = parse(UpCommand.SPEC, "--tap", "--foreground", "wg0.conf");
+        assertEquals(List.of("--tap"), UpCommand.passThroughArgs(a));
+    }
 }
