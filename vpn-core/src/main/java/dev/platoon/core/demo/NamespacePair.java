@@ -28,6 +28,8 @@ public final class NamespacePair implements AutoCloseable {
     public final boolean outerIpv6;
     /** A third namespace joined to a by a second, IPv6-only veth ({@link #addIpv6Neighbour()}), or null. */
     private String c;
+    /** The "VM" namespace behind a bridge in a ({@link #addVm}), or null. */
+    private String vm;
 
     private final List<Process> processes = new ArrayList<>();
     private final Thread shutdownHook;
@@ -101,6 +103,38 @@ public final class NamespacePair implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Adds a "VM" namespace, {@code PREFIX-XXXX-vm}, behind a Linux bridge in a: bridge {@value #BRIDGE}
+     * in a holds {@code vmport}, a veth whose other end is {@code eth0} in the VM, MTU {@code mtu}. The VM
+     * holds {@code addresses} (CIDR) on eth0 and knows nothing else; a tap that joins the bridge is its
+     * way out.
+     */
+    public synchronized String addVm(int mtu, String... addresses) {
+        if (vm != null) {
+            throw new IllegalStateException("a VM namespace exists already: " + vm);
+        }
+        String name = a.substring(0, a.length() - 2) + "-vm";
+        ip("netns", "add", name);
+        vm = name;
+        ip("-n", a, "link", "add", BRIDGE, "type", "bridge");
+        ip("-n", a, "link", "add", "vmport", "type", "veth", "peer", "name", "eth0", "netns", vm);
+        ip("-n", a, "link", "set", "vmport", "mtu", String.valueOf(mtu), "master", BRIDGE, "up");
+        ip("-n", a, "link", "set", BRIDGE, "up");
+        for (String cidr : addresses) {
+            if (cidr.contains(":")) {
+                ip("-n", vm, "-6", "addr", "add", cidr, "dev", "eth0", "nodad");
+            } else {
+                ip("-n", vm, "addr", "add", cidr, "dev", "eth0");
+            }
+        }
+        ip("-n", vm, "link", "set", "lo", "up");
+        ip("-n", vm, "link", "set", "eth0", "mtu", String.valueOf(mtu), "up");
+        return vm;
+    }
+
+    /** The bridge in a of {@link #addVm}. */
+    public static final String BRIDGE = "br0";
+
     /** a's and c's addresses on the IPv6-only link of {@link #addIpv6Neighbour()}. */
     public static final String NEIGHBOUR_ADDRESS_A = "2001:db8::1";
     public static final String NEIGHBOUR_ADDRESS_C = "2001:db8::3";
@@ -165,6 +199,9 @@ public final class NamespacePair implements AutoCloseable {
         Shell.run(IP_TIMEOUT, "ip", "netns", "del", b);
         if (c != null) {
             Shell.run(IP_TIMEOUT, "ip", "netns", "del", c);
+        }
+        if (vm != null) {
+            Shell.run(IP_TIMEOUT, "ip", "netns", "del", vm);
         }
     }
 

@@ -35,6 +35,8 @@ public final class TunnelBed implements AutoCloseable {
         public final byte[] privateKey = Keys.generatePrivateKey();
         public final byte[] publicKey = Keys.publicKey(privateKey);
         public Kind kind;
+        /** In tap mode ({@link #tapAtA()}), the VM namespace that holds this side's tunnel addresses. */
+        public String vm;
         public Process process;
         public Path config;
         public Path log;
@@ -42,6 +44,11 @@ public final class TunnelBed implements AutoCloseable {
         /** This side's outer address and listen port as an Endpoint is written: {@code [v6]:port} or {@code v4:port}. */
         public String endpoint() {
             return (outerAddress.contains(":") ? "[" + outerAddress + "]" : outerAddress) + ":" + LISTEN_PORT;
+        }
+
+        /** Where this side's tunnel traffic starts and ends: the VM behind its tap, or its own namespace. */
+        public String trafficNamespace() {
+            return vm != null ? vm : namespace;
         }
 
         Side(String namespace, String ifname, String outerAddress, String tunnel4, String tunnel6) {
@@ -91,6 +98,18 @@ public final class TunnelBed implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Puts side A in tap mode, the way a VM host would: A's tunnel addresses move to a "VM" namespace
+     * behind bridge {@value NamespacePair#BRIDGE} in A's namespace ({@link NamespacePair#addVm}, MTU 1420),
+     * A's platoon runs with {@code --tap}, and its file has no Address but {@code PostUp = ip link set %i
+     * master br0}: the VM reaches B through the tunnel with its own ARP and neighbour discovery. Call
+     * before A's config is written.
+     */
+    public Side tapAtA() {
+        a.vm = net.addVm(1420, a.tunnel4 + "/24", a.tunnel6 + "/64");
+        return a;
+    }
+
     /** Where C reaches A: {@code [2001:db8::1]:51820}. */
     public String endpointOfAForC() {
         return "[" + NamespacePair.NEIGHBOUR_ADDRESS_A + "]:" + LISTEN_PORT;
@@ -134,7 +153,11 @@ public final class TunnelBed implements AutoCloseable {
         lines.add("[Interface]");
         lines.add("PrivateKey = " + Keys.toBase64(side.privateKey));
         lines.add("ListenPort = " + LISTEN_PORT);
-        lines.add("Address = " + side.tunnel4 + "/24, " + side.tunnel6 + "/64");
+        if (side.vm == null) {
+            lines.add("Address = " + side.tunnel4 + "/24, " + side.tunnel6 + "/64");
+        } else {
+            lines.add("PostUp = ip link set %i master " + NamespacePair.BRIDGE); // the VM holds the addresses
+        }
         lines.addAll(extraInterfaceLines);
         for (Peer peer : peers) {
             lines.add("");
@@ -161,6 +184,9 @@ public final class TunnelBed implements AutoCloseable {
     /** As {@link #startPlatoon(Side, List)}, with environment variables for that process (PLATOON_CIPHER...). */
     public void startPlatoon(Side side, List<String> extraArgs, java.util.Map<String, String> env) throws IOException {
         List<String> args = new ArrayList<>(List.of("up", "--foreground"));
+        if (side.vm != null) {
+            args.add("--tap");
+        }
         args.addAll(extraArgs);
         args.add(side.config.toString());
         side.kind = Kind.PLATOON;
@@ -243,7 +269,7 @@ public final class TunnelBed implements AutoCloseable {
         String target = ipv6 ? to.tunnel6 : to.tunnel4;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            Shell.Result r = net.exec(from.namespace, Duration.ofSeconds(5),
+            Shell.Result r = net.exec(from.trafficNamespace(), Duration.ofSeconds(5),
                     "ping", ipv6 ? "-6" : "-4", "-c", "1", "-W", "1", target);
             if (r.ok()) {
                 return true;

@@ -108,13 +108,13 @@ final class E2e {
             throws IOException, InterruptedException {
         Path recvLog = bed.workDir().resolve("recv-" + to.ifname + "-" + port + ".log");
         int timeout = (int) TRANSFER.toSeconds();
-        Process recv = bed.net.start(to.namespace, JavaCommand.platoon(List.of("transfer", "recv",
+        Process recv = bed.net.start(to.trafficNamespace(), JavaCommand.platoon(List.of("transfer", "recv",
                 "--address", to.tunnel4, "--port", String.valueOf(port), "--timeout", String.valueOf(timeout))),
                 recvLog);
         // Java's sockets are dual-stack: ss shows [::ffff:100.64.0.2]:5201, so match the port only.
         String listen = ":" + port + " ";
         dev.platoon.core.demo.Waits.until(Duration.ofSeconds(30), "transfer receiver on " + to.tunnel4 + listen,
-                () -> !recv.isAlive() || bed.net.exec(to.namespace, Duration.ofSeconds(5), "ss", "-ltnH")
+                () -> !recv.isAlive() || bed.net.exec(to.trafficNamespace(), Duration.ofSeconds(5), "ss", "-ltnH")
                         .stdout().contains(listen));
         assertTrue(recv.isAlive(), "transfer receiver exited early: " + Files.readString(recvLog));
         long t0 = System.nanoTime();
@@ -123,7 +123,7 @@ final class E2e {
         if (seconds > 0) {
             sendArgs.addAll(List.of("--seconds", String.valueOf(seconds)));
         }
-        Shell.Result send = bed.net.exec(from.namespace, TRANSFER.plusSeconds(10),
+        Shell.Result send = bed.net.exec(from.trafficNamespace(), TRANSFER.plusSeconds(10),
                 JavaCommand.platoon(sendArgs).toArray(String[]::new));
         assertTrue(send.ok(), "transfer " + from.ifname + " -> " + to.ifname + " failed after "
                 + (System.nanoTime() - t0) / 1_000_000_000 + " s (exit " + send.exitCode() + "): "

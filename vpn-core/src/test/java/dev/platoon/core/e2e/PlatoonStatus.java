@@ -27,6 +27,8 @@ record PlatoonStatus(String text, long framesRead, double segmentsPerFrame, long
             "frames read: ([0-9]+), segments per frame: " + NUM + " \\(max ([0-9]+)\\)");
     private static final Pattern GRO = Pattern.compile(
             "receive wake-ups: ([0-9]+), datagrams per wake-up: " + NUM + " \\(max ([0-9]+)\\)");
+    private static final Pattern WRITTEN = Pattern.compile(
+            "frames written: ([0-9]+), of them coalesced trains: ([0-9]+), segments per train: " + NUM);
     private static final Pattern HANDSHAKES = Pattern.compile(
             "handshakes: ([0-9]+) initiated, ([0-9]+) completed, ([0-9]+) failed");
     private static final Pattern ENDPOINT = Pattern.compile("^\\s*endpoint: (\\S+)$", Pattern.MULTILINE);
@@ -97,5 +99,22 @@ record PlatoonStatus(String text, long framesRead, double segmentsPerFrame, long
     double datagramsPerBatchSince(PlatoonStatus before) {
         long batches = groBatches - before.groBatches;
         return batches <= 0 ? 0 : (datagramsReceived() - before.datagramsReceived()) / batches;
+    }
+
+    /** Trains written to the device (segments coalesced into one frame) and their segments, approximately. */
+    long coalescedTrains() {
+        Matcher m = WRITTEN.matcher(text);
+        return m.find() ? Long.parseLong(m.group(2)) : 0;
+    }
+
+    double segmentsInTrains() {
+        Matcher m = WRITTEN.matcher(text);
+        return m.find() ? Long.parseLong(m.group(2)) * num(m.group(3)) : 0;
+    }
+
+    /** Frames written to the device. */
+    long framesWritten() {
+        Matcher m = WRITTEN.matcher(text);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 }
