@@ -6,6 +6,8 @@ import java.util.function.ToLongFunction;
 
 import dev.platoon.core.datapath.DataPathCounters;
 import dev.platoon.core.device.Device;
+import dev.platoon.core.tap.Tap;
+import dev.platoon.core.tap.TapCounters;
 import dev.platoon.core.transport.TransportCounters;
 import dev.platoon.crypto.AeadEngines;
 import dev.platoon.tun.GroCoalescer;
@@ -50,6 +52,9 @@ public final class DeviceMetrics implements AutoCloseable {
         bindSummaries();
         registry.getPrometheusRegistry().register(new ExporterSeries(sources));
         bindKernel();
+        if (sources.tap() != null) {
+            bindTap(sources.tap());
+        }
         for (String reason : drops.knownReasons()) {
             registerDrop(reason);
         }
@@ -200,6 +205,27 @@ public final class DeviceMetrics implements AutoCloseable {
                 .description("UDP SndbufErrors of the namespace (IPv4 + IPv6)").register(registry);
         FunctionCounter.builder("platoon.kernel.udp.in.errors", kernel, KernelCounters::udpInErrors)
                 .description("UDP InErrors of the namespace (IPv4 + IPv6)").register(registry);
+    }
+
+    /** Tap mode: what the tap answered, asked and learned (its drops are platoon_drops_total's tap_*). */
+    private void bindTap(Tap tap) {
+        TapCounters c = tap.counters();
+        counter("platoon.tap.arp.answered", null, "ARP requests answered with the tap's MAC", c,
+                x -> x.arpAnswered.sum());
+        counter("platoon.tap.nd.answered", null, "Neighbour solicitations answered with the tap's MAC", c,
+                x -> x.ndAnswered.sum());
+        counter("platoon.tap.probes.sent", null, "ARP requests and solicitations sent for a destination's MAC", c,
+                x -> x.probesSent.sum());
+        counter("platoon.tap.packets.held", null, "Packets from the tunnel held while their destination's MAC was asked",
+                c, x -> x.held.sum());
+        counter("platoon.tap.neighbours.learned", null, "Hosts behind the tap entered in the neighbour table", c,
+                x -> x.neighboursLearned.sum());
+        counter("platoon.tap.mac.changes", null, "Neighbours whose MAC changed (a new NIC, a moved VM)", c,
+                x -> x.macChanges.sum());
+        for (boolean v6 : new boolean[] {false, true}) {
+            Gauge.builder("platoon.tap.neighbours", tap, t -> t.neighbours(v6).size()).tag("family", v6 ? "ipv6" : "ipv4")
+                    .description("Hosts behind the tap in the neighbour table").register(registry);
+        }
     }
 
     private <T> void counter(String name, String unit, String help, T obj, java.util.function.ToDoubleFunction<T> f) {

@@ -17,6 +17,7 @@ import dev.platoon.core.datapath.OutboundPath;
 import dev.platoon.core.device.Device;
 import dev.platoon.core.handshake.HandshakeWorker;
 import dev.platoon.core.peer.Peer;
+import dev.platoon.core.tap.Tap;
 import dev.platoon.core.transport.KernelUdpStats;
 import dev.platoon.core.transport.TransportCounters;
 import dev.platoon.tun.GroCoalescer;
@@ -34,12 +35,13 @@ import dev.platoon.tun.GsoSplitter;
  * @param allowedIps each peer's allowed IPs as {@code wg show} prints them, comma-separated, read per scrape
  * @param names      friendly names by base64 public key ({@code # friendly_name = ...} in the file)
  * @param keyed      whether the interface has a private key (readiness)
+ * @param tap        the tap of a device in tap mode, or null
  */
 public record MetricSources(String ifname, HandshakeWorker worker, DataPathCounters counters,
                             TransportCounters transportCounters, Supplier<List<GroCoalescer>> coalescers,
                             List<GsoSplitter> splitters, IntSupplier listenPort, Path procNet,
                             InstantSource wallClock, Supplier<Map<Peer, String>> allowedIps,
-                            Supplier<Map<String, String>> names, BooleanSupplier keyed) {
+                            Supplier<Map<String, String>> names, BooleanSupplier keyed, Tap tap) {
 
     public MetricSources {
         Objects.requireNonNull(ifname, "ifname");
@@ -54,6 +56,16 @@ public record MetricSources(String ifname, HandshakeWorker worker, DataPathCount
         Objects.requireNonNull(allowedIps, "allowedIps");
         Objects.requireNonNull(names, "names");
         Objects.requireNonNull(keyed, "keyed");
+    }
+
+    /** A device in tun mode. */
+    public MetricSources(String ifname, HandshakeWorker worker, DataPathCounters counters,
+                         TransportCounters transportCounters, Supplier<List<GroCoalescer>> coalescers,
+                         List<GsoSplitter> splitters, IntSupplier listenPort, Path procNet, InstantSource wallClock,
+                         Supplier<Map<Peer, String>> allowedIps, Supplier<Map<String, String>> names,
+                         BooleanSupplier keyed) {
+        this(ifname, worker, counters, transportCounters, coalescers, splitters, listenPort, procNet, wallClock,
+                allowedIps, names, keyed, null);
     }
 
     /** Without allowed IPs or names, and with a key: a control plane in a test. */
@@ -94,6 +106,6 @@ public record MetricSources(String ifname, HandshakeWorker worker, DataPathCount
         FileNames names = new FileNames(device.configFile());
         return new MetricSources(device.name(), device.worker(), device.counters(), device.transportCounters(),
                 coalescers, splitters, device::listenPort, KernelUdpStats.PROC_NET, InstantSource.system(),
-                allowed, names::get, device::hasPrivateKey);
+                allowed, names::get, device::hasPrivateKey, device.tun() instanceof Tap tap ? tap : null);
     }
 }

@@ -25,6 +25,9 @@ import dev.platoon.core.datapath.DataPathCounters;
 import dev.platoon.core.handshake.HandshakeWorker;
 import dev.platoon.core.peer.Peer;
 import dev.platoon.core.peer.PeerCounters;
+import dev.platoon.core.tap.Tap;
+import dev.platoon.core.tap.TapCounters;
+import dev.platoon.core.tap.TapSettings;
 import dev.platoon.core.transport.TransportCounters;
 import dev.platoon.crypto.Keys;
 import dev.platoon.crypto.StaticIdentity;
@@ -142,6 +145,26 @@ class DeviceMetricsTest {
             assertTrue(text.contains("platoon_drops_total{interface=\"wgm0\",reason=\"" + d.label() + "\"}"), d.label());
         }
         assertEquals(2, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"peer_handshake_gave_up\"}"));
+    }
+
+    @Test
+    void aTapsAnswersLearningAndDropsInTapMode() {
+        assertFalse(metrics.scrape().contains("platoon_tap_"), "no tap series for a tun device");
+        metrics.close();
+        TapSettings settings = TapSettings.of("wgm0", (buf, offset, ipv6) -> false, () -> 0L);
+        Tap tap = new Tap("wgm0", List.of(), true, true, "a tap", () -> { }, settings, new TapCounters(transport));
+        metrics = new DeviceMetrics(new MetricSources("wgm0", worker, counters, transport, List::of, List.of(),
+                () -> 51820, procNet, InstantSource.fixed(NOW), java.util.Map::of, java.util.Map::of, () -> true, tap));
+        tap.counters().arpAnswered.add(3);
+        tap.counters().ndAnswered.add(2);
+        tap.counters().macChanges.increment();
+        tap.counters().drop(Drop.TAP_NOT_IP);
+        String text = metrics.scrape();
+        assertEquals(3, value(text, "platoon_tap_arp_answered_total{interface=\"wgm0\"}"));
+        assertEquals(2, value(text, "platoon_tap_nd_answered_total{interface=\"wgm0\"}"));
+        assertEquals(1, value(text, "platoon_tap_mac_changes_total{interface=\"wgm0\"}"));
+        assertEquals(0, value(text, "platoon_tap_neighbours{family=\"ipv6\",interface=\"wgm0\"}"));
+        assertEquals(1, value(text, "platoon_drops_total{interface=\"wgm0\",reason=\"" + Drop.TAP_NOT_IP.label() + "\"}"));
     }
 
     @Test
