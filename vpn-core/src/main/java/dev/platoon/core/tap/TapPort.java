@@ -21,7 +21,7 @@ import io.netty.util.concurrent.Future;
  * moving the 12-byte virtio header 14 bytes forward over the Ethernet header and taking 14 from
  * {@code hdr_len} and {@code csum_start} (trains keep gso_type and gso_size); the sink then has 14
  * more bytes of headroom than a tun gives. ARP and neighbour discovery go to the {@link
- * NeighbourResponder}; everything else is dropped with a {@link TapCounters.Drop reason}. The sender's
+ * NeighbourResponder}; everything else is dropped with a {@link Drop reason}. The sender's
  * MAC is learned for its source address.
  *
  * <p>Write: the Ethernet header (the destination's learned MAC, ours, the EtherType of the IP version)

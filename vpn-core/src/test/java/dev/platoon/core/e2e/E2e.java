@@ -144,6 +144,22 @@ final class E2e {
         return new Transfer(sent, received);
     }
 
+    /**
+     * A {@link #transfer} of {@code bytes} from platoon's side to {@code to}, then waits until platoon's
+     * status shows it read trains from its device (segments per frame > 1 over the transfer); prints
+     * and returns that mean.
+     */
+    static double transferReadingTrains(TunnelBed bed, Side platoon, Side to, long bytes, int port, String what)
+            throws IOException, InterruptedException {
+        PlatoonStatus before = status(platoon);
+        transfer(bed, platoon, to, bytes, port);
+        PlatoonStatus sent = awaitStatus(platoon, STATUS_LAG, "segments per frame read > 1 while " + what,
+                s -> s.framesRead() > before.framesRead() && s.segmentsPerFrameSince(before) > 1.0);
+        double mean = sent.segmentsPerFrameSince(before);
+        System.out.printf("[e2e] %s: segments per frame read %.1f (max %d)%n", what, mean, sent.maxSegmentsPerFrame());
+        return mean;
+    }
+
     private static TransferEnd parse(String output, String who) {
         Matcher m = RESULT.matcher(output);
         if (!m.find()) {

@@ -40,13 +40,7 @@ class TapWireguardGoIT {
                     "platoon answered the VM's ARP and neighbour solicitations:\n" + pinged.text());
             E2e.interop(binary.label, "IPv4", "tap mode: ping from a VM behind a bridge, IPv4 and IPv6");
 
-            PlatoonStatus before = E2e.status(platoon);
-            E2e.transfer(bed, platoon, wgGo, BYTES, 5201);
-            PlatoonStatus sent = E2e.awaitStatus(platoon, E2e.STATUS_LAG,
-                    "segments per tap frame > 1 while the VM sent to " + binary.label,
-                    s -> s.framesRead() > before.framesRead() && s.segmentsPerFrameSince(before) > 1.0);
-            System.out.printf("[e2e] tap: VM->%s: segments/frame read from the tap %.1f (max %d)%n", binary.label,
-                    sent.segmentsPerFrameSince(before), sent.maxSegmentsPerFrame());
+            E2e.transferReadingTrains(bed, platoon, wgGo, BYTES, 5201, "the VM sent through the tap to " + binary.label);
 
             PlatoonStatus before2 = E2e.status(platoon);
             E2e.transfer(bed, wgGo, platoon, BYTES, 5202);

@@ -59,13 +59,7 @@ class WireguardGoIT {
             E2e.awaitStatus(platoon, E2e.STATUS_LAG, "a completed handshake with wireguard-go's endpoint",
                     s -> s.handshakesCompleted() >= 1 && wgGo.endpoint().equals(s.endpoint()));
 
-            PlatoonStatus before = E2e.status(platoon);
-            E2e.transfer(bed, platoon, wgGo, BYTES, 5201);
-            PlatoonStatus sent = E2e.awaitStatus(platoon, E2e.STATUS_LAG,
-                    "segments per tun frame > 1 while platoon sent to " + binary.label,
-                    s -> s.framesRead() > before.framesRead() && s.segmentsPerFrameSince(before) > 1.0);
-            System.out.printf("[e2e] platoon->%s: segments/frame %.1f (max %d)%n", binary.label,
-                    sent.segmentsPerFrameSince(before), sent.maxSegmentsPerFrame());
+            E2e.transferReadingTrains(bed, platoon, wgGo, BYTES, 5201, "platoon sent to " + binary.label);
 
             PlatoonStatus before2 = E2e.status(platoon);
             E2e.transfer(bed, wgGo, platoon, BYTES, 5202);
