@@ -50,6 +50,9 @@ public final class TapPort implements TunPort, TunFrameSink {
     private final Ipv6Header ip6 = new Ipv6Header();
     private final HeldFrames held = new HeldFrames();
     private final Runnable releaseTask = this::releaseHeld;
+    private final Runnable expireTask = this::expireHeld;
+    /** Past the hold time when the expiry check runs, so the oldest frame has expired by then. */
+    private static final long EXPIRY_SLACK_NANOS = 10_000_000L;
     private final HeldFrames.Release release = this::releaseOne;
     private volatile IoEventLoop loop;
     private TunFrameSink sink;
@@ -171,11 +174,17 @@ public final class TapPort implements TunPort, TunFrameSink {
         if (table.probeDue(direct, missDestination, missIpv6, now)) {
             responder.probe(direct, missIpv6, missSource, missDestination, NeighbourTable.NO_MAC);
         }
+        boolean first = held.count() == 0;
         if (!held.hold(direct, offset, length, now)) {
             counters.drop(Drop.TAP_NO_NEIGHBOUR);
             return false;
         }
         counters.held.increment();
+        if (first && loop != null) {
+            // Unanswered, they expire and are counted even if nothing else is written on this queue.
+            loop.schedule(expireTask, NeighbourTable.PROBE_INTERVAL_NANOS + EXPIRY_SLACK_NANOS,
+                    java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
         if (table.usable(table.find(direct, missDestination, missIpv6), now)) {
             releaseHeld(); // the answer came in on another queue between our miss and the hold
         }
@@ -241,6 +250,14 @@ public final class TapPort implements TunPort, TunFrameSink {
 
     private void releaseHeld() {
         held.release(clock.getAsLong(), release);
+    }
+
+    /** The hold time of the first frame held is over: send or drop what has waited; check again if some wait on. */
+    private void expireHeld() {
+        releaseHeld();
+        if (held.count() != 0 && loop != null) {
+            loop.schedule(expireTask, NeighbourTable.PROBE_INTERVAL_NANOS / 4, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
     }
 
     private boolean releaseOne(ByteBuffer frame, int offset, int length, boolean expired) {

@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -18,11 +20,15 @@ import org.junit.jupiter.api.Test;
 import dev.platoon.core.datapath.SuiteFrames;
 import dev.platoon.core.drop.Drop;
 import dev.platoon.core.transport.TunFrameSink;
+import dev.platoon.testkit.Wait;
 import dev.platoon.tun.ArpPacket;
 import dev.platoon.tun.EthernetHeader;
 import dev.platoon.tun.Ipv6Header;
 import dev.platoon.tun.NeighbourMessage;
 import dev.platoon.tun.VirtioNetHdr;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalIoHandler;
 
 /** One tap port without a loop: frames in by hand, what it writes and hands on is inspected. */
 class TapPortTest {
@@ -168,6 +174,32 @@ class TapPortTest {
             assertArrayEquals(udp("100.64.0.2", "100.64.0.9"), TapFrames.unwrap(f));
         }
         assertEquals(0, counters.drops(Drop.TAP_NO_NEIGHBOUR));
+    }
+
+    @Test
+    void heldPacketsExpireOnTheirOwnWhenNothingElseIsWritten() throws Exception {
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+        try {
+            IoEventLoop loop = (IoEventLoop) group.next();
+            TapPort onLoop = new TapPort(new FakeTapQueue(), settings, v4, v6, counters);
+            onLoop.start(loop, new TunFrameSink() {
+                @Override
+                public void frame(ByteBuffer buf, int offset, int length) {
+                }
+
+                @Override
+                public void batchEnd() {
+                }
+            }); // the fake queue reads nothing: the port only needs its loop
+            byte[] frame = udp("100.64.0.2", "100.64.0.9");
+            ByteBuffer b = ByteBuffer.allocateDirect(frame.length + 64).put(16, frame);
+            assertTrue(loop.submit(() -> onLoop.writeFrame(b, 16, frame.length)).get(), "held");
+            now.addAndGet(NeighbourTable.PROBE_INTERVAL_NANOS); // no answer within the hold time
+            Wait.until(Duration.ofSeconds(10), "the held packet dropped as tap_no_neighbour",
+                    () -> counters.drops(Drop.TAP_NO_NEIGHBOUR) == 1);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
     }
 
     @Test
