@@ -22,8 +22,10 @@ record BenchOptions(int seconds, int runs, List<IperfTest> tests, List<String> c
               --seconds N   iperf3 -t per test (default 5)
               --runs N      repetitions, alternating over the implementations (default 3)
               --tests LIST  of tcp1,tcp4,tcpR,udp,udp64 (default all)
-              --only LIST   of raw,platoon,wireguard-go,wireguard-go-debian,openvpn (default all that
-                            are installed); wireguard-go is the --wireguard-go binary, wireguard-go-debian
+              --only LIST   of raw,platoon,platoon-tap,wireguard-go,wireguard-go-debian,openvpn (default
+                            all that are installed); platoon-tap is platoon with one side in tap mode, its
+                            traffic from a VM namespace behind a bridge; wireguard-go is the --wireguard-go
+                            binary, wireguard-go-debian
                             Debian's 2022 build at /usr/bin/wireguard-go; platoon-1rx (only when
                             named) is platoon reading one datagram per receive wake-up
               --wireguard-go PATH

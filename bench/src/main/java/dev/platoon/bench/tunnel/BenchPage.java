@@ -62,7 +62,8 @@ final class BenchPage {
                 `TunnelBench` (`bench/`, `dev.platoon.bench.tunnel`) puts each implementation in its own pair of
                 network namespaces joined by a veth pair (192.0.2.1 ↔ 192.0.2.2; tunnels 100.64.0.1 ↔ 100.64.0.2,
                 MTU 1420) and runs iperf3 from namespace a to b through it: raw veth (no tunnel), platoon ↔
-                platoon, the modern upstream wireguard-go (a release build from `../shared/peers/`, with TUN
+                platoon, platoon in tap mode (a's side a tap on a bridge, iperf3 in a "VM" namespace behind
+                that bridge, b a tun: its row beside platoon's is tap against tun), the modern upstream wireguard-go (a release build from `../shared/peers/`, with TUN
                 TSO/USO, UDP_SEGMENT and UDP_GRO: the anchor the ratios are taken against), Debian's 2022
                 wireguard-go (no offloads), both configured with the stock `wg` over their UAPI sockets, and
                 Debian's OpenVPN (static-key UDP) when installed. All stay up for the whole run, get 8 s of

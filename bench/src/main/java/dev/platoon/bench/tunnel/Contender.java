@@ -78,15 +78,20 @@ abstract class Contender implements AutoCloseable {
         }
     }
 
-    /** Runs one iperf3 client in namespace a: {@code iperf3 -c ADDRESS -t SECONDS -J ARGS}. */
+    /** Where iperf3's client and the pings run: namespace a, or the VM behind a's tap. */
+    String clientNamespace() {
+        return net().a;
+    }
+
+    /** Runs one iperf3 client in {@link #clientNamespace()}: {@code iperf3 -c ADDRESS -t SECONDS -J ARGS}. */
     Shell.Result iperf(int seconds, List<String> args) {
         List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", serverAddress(), "-p",
                 String.valueOf(IPERF_PORT), "-t", String.valueOf(seconds), "-J", "--connect-timeout", "5000"));
         cmd.addAll(args);
-        return net().exec(net().a, Duration.ofSeconds(seconds + 30L), cmd.toArray(String[]::new));
+        return net().exec(clientNamespace(), Duration.ofSeconds(seconds + 30L), cmd.toArray(String[]::new));
     }
 
-    /** Waits until a ping from a to b's address is answered. */
+    /** Waits until a ping from a (or a's VM) to b's address is answered. */
     void awaitPing(String address) {
         long deadline = System.nanoTime() + UP.toNanos();
         while (System.nanoTime() < deadline) {
@@ -94,7 +99,7 @@ abstract class Contender implements AutoCloseable {
                     || !endpointB().map(ProcessHandle::isAlive).orElse(true)) {
                 throw new IllegalStateException(name + ": an endpoint exited; " + diagnose());
             }
-            if (net().exec(net().a, Duration.ofSeconds(5), "ping", "-c", "1", "-W", "1", address).ok()) {
+            if (net().exec(clientNamespace(), Duration.ofSeconds(5), "ping", "-c", "1", "-W", "1", address).ok()) {
                 return;
             }
         }

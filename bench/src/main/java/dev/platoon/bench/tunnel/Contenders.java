@@ -18,6 +18,12 @@ final class Contenders {
     static final String RAW = "raw veth";
     static final String PLATOON = "platoon";
     /**
+     * platoon with side a in tap mode ({@link TunnelBed#tapAtA()}): iperf3's client runs in a "VM"
+     * namespace behind a bridge and the tap, b stays a tun. Measured beside {@link #PLATOON}, whose row
+     * is its baseline: the same tunnel with one more hop (bridge and veth) and Ethernet framing.
+     */
+    static final String PLATOON_TAP = "platoon, tap mode";
+    /**
      * The modern upstream wireguard-go given by --wireguard-go: the anchor platoon is measured against.
      * Its label in the tables carries the version the binary reports ({@link #label}).
      */
@@ -25,14 +31,14 @@ final class Contenders {
     /** Debian's 0.0.20220316, without the offloads of the modern one: the weaker, older baseline. */
     static final String WG_GO_DEBIAN = "wireguard-go 2022 (Debian)";
     static final String OPENVPN = "OpenVPN";
-    static final List<String> ALL = List.of(RAW, PLATOON, WG_GO, WG_GO_DEBIAN, OPENVPN);
+    static final List<String> ALL = List.of(RAW, PLATOON, PLATOON_TAP, WG_GO, WG_GO_DEBIAN, OPENVPN);
     /**
      * platoon reading one datagram per receive wake-up, as it did before it read in batches: only with
      * --only platoon-1rx, for before/after rows of the same run (docs/benchmarks.md, "Receive batching").
      */
     static final String PLATOON_1RX = "platoon, 1 datagram per wake-up";
     /** Every name --only knows, in the order of the tables. */
-    static final List<String> KNOWN = List.of(RAW, PLATOON, PLATOON_1RX, WG_GO, WG_GO_DEBIAN, OPENVPN);
+    static final List<String> KNOWN = List.of(RAW, PLATOON, PLATOON_TAP, PLATOON_1RX, WG_GO, WG_GO_DEBIAN, OPENVPN);
 
     private Contenders() {
     }
@@ -43,6 +49,7 @@ final class Contenders {
             case RAW -> "raw";
             case WG_GO_DEBIAN -> "wireguard-go-debian";
             case PLATOON_1RX -> "platoon-1rx";
+            case PLATOON_TAP -> "platoon-tap";
             default -> name.toLowerCase(Locale.ROOT);
         };
     }
@@ -62,6 +69,7 @@ final class Contenders {
         return switch (name) {
             case RAW -> new RawVeth();
             case PLATOON -> new WireGuardPair(PLATOON, null, TunnelBed.create("pt-bench"));
+            case PLATOON_TAP -> new WireGuardPair(PLATOON_TAP, null, TunnelBed.create("pt-bench")).tapAtA();
             case PLATOON_1RX -> new WireGuardPair(PLATOON_1RX, null, TunnelBed.create("pt-bench"),
                     Map.of("JDK_JAVA_OPTIONS", "-Dplatoon.udp.messagesPerWakeup=1"));
             case WG_GO -> new WireGuardPair(label, options.wireguardGo(), TunnelBed.create("pt-bench"));
@@ -145,6 +153,7 @@ final class Contenders {
         private final TunnelBed bed;
         private final Path wireguardGo;
         private final Map<String, String> env;
+        private boolean tap;
 
         WireGuardPair(String name, Path wireguardGo, TunnelBed bed) {
             this(name, wireguardGo, bed, Map.of());
@@ -160,6 +169,16 @@ final class Contenders {
 
         TunnelBed bed() {
             return bed;
+        }
+
+        /** Side a in tap mode, its traffic from the VM namespace behind the bridge; before {@link #start}. */
+        WireGuardPair tapAtA() {
+            tap = true;
+            return this;
+        }
+
+        @Override String clientNamespace() {
+            return bed.a.trafficNamespace();
         }
 
         @Override NamespacePair net() {
@@ -181,6 +200,9 @@ final class Contenders {
         @Override void start() throws IOException {
             // The iperf3 server first, so a cold-start transfer can begin the moment the tunnel pings.
             startIperfServer(bed.workDir().resolve("iperf3-server.log"));
+            if (tap) {
+                bed.tapAtA();
+            }
             // b only answers; a knows b's endpoint and initiates with the first packet.
             for (TunnelBed.Side side : List.of(bed.b, bed.a)) {
                 boolean withEndpoint = side == bed.a;

@@ -37,11 +37,15 @@ class BenchAnchorTest {
                 () -> BenchOptions.parse("--wireguard-go"));
         assertEquals("--wireguard-go needs a value", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--only", "boringtun"));
-        assertTrue(e.getMessage().contains("raw,platoon,platoon-1rx,wireguard-go,wireguard-go-debian,openvpn"),
+        assertTrue(e.getMessage().contains("raw,platoon,platoon-tap,platoon-1rx,wireguard-go,wireguard-go-debian,openvpn"),
                 e.getMessage());
         // The one-datagram-per-wake-up variant runs only when named, and sits after platoon in the tables.
         assertEquals(List.of(Contenders.PLATOON, Contenders.PLATOON_1RX),
                 BenchOptions.parse("--only", "platoon-1rx,platoon").contenders());
+        // Tap mode is in the default set, beside platoon in tun mode, its baseline.
+        assertEquals(List.of(Contenders.PLATOON, Contenders.PLATOON_TAP),
+                BenchOptions.parse("--only", "platoon-tap,platoon").contenders());
+        assertTrue(Contenders.ALL.contains(Contenders.PLATOON_TAP));
     }
 
     @Test
