@@ -48,6 +48,11 @@ final class E2e {
     static void startPlatoon(TunnelBed bed, Side side, boolean withEndpoint, List<String> args)
             throws IOException {
         bed.writeConfig(side, withEndpoint, List.of());
+        startPlatoon(bed, side, args);
+    }
+
+    /** As above, with the side's config already written. */
+    static void startPlatoon(TunnelBed bed, Side side, List<String> args) throws IOException {
         bed.startPlatoon(side, args);
         bed.awaitUp(side, UP);
         // The link is up before the rest of `up` is done (the metrics server, PostUp): "is up" ends it.
