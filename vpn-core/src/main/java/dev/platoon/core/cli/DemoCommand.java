@@ -108,11 +108,7 @@ final class DemoCommand implements CliCommand {
         }
         say("[3/" + steps + "] IPv6 ping answered");
         if (tap) {
-            String neighbours = TapDemo.neighbours(bed);
-            if (neighbours.startsWith("!")) {
-                return neighbours.substring(1);
-            }
-            say("[4/5] " + neighbours);
+            say("[4/" + steps + "] " + TapDemo.neighbours(bed));
         }
         TunnelBed.Side from = bed.a;
         TunnelBed.Side to = bed.b;

@@ -18,8 +18,8 @@ final class TapDemo {
     }
 
     /**
-     * One line saying which MAC the VM's neighbour table holds for the far side's two tunnel addresses,
-     * or, starting with {@code !}, why that is not platoon's MAC: platoon answered the VM's ARP request
+     * One line saying which MAC the VM's neighbour table holds for the far side's two tunnel addresses;
+     * throws, saying why, when that is not platoon's MAC: platoon answered the VM's ARP request
      * and neighbour solicitation for addresses that are the peer's AllowedIPs. platoon's MAC is that of
      * the host at the far end of the tap's wire (as a VM's NIC is for its tap), not the tap device's.
      */
@@ -29,15 +29,16 @@ final class TapDemo {
                 JavaCommand.platoon(List.of("show", a.ifname)).toArray(String[]::new));
         Matcher m = MAC.matcher(show.stdout());
         if (!m.find()) {
-            return "!platoon show " + a.ifname + " names no tap MAC: " + show.stdout().strip() + show.stderr().strip();
+            throw new IllegalStateException("platoon show " + a.ifname + " names no tap MAC: " + show.stdout().strip()
+                    + show.stderr().strip());
         }
         String tapMac = m.group(1);
         String table = bed.net.exec(a.trafficNamespace(), TIMEOUT, "ip", "neigh", "show", "dev", "eth0").stdout();
         for (String address : new String[] {bed.b.tunnel4, bed.b.tunnel6}) {
             String entry = table.lines().filter(l -> l.startsWith(address + " ")).findFirst().orElse(null);
             if (entry == null || !entry.contains("lladdr " + tapMac)) {
-                return "!the VM's neighbour entry for " + address + " is " + (entry == null ? "missing" : "'"
-                        + entry.strip() + "'") + ", not platoon's MAC " + tapMac;
+                throw new IllegalStateException("the VM's neighbour entry for " + address + " is " + (entry == null
+                        ? "missing" : "'" + entry.strip() + "'") + ", not platoon's MAC " + tapMac);
             }
         }
         return "the VM resolved " + bed.b.tunnel4 + " (ARP) and " + bed.b.tunnel6 + " (ND) to " + tapMac

@@ -33,6 +33,10 @@ record PlatoonStatus(String text, long framesRead, double segmentsPerFrame, long
             "handshakes: ([0-9]+) initiated, ([0-9]+) completed, ([0-9]+) failed");
     private static final Pattern ENDPOINT = Pattern.compile("^\\s*endpoint: (\\S+)$", Pattern.MULTILINE);
     private static final Pattern DROPS = Pattern.compile("^drops: (.*)$", Pattern.MULTILINE);
+    private static final Pattern TAP_MAC = Pattern.compile("tap: mac ([0-9a-f:]{17})");
+    private static final Pattern TAP_ANSWERED = Pattern.compile(
+            "answered: ([0-9]+) ARP, ([0-9]+) ND; probes sent: ([0-9]+)");
+    private static final Pattern TAP_LEARNED = Pattern.compile("learned: ([0-9]+) neighbours, ([0-9]+) MAC changes");
 
     /** The current status of an interface, or null while it has no control socket to ask. */
     static PlatoonStatus read(String ifname) throws IOException {
@@ -116,5 +120,36 @@ record PlatoonStatus(String text, long framesRead, double segmentsPerFrame, long
     long framesWritten() {
         Matcher m = WRITTEN.matcher(text);
         return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** Tap mode: platoon's MAC on the tap, as {@code aa:bb:...}; null for a tun. */
+    String tapMac() {
+        Matcher m = TAP_MAC.matcher(text);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** Tap mode: ARP requests answered; -1 for a tun. */
+    long arpAnswered() {
+        return number(TAP_ANSWERED, 1);
+    }
+
+    /** Tap mode: neighbour solicitations answered; -1 for a tun. */
+    long ndAnswered() {
+        return number(TAP_ANSWERED, 2);
+    }
+
+    /** Tap mode: ARP requests and solicitations sent for destinations without a MAC; -1 for a tun. */
+    long probesSent() {
+        return number(TAP_ANSWERED, 3);
+    }
+
+    /** Tap mode: learned MACs that replaced another for the same address; -1 for a tun. */
+    long macChanges() {
+        return number(TAP_LEARNED, 2);
+    }
+
+    private long number(Pattern p, int group) {
+        Matcher m = p.matcher(text);
+        return m.find() ? Long.parseLong(m.group(group)) : -1;
     }
 }

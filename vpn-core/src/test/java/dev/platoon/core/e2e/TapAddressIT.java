@@ -21,10 +21,8 @@ class TapAddressIT {
         try (TunnelBed bed = TunnelBed.create("pt-tapaddr")) {
             Side tap = bed.a;
             Side peer = bed.b;
-            bed.writeConfig(peer, false, List.of());
-            E2e.startPlatoon(bed, peer, List.of());
-            bed.writeConfig(tap, true, List.of());
-            E2e.startPlatoon(bed, tap, List.of("--tap"));
+            E2e.startPlatoon(bed, peer, false, List.of());
+            E2e.startPlatoon(bed, tap, true, List.of("--tap"));
 
             E2e.assertPing(bed, tap, false, E2e.FIRST_PING);
             E2e.assertPing(bed, tap, true, E2e.PING);
@@ -32,9 +30,7 @@ class TapAddressIT {
             E2e.assertPing(bed, peer, true, E2e.PING);
             PlatoonStatus status = E2e.status(tap);
             assertTrue(status.text().contains("tap multi_queue"), "a tap:\n" + status.text());
-            java.util.regex.Matcher answered = java.util.regex.Pattern.compile("answered: (\\d+) ARP, (\\d+) ND")
-                    .matcher(status.text());
-            assertTrue(answered.find() && Long.parseLong(answered.group(1)) > 0 && Long.parseLong(answered.group(2)) > 0,
+            assertTrue(status.arpAnswered() > 0 && status.ndAnswered() > 0,
                     "the host's ARP and ND answered:\n" + status.text());
             assertTrue(status.text().contains("neighbours 1 IPv4, 1 IPv6"),
                     "the host's own addresses learned behind the tap:\n" + status.text());

@@ -11,8 +11,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,9 +39,6 @@ class TapNeighbourIT {
     private static final int ETHERTYPE_EXPERIMENTAL = 0x88b5;
     private static final int ARP_REQUEST = 1, ARP_REPLY = 2;
     private static final int PROBE_V4 = ipv4(100, 64, 0, 9);
-    private static final Pattern MAC = Pattern.compile("tap: mac ([0-9a-f:]{17})");
-    private static final Pattern LEARNED = Pattern.compile("learned: (\\d+) neighbours, (\\d+) MAC changes");
-    private static final Pattern PROBES = Pattern.compile("probes sent: (\\d+)");
 
     private TunnelBed bed;
     private Side tap;
@@ -68,9 +63,9 @@ class TapNeighbourIT {
                 bed.net.exec(tap.namespace, SOON, "sh", "-c", "f=/proc/sys/net/bridge/bridge-nf-call-" + family
                         + "; [ ! -e $f ] || echo 0 > $f").orThrow();
             }
-            Matcher m = MAC.matcher(E2e.status(tap).text());
-            assertTrue(m.find(), "platoon show names the tap's MAC");
-            platoonMac = HexFormat.ofDelimiter(":").parseHex(m.group(1));
+            String mac = E2e.status(tap).tapMac();
+            assertNotNull(mac, "platoon show names the tap's MAC");
+            platoonMac = HexFormat.ofDelimiter(":").parseHex(mac);
         } catch (Throwable t) {
             down();
             throw t;
@@ -122,12 +117,12 @@ class TapNeighbourIT {
         }
         E2e.assertPing(bed, tap, false, E2e.PING); // platoon knows the VM's addresses at its MAC
         E2e.assertPing(bed, tap, true, E2e.PING);
-        long changes = learned(E2e.status(tap), 2);
+        long changes = E2e.status(tap).macChanges();
         String mac = String.format("02:00:5e:10:0a:%02x", ThreadLocalRandom.current().nextInt(0x10, 0xff));
         // The kernel announces the new MAC with a gratuitous ARP and an unsolicited neighbour advertisement.
         bed.net.exec(tap.vm, SOON, "ip", "link", "set", "dev", "eth0", "address", mac).orThrow();
         E2e.awaitStatus(tap, SOON, "the VM's new MAC learned for both its addresses",
-                s -> learned(s, 2) >= changes + 2);
+                s -> s.macChanges() >= changes + 2);
         // Frames for the VM now go to its new MAC; at the old one its kernel would not take them.
         E2e.assertPing(bed, peer, false, E2e.PING);
         E2e.assertPing(bed, peer, true, E2e.PING);
@@ -166,18 +161,9 @@ class TapNeighbourIT {
                 assertArrayEquals(platoonMac, Arrays.copyOfRange(request, 22, 28), "asked by platoon");
             }
             E2e.awaitStatus(tap, SOON, "a probe for " + nobody + ", then its packet dropped as tap_no_neighbour",
-                    s -> probes(s) > probes(before) && s.drop("tap_no_neighbour") > before.drop("tap_no_neighbour"));
+                    s -> s.probesSent() > before.probesSent()
+                            && s.drop("tap_no_neighbour") > before.drop("tap_no_neighbour"));
         }
-    }
-
-    private static long learned(PlatoonStatus s, int group) {
-        Matcher m = LEARNED.matcher(s.text());
-        return m.find() ? Long.parseLong(m.group(group)) : -1;
-    }
-
-    private static long probes(PlatoonStatus s) {
-        Matcher m = PROBES.matcher(s.text());
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static boolean isArp(byte[] f, int op) {
